@@ -1,0 +1,58 @@
+package io.mailtap.flow;
+
+/**
+ * One tracked TCP connection. The flow table owns and mutates it; layers above read it through
+ * the accessors and keep their own per-connection state in the {@link #attachment()} slot.
+ *
+ * <p>Package-private fields are the flow table's working state (the key, reassembly, the LRU
+ * links); they are deliberately plain fields so the per-packet path touches no getters or maps.
+ */
+public final class Flow {
+    // --- key (client side first once the originator is known) ---
+    long cHi, cLo, sHi, sLo;
+    int cPort, sPort;
+    int vlanKey;
+    int hash;
+
+    // --- table bookkeeping ---
+    Flow nextInBucket;
+    Flow lruPrev, lruNext;
+
+    Connection connection;
+    ConnState state;
+    long firstMicros;
+    long lastMicros;
+    boolean synSeen, synAckSeen, handshakeSeen, finFromClient, finFromServer, rstSeen;
+    long clientPayloadBytes, serverPayloadBytes;
+    long clientGapBytes, serverGapBytes;
+    long packets;
+    boolean ended;
+
+    /** Per-direction reassembly state; created by the flow table. */
+    TcpReassembler toServer, toClient;
+
+    private Object attachment;
+
+    Flow() {}
+
+    public Connection connection() { return connection; }
+    public ConnState state() { return state; }
+    public long firstMicros() { return firstMicros; }
+    public long lastMicros() { return lastMicros; }
+    public boolean synSeen() { return synSeen; }
+    public boolean synAckSeen() { return synAckSeen; }
+    /** Client SYN, server SYN/ACK and the client's ACK were all seen. */
+    public boolean handshakeSeen() { return handshakeSeen; }
+    public boolean rstSeen() { return rstSeen; }
+    public boolean finFromClient() { return finFromClient; }
+    public boolean finFromServer() { return finFromServer; }
+    public long clientPayloadBytes() { return clientPayloadBytes; }
+    public long serverPayloadBytes() { return serverPayloadBytes; }
+    /** Bytes the client sent that were never delivered (gaps). */
+    public long clientGapBytes() { return clientGapBytes; }
+    public long serverGapBytes() { return serverGapBytes; }
+    public long packets() { return packets; }
+
+    public Object attachment() { return attachment; }
+    public void attach(Object o) { attachment = o; }
+}

@@ -1,0 +1,49 @@
+package io.mailtap.flow;
+
+import java.util.Arrays;
+
+/**
+ * Limits and timeouts of the flow table. Every bound has a default, a config key (documented in
+ * config/mailtap.yml) and a counter in {@link FlowStats} that rises when it is hit.
+ *
+ * @param smtpPorts               server ports that make a TCP connection interesting (and decide
+ *                                the server side when no handshake was seen)
+ * @param trackAllTcp             also track TCP connections on other ports (for SMTP found by
+ *                                content on odd ports); costs memory on busy links
+ * @param maxFlows                connections tracked at once; the least recently active is evicted
+ * @param maxBufferedBytesPerDirection out-of-order bytes held for one direction of one flow
+ * @param maxBufferedBytesTotal   out-of-order bytes held across all flows
+ * @param attemptTimeoutMicros    a SYN-only connection is let go after this much packet time
+ * @param idleTimeoutMicros       an established connection with no packets is let go after this
+ * @param closedTimeoutMicros     a closed (FIN/RST) connection lingers this long for late packets
+ */
+public record FlowSettings(
+        int[] smtpPorts,
+        boolean trackAllTcp,
+        int maxFlows,
+        int maxBufferedBytesPerDirection,
+        long maxBufferedBytesTotal,
+        long attemptTimeoutMicros,
+        long idleTimeoutMicros,
+        long closedTimeoutMicros) {
+
+    public static final int[] DEFAULT_SMTP_PORTS = {25, 465, 587, 2525};
+
+    public FlowSettings {
+        smtpPorts = smtpPorts.clone();
+        Arrays.sort(smtpPorts);
+    }
+
+    public static FlowSettings defaults() {
+        return new FlowSettings(DEFAULT_SMTP_PORTS, false,
+                1_000_000, 256 * 1024, 256L * 1024 * 1024,
+                30_000_000L, 300_000_000L, 5_000_000L);
+    }
+
+    public boolean isSmtpPort(int port) {
+        return Arrays.binarySearch(smtpPorts, port) >= 0;
+    }
+
+    @Override
+    public int[] smtpPorts() { return smtpPorts.clone(); }
+}

@@ -1,0 +1,5 @@
+package io.mailtap.flow;
+
+/** Per-direction TCP stream reassembly (being written). */
+final class TcpReassembler {
+}
