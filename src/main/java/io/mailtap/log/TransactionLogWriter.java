@@ -1,0 +1,96 @@
+package io.mailtap.log;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailtap.flow.Connection;
+import io.mailtap.smtp.TransactionRecord;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Writes {@code smtp.jsonl}: one JSON object per line, one line per mail transaction (or per
+ * connection that never reached MAIL FROM). The field names are the log's contract, documented in
+ * the README; add fields, never rename them. Null values are written as JSON null so every line has
+ * the same keys.
+ */
+public final class TransactionLogWriter implements Closeable {
+    private final Writer out;
+    private final boolean flushEachLine;
+    private long lines;
+
+    /**
+     * @param flushEachLine flush after every line (live sensor: a tailing reader sees each record at
+     *                      once); a replay leaves it to the buffer
+     */
+    public TransactionLogWriter(Writer out, boolean flushEachLine) {
+        this.out = out;
+        this.flushEachLine = flushEachLine;
+    }
+
+    public void write(Connection c, TransactionRecord r) {
+        try (JsonGenerator g = SafeJson.factory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("ts", isoMicros(r.tsMicros()));
+            g.writeStringField("uid", c.uid());
+            g.writeNumberField("trans_depth", r.transDepth());
+            g.writeStringField("client_ip", c.clientIpText());
+            g.writeNumberField("client_port", c.clientPort());
+            g.writeStringField("server_ip", c.serverIpText());
+            g.writeNumberField("server_port", c.serverPort());
+            g.writeNumberField("vlan", c.vlan());
+            if (c.innerVlan() != 0) g.writeNumberField("inner_vlan", c.innerVlan());
+            g.writeStringField("helo", r.helo());
+            g.writeStringField("auth_mech", r.authMech());
+            g.writeStringField("auth_user", r.authUser());
+            if (r.authzid() != null) g.writeStringField("authzid", r.authzid());
+            g.writeStringField("auth_result", r.authResult());
+            g.writeStringField("mail_from", r.mailFrom());
+            if (r.mailParams() != null) g.writeStringField("mail_params", r.mailParams());
+            g.writeBooleanField("null_sender", r.nullSender());
+            g.writeArrayFieldStart("rcpt_to");
+            for (String rcpt : r.rcptTo()) g.writeString(rcpt);
+            g.writeEndArray();
+            g.writeNumberField("rcpt_accepted", r.rcptAccepted());
+            g.writeNumberField("rcpt_rejected", r.rcptRejected());
+            if (r.rcptDropped() > 0) g.writeNumberField("rcpt_not_listed", r.rcptDropped());
+            g.writeStringField("message_status", r.messageStatus().label());
+            g.writeNumberField("message_bytes", r.messageBytes());
+            g.writeStringField("last_reply", r.lastReply());
+            g.writeBooleanField("tls", r.tls());
+            g.writeBooleanField("gaps", r.gaps());
+            g.writeStringField("client_by", r.clientBy());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the transaction log", e);
+        }
+        try {
+            out.write('\n');
+            if (flushEachLine) out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the transaction log", e);
+        }
+        lines++;
+    }
+
+    public long lines() { return lines; }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+
+    private static final DateTimeFormatter ISO_MICROS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** ISO-8601 UTC with a fixed six-digit fraction (the capture's precision), so lines sort as text. */
+    public static String isoMicros(long tsMicros) {
+        long secs = Math.floorDiv(tsMicros, 1_000_000L);
+        long micros = Math.floorMod(tsMicros, 1_000_000L);
+        return ISO_MICROS.format(Instant.ofEpochSecond(secs, micros * 1000L));
+    }
+}
