@@ -1,2 +1,44 @@
 package io.mailtap.cli;
-public final class Main { public static void main(String[] a) {} }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point. Commands only parse arguments, call into the sensor and print; exit codes:
+ * 0 success, 1 runtime failure (unreadable capture, I/O), 2 bad usage or bad configuration.
+ */
+@Command(name = "mailtap",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Passive SMTP sensor: follows TCP/SMTP on a mirror port or in capture files and reports who sends what mail.",
+        subcommands = {ReplayCommand.class, CheckConfigCommand.class, InterfacesCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExitCodeExceptionMapper(e -> EXIT_FAILURE);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("mailtap: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'mailtap " + ex.getCommandLine().getCommandName() + " --help'.");
+            return EXIT_USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

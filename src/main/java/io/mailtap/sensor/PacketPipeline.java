@@ -1,0 +1,62 @@
+package io.mailtap.sensor;
+
+import io.mailtap.decode.DecodeStats;
+import io.mailtap.decode.FrameDecoder;
+import io.mailtap.decode.PacketView;
+import io.mailtap.flow.FlowSettings;
+import io.mailtap.flow.FlowStats;
+import io.mailtap.flow.FlowTable;
+import io.mailtap.smtp.SmtpAnalyzer;
+import io.mailtap.smtp.SmtpEventListener;
+import io.mailtap.smtp.SmtpSettings;
+import io.mailtap.smtp.SmtpStats;
+
+/**
+ * decode → flow → smtp for one thread: a replay runs one, a live sensor one per worker (each owns
+ * a disjoint shard of the flows). Not thread-safe by design; its stats are read racily by metrics.
+ */
+public final class PacketPipeline {
+    private final DecodeStats decodeStats = new DecodeStats();
+    private final FlowStats flowStats = new FlowStats();
+    private final SmtpStats smtpStats = new SmtpStats();
+    private final FrameDecoder decoder = new FrameDecoder(decodeStats);
+    private final PacketView view = new PacketView();
+    private final FlowTable flows;
+    private long nowMicros = Long.MIN_VALUE;
+
+    public PacketPipeline(FlowSettings flowSettings, SmtpSettings smtpSettings, SmtpEventListener events) {
+        SmtpAnalyzer smtp = new SmtpAnalyzer(smtpSettings, smtpStats, events);
+        this.flows = new FlowTable(flowSettings, smtp, flowStats);
+    }
+
+    /** One captured frame. {@code frame} is only read during the call. */
+    public void onFrame(int linkType, byte[] frame, int capturedLength, int wireLength, long tsMicros) {
+        advanceTime(tsMicros);
+        if (decoder.decode(linkType, frame, capturedLength, wireLength, tsMicros, view)) {
+            flows.onPacket(view);
+        }
+    }
+
+    /**
+     * Moves packet time forward (never back: files of one replay or packets of different
+     * interfaces can be slightly out of order) so idle flows expire even when no packet of theirs
+     * arrives. The live sensor calls it from its heartbeat when the wire is quiet.
+     */
+    public void advanceTime(long tsMicros) {
+        if (tsMicros > nowMicros) {
+            nowMicros = tsMicros;
+            flows.advanceTime(tsMicros);
+        }
+    }
+
+    /** End of input: every flow is flushed and ended. */
+    public void finish() {
+        flows.flushAll(nowMicros == Long.MIN_VALUE ? 0 : nowMicros);
+    }
+
+    public long nowMicros() { return nowMicros; }
+    public int activeFlows() { return flows.activeFlows(); }
+    public DecodeStats decodeStats() { return decodeStats; }
+    public FlowStats flowStats() { return flowStats; }
+    public SmtpStats smtpStats() { return smtpStats; }
+}

@@ -1,0 +1,116 @@
+package io.mailtap.corpus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Sessions where mailtap and tshark's truth differ, each with the reason and the value the wire
+ * carries. Every wire value here was read with {@code tshark -q -z follow,tcp,ascii,N} (and
+ * MANIFEST.md's gap table, which was made the same way).
+ */
+final class Deviations {
+    enum Kind {
+        /** tshark misses or misreads what is on the wire; mailtap reports the wire. */
+        TSHARK_WRONG,
+        /** mailtap does not (yet) see what tshark sees; the expectation pins today's behaviour. */
+        MAILTAP_LIMITATION
+    }
+
+    /** @param clientPort the session's client port, or 0 for every session of the capture */
+    record Deviation(String file, int clientPort, Kind kind, String reason, Consumer<CorpusAgreementTest.Expected> adjust) {}
+
+    private static final List<Deviation> ALL = new ArrayList<>();
+
+    static {
+        tsharkWrong("zeek/smtp/smtp-bdat-pipeline-8bitmime.pcap", 0,
+                "MAIL/RCPT/BDAT pipelined with CHUNKING in one write; tshark shows them as DATA fragments",
+                e -> {
+                    e.mailFroms = CorpusAgreementTest.repeat("<linux-kernel-owner@vger.kernel.org>", 2);
+                    e.rcpts = CorpusAgreementTest.repeat("<trafficwatcher@foundit.scootmail.com>", 2);
+                });
+        tsharkWrong("suricata-verify/smtp-pipelining/input.pcap", 0,
+                "MAIL/RCPT/DATA and the message pipelined in one segment; tshark shows it as message data",
+                e -> {
+                    e.mailFroms = List.of("<username@domain.com>");
+                    e.rcpts = List.of("<john.doe@example.com>");
+                });
+        tsharkWrong("suricata-verify/smtp-bdat-bad-tail-next-mail/input.pcap", 0,
+                "after the 521 for 'BDAT 5 X' the client pipelines 'BDAT 221 LAST' + chunk + a second MAIL/RCPT; "
+                        + "tshark shows a DATA fragment",
+                e -> {
+                    e.mailFroms = List.of("<alice@example.com>", "<bob@example.com>");
+                    e.rcpts = List.of("<bob@example.com>", "<alice@example.com>");
+                });
+        tsharkWrong("suricata-verify/smtp-bdat-bad-tail-reply-queue/input.pcap", 0,
+                "'BDAT 5 X', MAIL, RCPT and DATA pipelined in one segment; tshark decodes only the EHLO",
+                e -> {
+                    e.mailFroms = List.of("<alice@example.com>");
+                    e.rcpts = List.of("<bob@example.com>");
+                });
+        tsharkWrong("suricata-verify/smtp-bdat-pipelined-next-mail/input.pcap", 0,
+                "two BDAT chunks and the next transaction pipelined after 'BDAT 64'; tshark misses the second MAIL/RCPT",
+                e -> {
+                    e.mailFroms = List.of("<alice@example.com>", "<bob@example.com>");
+                    e.rcpts = List.of("<bob@example.com>", "<alice@example.com>");
+                });
+        tsharkWrong("arkime/smtp-moloch-bof.pcap", 0,
+                "early talker: the whole dialogue is sent before the greeting; tshark shows DATA fragments",
+                e -> {
+                    e.helos = List.of("ADCDTEST");
+                    e.mailFroms = List.of("<ibmuser@zpdt.example.com>");
+                    e.rcpts = List.of("<mattenuttall@example.com>");
+                });
+        tsharkWrong("arkime/smtp-subject-windows.pcap", 0,
+                "early talker: EHLO/MAIL/RCPT/DATA sent before the split greeting",
+                e -> {
+                    e.helos = List.of("xxxxxx.xxxxxx.xxx.com");
+                    e.mailFroms = List.of("<xxxxx@xxx.net>");
+                    e.rcpts = List.of("<xxxxx@xxx.net>");
+                });
+        tsharkWrong("arkime/smtp-subject-multi-nospace.pcap", 0,
+                "client-only capture, whole dialogue in one segment before any greeting; tshark decodes nothing",
+                e -> {
+                    e.helos = List.of("xxxxxx.xxxxxx.xxx.com");
+                    e.mailFroms = List.of("<xxxxx@xxx.net>");
+                    e.rcpts = List.of("<xxxxx@xxx.net>");
+                });
+        tsharkWrong("suricata-verify/smtp-long-command/input.pcap", 0,
+                "the client answers the AUTH LOGIN 'Username:' prompt with the line 'QUIT'; tshark base64-decodes "
+                        + "it into the garbage username 'AB\\x13', mailtap reports no username for a line that is not base64",
+                e -> e.authUsers = java.util.Arrays.asList((String) null));
+
+        limitation("arkime/socks5-smtp-503.pcap", 0,
+                "SMTP inside a SOCKS5 tunnel on tcp/1080: mailtap does not unwrap SOCKS, sees binary bytes on the "
+                        + "port and gives the connection up as not SMTP (counted)",
+                e -> {
+                    e.helos = List.of();
+                    e.authMechs = List.of();
+                    e.authUsers = List.of();
+                });
+        limitation("zeek/http/connect-with-smtp.pcap", 0,
+                "SMTP inside an HTTP CONNECT tunnel on tcp/8240: mailtap does not unwrap HTTP proxies and gives the "
+                        + "connection up as not SMTP (counted); tshark itself misses the HELO there",
+                e -> {
+                    e.mailFroms = List.of();
+                    e.rcpts = List.of();
+                });
+    }
+
+    private static void tsharkWrong(String file, int port, String reason, Consumer<CorpusAgreementTest.Expected> adjust) {
+        ALL.add(new Deviation(file, port, Kind.TSHARK_WRONG, reason, adjust));
+    }
+
+    private static void limitation(String file, int port, String reason, Consumer<CorpusAgreementTest.Expected> adjust) {
+        ALL.add(new Deviation(file, port, Kind.MAILTAP_LIMITATION, reason, adjust));
+    }
+
+    static Deviation find(String file, int clientPort) {
+        for (Deviation d : ALL) {
+            if (d.file().equals(file) && (d.clientPort() == 0 || d.clientPort() == clientPort)) return d;
+        }
+        return null;
+    }
+
+    private Deviations() {}
+}
