@@ -13,15 +13,26 @@ public enum SkipReason {
     NOT_IP("not_ip"),
     /** More VLAN tags than we decode (more than two). */
     TOO_MANY_VLAN_TAGS("too_many_vlan_tags"),
+    /** Capture ends inside the IP header or its IPv6 extension headers. */
     TRUNCATED_IP("truncated_ip"),
-    /** IP version nibble disagrees with the link type / ethertype, or header length invalid. */
+    /**
+     * IP version nibble disagrees with the link type / ethertype, or header length invalid
+     * (IPv4 total length below the header; IPv6 payload length 0, i.e. a jumbogram).
+     */
     MALFORMED_IP("malformed_ip"),
-    /** IPv4 fragment (any fragment, first or later): we do not reassemble IP. */
+    /**
+     * IPv4 or IPv6 fragment (any fragment, first or later, of any protocol): we do not reassemble
+     * IP. An IPv6 atomic fragment (offset 0, no more fragments) is a whole packet and is decoded.
+     */
     IP_FRAGMENT("ip_fragment"),
-    /** IPv6 extension header chain truncated or too long. */
+    /**
+     * IPv6 extension header chain that runs past the IPv6 payload length, is longer than the
+     * decoder walks, or has hop-by-hop anywhere but first. (Cut by the snaplen: TRUNCATED_IP.)
+     */
     MALFORMED_IPV6_EXTENSION("malformed_ipv6_extension"),
     /** IP but not TCP (UDP, ICMP, ...). */
     NOT_TCP("not_tcp"),
+    /** Capture ends inside the TCP header (a cut inside the payload still decodes). */
     TRUNCATED_TCP("truncated_tcp"),
     /** TCP data offset below 5 words or past the IP payload. */
     MALFORMED_TCP("malformed_tcp");

@@ -1,0 +1,101 @@
+package io.mailtap.capture;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.pcap4j.core.PcapAddress;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.Pcaps;
+
+/**
+ * Captures from a network interface with the allocation-free reader.
+ *
+ * <p>Thread rules (libpcap's, see CAPTURE-NOTES.md): read, {@link #stats()} and {@link #close()}
+ * belong to the capture thread. To stop, call {@link #breakLoop()} from any thread: the blocked
+ * read returns {@link #END} even on an idle interface, where the read timeout never fires. Then
+ * close from the capture thread.
+ */
+public final class LiveSource implements PacketSource {
+    private final PcapReader reader;
+    private final LiveOptions options;
+
+    private LiveSource(PcapReader reader, LiveOptions options) {
+        this.reader = reader;
+        this.options = options;
+    }
+
+    /** @throws CaptureException unknown interface, no permission to capture, or an invalid filter */
+    public static LiveSource open(LiveOptions options) throws CaptureException {
+        PcapNative.ensureLoaded();
+        String name = options.interfaceName();
+        PcapHandle.Builder builder = new PcapHandle.Builder(name)
+                .snaplen(options.snaplen())
+                .promiscuousMode(options.promiscuous()
+                        ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
+                        : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                .timeoutMillis(options.readTimeoutMillis())
+                .immediateMode(options.immediateMode())
+                .timestampPrecision(PcapHandle.TimestampPrecision.MICRO);
+        if (options.bufferSizeBytes() > 0) builder.bufferSize(options.bufferSizeBytes());
+        PcapHandle handle;
+        try {
+            handle = builder.build();
+        } catch (PcapNativeException | RuntimeException e) {
+            throw new CaptureException("cannot capture on interface '" + name + "': " + CaptureException.oneLine(e.getMessage()), e);
+        }
+        try {
+            BpfFilters.apply(handle, options.bpfFilter(), "interface '" + name + "'");
+        } catch (CaptureException e) {
+            handle.close();
+            throw e;
+        }
+        return new LiveSource(new PcapReader(handle, "interface '" + name + "'"), options);
+    }
+
+    /** The capture devices libpcap can open, for the {@code interfaces} command. */
+    public static List<CaptureInterface> listInterfaces() throws CaptureException {
+        PcapNative.ensureLoaded();
+        List<PcapNetworkInterface> devices;
+        try {
+            devices = Pcaps.findAllDevs();
+        } catch (PcapNativeException e) {
+            throw new CaptureException("cannot list capture interfaces: " + CaptureException.oneLine(e.getMessage()), e);
+        }
+        List<CaptureInterface> result = new ArrayList<>();
+        for (PcapNetworkInterface d : devices) {
+            List<String> addresses = new ArrayList<>();
+            for (PcapAddress a : d.getAddresses()) {
+                InetAddress ip = a.getAddress();
+                if (ip != null) addresses.add(ip.getHostAddress());
+            }
+            result.add(new CaptureInterface(d.getName(), d.getDescription(), addresses, d.isLoopBack(), d.isUp()));
+        }
+        return result;
+    }
+
+    public LiveOptions options() { return options; }
+
+    @Override public int linkType() { return reader.linkType(); }
+
+    @Override public int snaplen() { return reader.snaplen(); }
+
+    @Override public String name() { return reader.name(); }
+
+    @Override public int read(RawFrame frame) { return reader.read(frame); }
+
+    @Override public CaptureException error() { return reader.error(); }
+
+    @Override public long packetsRead() { return reader.packetsRead(); }
+
+    @Override public void breakLoop() { reader.breakLoop(); }
+
+    /**
+     * libpcap's counters since the handle opened. Call from the capture thread: pcap_stats races
+     * with a concurrent read, so a call while another thread is reading throws IllegalStateException.
+     */
+    @Override public CaptureStats stats() throws CaptureException { return reader.liveStats(); }
+
+    @Override public void close() { reader.close(); }
+}
