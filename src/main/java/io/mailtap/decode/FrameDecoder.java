@@ -274,7 +274,6 @@ public final class FrameDecoder {
         if (cap - t < TCP_MIN_HEADER) return SkipReason.TRUNCATED_TCP;
         int headerLength = ((b[t + 12] & 0xFF) >>> 4) * 4;
         if (headerLength < TCP_MIN_HEADER || end - t < headerLength) return SkipReason.MALFORMED_TCP;
-        if (cap - t < headerLength) return SkipReason.TRUNCATED_TCP;
 
         out.srcPort = u16(b, t);
         out.dstPort = u16(b, t + 2);
@@ -283,9 +282,11 @@ public final class FrameDecoder {
         out.tcpFlags = b[t + 13] & 0xFF;
         out.window = u16(b, t + 14);
 
+        // A snaplen that cuts into the options still leaves ports, sequence numbers and flags
+        // (Zeek tracks such connections too): the connection is followed, its payload is a gap.
         int payload = t + headerLength;
-        out.payloadOffset = payload;
-        out.payloadLength = Math.min(end, cap) - payload;
+        out.payloadOffset = Math.min(payload, cap);
+        out.payloadLength = Math.max(0, Math.min(end, cap) - payload);
         // An IP length beyond the wire length is a lie, not missed data: never claim a gap for it.
         out.segmentLength = Math.max(out.payloadLength, Math.min(end, wire) - payload);
         return null;
