@@ -27,6 +27,10 @@ public final class Flow {
     long clientGapBytes, serverGapBytes;
     long packets;
     boolean ended;
+    /** Why the flow closed (FIN or RST) once it is CLOSED or REJECTED; reported when it leaves. */
+    EndReason closeReason;
+    /** The timeout class (LRU list) the flow sits in; follows the state. */
+    LruList lru;
 
     /** Per-direction reassembly state; created by the flow table. */
     TcpReassembler toServer, toClient;
@@ -52,6 +56,8 @@ public final class Flow {
     public long clientGapBytes() { return clientGapBytes; }
     public long serverGapBytes() { return serverGapBytes; }
     public long packets() { return packets; }
+    /** True once {@link FlowListener#onFlowEnd} was (or is being) called for this flow. */
+    public boolean ended() { return ended; }
 
     public Object attachment() { return attachment; }
     public void attach(Object o) { attachment = o; }

@@ -1,0 +1,56 @@
+package io.mailtap.flow;
+
+/**
+ * The table-wide budget for out-of-order bytes (maxBufferedBytesTotal) and the list of directions
+ * currently holding some, oldest holder first. When the budget runs out, the directions that have
+ * held data longest are flushed first: their holes have had the most time to fill and are the
+ * least likely to, and no flow can keep the budget to itself forever.
+ */
+final class BufferBudget {
+    final long max;
+    long used;
+    private final FlowStats stats;
+    private TcpReassembler oldest, newest;
+
+    BufferBudget(long max, FlowStats stats) {
+        this.max = max;
+        this.stats = stats;
+    }
+
+    void charge(TcpReassembler r, long bytes) {
+        if (r.buffered == 0) link(r);
+        r.buffered += bytes;
+        used += bytes;
+        stats.bufferedBytesNow += bytes;
+    }
+
+    void release(TcpReassembler r, long bytes) {
+        r.buffered -= bytes;
+        used -= bytes;
+        stats.bufferedBytesNow -= bytes;
+        if (r.buffered == 0) unlink(r);
+    }
+
+    /** Flushes other directions, oldest holder first, until {@code need} more bytes fit. */
+    void reclaim(long need, TcpReassembler except, long tsMicros) {
+        TcpReassembler r = oldest;
+        while (r != null && used + need > max) {
+            TcpReassembler next = r.budgetNext;
+            if (r != except) r.flushBuffered(GapCause.BUFFER_CAP, tsMicros);
+            r = next;
+        }
+    }
+
+    private void link(TcpReassembler r) {
+        r.budgetPrev = newest;
+        r.budgetNext = null;
+        if (newest != null) newest.budgetNext = r; else oldest = r;
+        newest = r;
+    }
+
+    private void unlink(TcpReassembler r) {
+        if (r.budgetPrev != null) r.budgetPrev.budgetNext = r.budgetNext; else oldest = r.budgetNext;
+        if (r.budgetNext != null) r.budgetNext.budgetPrev = r.budgetPrev; else newest = r.budgetPrev;
+        r.budgetPrev = r.budgetNext = null;
+    }
+}
