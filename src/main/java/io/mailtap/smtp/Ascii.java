@@ -1,0 +1,51 @@
+package io.mailtap.smtp;
+
+/** Byte-level helpers for the ASCII parts of SMTP; no allocation. */
+final class Ascii {
+    private Ascii() {}
+
+    static int upper(byte b) {
+        return (b >= 'a' && b <= 'z') ? b - 32 : b & 0xff;
+    }
+
+    static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** True if {@code b[off..]} starts with {@code prefix} ignoring ASCII letter case. */
+    static boolean startsWithIgnoreCase(byte[] b, int off, int end, String prefix) {
+        if (end - off < prefix.length()) return false;
+        for (int i = 0; i < prefix.length(); i++) {
+            if (upper(b[off + i]) != Character.toUpperCase(prefix.charAt(i))) return false;
+        }
+        return true;
+    }
+
+    static int skipBlanks(byte[] b, int i, int end) {
+        while (i < end && isBlank(b[i])) i++;
+        return i;
+    }
+
+    static int trimTrailingBlanks(byte[] b, int start, int end) {
+        while (end > start && isBlank(b[end - 1])) end--;
+        return end;
+    }
+
+    /**
+     * Control bytes that never occur in an SMTP command line (NUL..BS, VT, FF, SO..US, DEL).
+     * TAB, CR and LF are excluded; bytes >= 0x80 are allowed because SMTPUTF8 exists.
+     */
+    static boolean isBinary(byte b) {
+        int c = b & 0xff;
+        return c < 0x09 || c == 0x0b || c == 0x0c || (c >= 0x0e && c < 0x20) || c == 0x7f;
+    }
+
+    /** The bytes as a String, UTF-8 with invalid sequences replaced (never throws). */
+    static String text(byte[] b, int off, int len) {
+        return len <= 0 ? "" : new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,95 @@
+package io.mailtap.smtp;
+
+import java.util.Arrays;
+
+/**
+ * Splits one direction of a connection into lines. A line ends at LF; CRs before it are dropped
+ * (CRLF is the standard, bare LF is what real clients and servers also send). A line longer than
+ * the cap keeps its head and the rest up to its end is discarded, so memory per direction is
+ * bounded by the cap whatever the peer sends. The buffer is allocated on first use and reused.
+ */
+final class LineFramer {
+    private static final int INITIAL = 128;
+
+    private final int max;
+    private byte[] buf;
+    private int len;
+    private boolean truncated;
+    private boolean ready;
+    private boolean discarding;
+
+    LineFramer(int maxLineBytes) {
+        this.max = Math.max(1, maxLineBytes);
+    }
+
+    /**
+     * Consumes {@code b[off, end)} up to and including the first line end. Returns the index after
+     * the consumed bytes; {@link #ready()} then says whether a complete line is available.
+     */
+    int feed(byte[] b, int off, int end) {
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if (c == '\n') {
+                if (discarding) {
+                    discarding = false;
+                    continue;
+                }
+                while (len > 0 && buf[len - 1] == '\r') len--;
+                if (len > max) {
+                    len = max;
+                    truncated = true;
+                }
+                ready = true;
+                return i + 1;
+            }
+            if (discarding) continue;
+            // One byte past the cap is kept so a CR right at the cap does not count as overflow.
+            if (len <= max) {
+                if (buf == null || len == buf.length) grow();
+                buf[len++] = c;
+            } else {
+                truncated = true;
+            }
+        }
+        return end;
+    }
+
+    private void grow() {
+        int cap = buf == null ? Math.min(INITIAL, max + 1) : Math.min(buf.length * 2, max + 1);
+        buf = buf == null ? new byte[cap] : Arrays.copyOf(buf, cap);
+    }
+
+    boolean ready() { return ready; }
+
+    byte[] buffer() { return buf; }
+
+    int length() { return len; }
+
+    /** The current line was longer than the cap (only its head is kept). */
+    boolean truncated() { return truncated; }
+
+    /** Bytes of an unfinished line are held. */
+    boolean hasPartial() { return !ready && (len > 0 || truncated); }
+
+    /** Forget the line just consumed and start the next one. */
+    void next() {
+        len = 0;
+        truncated = false;
+        ready = false;
+    }
+
+    /** Overwrite the held bytes (used after AUTH responses so secrets do not linger). */
+    void wipe() {
+        if (buf != null) Arrays.fill(buf, (byte) 0);
+    }
+
+    /**
+     * Drop any partial line and everything up to the next line end: after a gap the bytes that
+     * follow start somewhere inside a line, and after a rejected DATA the head of the current line
+     * was already consumed as message text.
+     */
+    void discardRestOfLine() {
+        next();
+        discarding = true;
+    }
+}

@@ -1,0 +1,45 @@
+package io.mailtap.smtp;
+
+/** A client line that awaits its reply, in wire order. */
+final class PendingCommand {
+    enum Kind {
+        COMMAND,
+        /** The "." that ends DATA text: the server answers it with the message's fate. */
+        END_OF_DATA,
+        /** A SASL response line during AUTH; not a command. */
+        AUTH_RESPONSE
+    }
+
+    final Kind kind;
+    final SmtpVerb verb;
+    final long tsMicros;
+    /** HELO/EHLO/LHLO argument, MAIL/RCPT path, AUTH mechanism. */
+    String argument;
+    String params;
+    boolean nullSender;
+    /** BDAT chunk size, or the message bytes an END_OF_DATA closes. */
+    long bytes;
+    /** END_OF_DATA: text lines the server would read as commands if it rejected the DATA. */
+    long lines;
+    boolean bdatLast;
+    boolean bdatBadSize;
+    /** The DATA command an END_OF_DATA belongs to (null when the server started data by itself). */
+    PendingCommand dataCommand;
+    /** A gap hit the connection while this waited. */
+    boolean gap;
+
+    PendingCommand(Kind kind, SmtpVerb verb, long tsMicros) {
+        this.kind = kind;
+        this.verb = verb;
+        this.tsMicros = tsMicros;
+    }
+
+    /** The name a Rejection reports for this line. */
+    String rejectionName() {
+        switch (kind) {
+            case END_OF_DATA: return "MESSAGE";
+            case AUTH_RESPONSE: return "AUTH";
+            default: return verb.name();
+        }
+    }
+}

@@ -1,0 +1,867 @@
+package io.mailtap.smtp;
+
+import io.mailtap.flow.ClientBy;
+import io.mailtap.flow.ConnState;
+import io.mailtap.flow.Connection;
+import io.mailtap.flow.EndReason;
+import io.mailtap.smtp.SmtpEvent.AuthResult;
+
+import java.util.ArrayDeque;
+
+/**
+ * The SMTP state machine of one connection, fed the two byte streams in packet order. Bytes may
+ * arrive split anywhere; every decision is taken on bytes already seen, so feeding one byte at a
+ * time gives the same events as feeding whole segments.
+ *
+ * <p>How the two directions are kept in step (RFC 2920 PIPELINING): every client command is queued
+ * when it is read; every complete reply is paired with the oldest queued command, and the effects
+ * of a command (events, transaction boundaries) are applied at that moment, so they happen in
+ * command order even when a client sends a whole transaction in one segment. The first reply is
+ * the greeting, even if the client spoke first (early talkers, PIPE_CONNECT).
+ *
+ * <p>DATA, the hard part: the client side has to know whether a line is message text before the
+ * server's 354 may have arrived (clients put DATA and the message in one segment). Like Zeek, the
+ * text starts right after the DATA line, and ends at a "." line, after which lines are commands
+ * again (commands pipelined after the dot are parsed). If the server then refuses the DATA, it
+ * read those lines as commands and answers each one: the answers are absorbed instead of being
+ * paired with later commands. A client that waits for the 354 (most do) is never affected.
+ *
+ * <p>Nothing thrown inside escapes: a bug is counted ({@link SmtpStats#internalErrors}), reported
+ * as an Anomaly, and the session stops parsing the connection.
+ */
+public final class SmtpSession {
+    private enum Mode {
+        /** Before the first bytes of a direction: is it TLS? */
+        SNIFF,
+        LINES,
+        /** Client: DATA message text, scanned for the "." line and not kept. */
+        BODY,
+        /** Client: a BDAT chunk, exactly chunkRemaining octets. */
+        CHUNK,
+        /** Bytes are counted and ignored (TLS, or not SMTP). */
+        OPAQUE
+    }
+
+    private static final int DETAIL_MAX = 200;
+
+    private final Connection conn;
+    private final SmtpSettings settings;
+    private final SmtpStats stats;
+    private final SmtpEventListener out;
+    /** Picked up mid-stream: the greeting was probably missed and the first lines may be partial. */
+    private final boolean midStream;
+
+    private Mode client = Mode.SNIFF;
+    private Mode server = Mode.SNIFF;
+    private final byte[] clientSniff = new byte[3];
+    private int clientSniffLen;
+    private final byte[] serverSniff = new byte[3];
+    private int serverSniffLen;
+
+    private LineFramer clientLines;
+    private LineFramer serverLines;
+    private CommandParser parser;
+    private ReplyAssembler replies;
+    private BodyScanner body;
+    private final ArrayDeque<PendingCommand> pending = new ArrayDeque<>();
+    private final AuthTracker auth = new AuthTracker();
+    private final TransactionBuilder tx;
+
+    /** The DATA whose text the client is sending (null if the server started data on its own). */
+    private PendingCommand bodyData;
+    private boolean bodyGap;
+    /** The server already answered the message while the client was still sending it. */
+    private boolean bodyVerdictGiven;
+    private long chunkRemaining;
+    /** Replies owed to lines that were not queued as commands; they are not paired. */
+    private long absorbReplies;
+
+    private boolean greetingSeen;
+    private boolean smtpSeen;
+    /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
+    private boolean exchangeSeen;
+    private int badServerLines;
+    private boolean tls;
+    private boolean gaps;
+    private boolean ended;
+
+    private String helo;
+    /** Last reply of the connection, "code text", for the record of a connection without MAIL. */
+    private String lastReply;
+    private String replyLine;
+    private int transactions;
+
+    public SmtpSession(Connection conn, SmtpSettings s, SmtpStats stats, SmtpEventListener out) {
+        this.conn = conn;
+        this.settings = s;
+        this.stats = stats;
+        this.out = out;
+        this.midStream = conn.clientBy() == ClientBy.PORT;
+        this.tx = new TransactionBuilder(s.maxRcptPerTransaction());
+        stats.sessions++;
+    }
+
+    // ------------------------------------------------------------------ input
+
+    public void onClientData(byte[] b, int off, int len, long ts) {
+        if (ended || len <= 0) return;
+        try {
+            clientBytes(b, off, off + len, ts);
+        } catch (RuntimeException e) {
+            internalError(e, ts);
+        }
+    }
+
+    public void onServerData(byte[] b, int off, int len, long ts) {
+        if (ended || len <= 0) return;
+        try {
+            serverBytes(b, off, off + len, ts);
+        } catch (RuntimeException e) {
+            internalError(e, ts);
+        }
+    }
+
+    /**
+     * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
+     * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
+     * the hole. A hole in the server's replies makes pairing a guess, so commands waiting for a
+     * reply are reported with reply code 0 instead.
+     */
+    public void onGap(boolean fromClient, long bytes, long ts) {
+        if (ended) return;
+        try {
+            gap(fromClient, bytes, ts);
+        } catch (RuntimeException e) {
+            internalError(e, ts);
+        }
+    }
+
+    /**
+     * The connection is gone: commands without a reply are reported with reply code 0, the open
+     * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
+     */
+    public void onEnd(ConnState finalState, EndReason reason, long ts) {
+        if (ended) return;
+        try {
+            end(ts);
+        } catch (RuntimeException e) {
+            internalError(e, ts);
+        }
+        ended = true;
+        try {
+            out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps));
+        } catch (RuntimeException e) {
+            stats.internalErrors++;
+        }
+        release();
+    }
+
+    /** Whether any SMTP command or reply was recognised so far. */
+    public boolean smtpSeen() { return smtpSeen; }
+
+    public boolean tls() { return tls; }
+
+    // ------------------------------------------------------------------ client side
+
+    private void clientBytes(byte[] b, int i, int end, long ts) {
+        while (i < end) {
+            switch (client) {
+                case SNIFF:
+                    clientSniff[clientSniffLen++] = b[i++];
+                    sniffClient(ts);
+                    break;
+                case LINES:
+                    i = clientLines().feed(b, i, end);
+                    if (clientLines.ready()) clientLine(ts);
+                    break;
+                case BODY:
+                    i = bodyText(b, i, end, ts);
+                    break;
+                case CHUNK: {
+                    long n = Math.min(chunkRemaining, end - i);
+                    chunkRemaining -= n;
+                    stats.messageBytes += n;
+                    i += (int) n;
+                    if (chunkRemaining == 0) client = Mode.LINES;
+                    break;
+                }
+                default:
+                    stats.opaqueBytes += end - i;
+                    return;
+            }
+        }
+    }
+
+    private void sniffClient(long ts) {
+        int verdict = tlsRecordVerdict(clientSniff, clientSniffLen);
+        if (verdict < 0) return;
+        if (verdict > 0) {
+            stats.implicitTls++;
+            stats.opaqueBytes += clientSniffLen;
+            goOpaque(true);
+            return;
+        }
+        client = Mode.LINES;
+        if (!midStream && Ascii.isBinary(clientSniff[0])) {
+            giveUp("client sent binary data", ts);
+            stats.opaqueBytes += clientSniffLen;
+            return;
+        }
+        clientLines().feed(clientSniff, 0, clientSniffLen);
+        if (clientLines.ready()) clientLine(ts);
+        // The sniff holds at most one byte past a non-TLS decision, so no byte is left over.
+    }
+
+    /** 1: a TLS handshake record header (0x16 0x03 0x00-0x04), 0: not one, -1: need more bytes. */
+    private static int tlsRecordVerdict(byte[] s, int n) {
+        if (s[0] != 0x16) return 0;
+        if (n < 2) return -1;
+        if (s[1] != 0x03) return 0;
+        if (n < 3) return -1;
+        return s[2] >= 0 && s[2] <= 4 ? 1 : 0;
+    }
+
+    private void clientLine(long ts) {
+        LineFramer f = clientLines;
+        byte[] b = f.buffer();
+        int len = f.length();
+        try {
+            if (f.truncated()) lineTooLong(true, ts);
+            if (auth.owed > 0) {
+                authResponse(b, 0, len, ts);
+                f.wipe();
+                return;
+            }
+            command(b, len, ts);
+        } finally {
+            f.next();
+        }
+    }
+
+    private void command(byte[] b, int len, long ts) {
+        if (!exchangeSeen && notSmtpCommand(b, len)) {
+            giveUp("client line is not an SMTP command", ts);
+            return;
+        }
+        CommandParser p = parser();
+        p.parse(b, len);
+        SmtpVerb verb = p.verb;
+        stats.countCommand(verb);
+        if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
+        PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);
+        switch (verb) {
+            case HELO: case EHLO: case LHLO:
+                c.argument = Ascii.text(b, p.argStart, p.argEnd - p.argStart);
+                break;
+            case MAIL: case RCPT:
+                c.argument = Ascii.text(b, p.pathStart, p.pathEnd - p.pathStart);
+                c.params = p.paramsEnd > p.paramsStart ? Ascii.text(b, p.paramsStart, p.paramsEnd - p.paramsStart) : null;
+                c.nullSender = verb == SmtpVerb.MAIL && "<>".equals(c.argument);
+                if (verb == SmtpVerb.MAIL) {
+                    stats.mailFrom++;
+                    if (c.nullSender) stats.nullSender++;
+                }
+                break;
+            case AUTH:
+                startAuth(c, b, p, ts);
+                return;
+            case DATA:
+                enqueue(c, ts);
+                startBody(c);
+                return;
+            case BDAT:
+                c.bdatBadSize = p.bdatBadSize;
+                if (p.bdatBadSize) {
+                    // The server refuses it (501/521) and reads what follows as commands: so do we.
+                    stats.bdatBadSize++;
+                    anomaly("bdat_bad_size", "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
+                    break;
+                }
+                c.bytes = p.bdatSize;
+                c.bdatLast = p.bdatLast;
+                enqueue(c, ts);
+                if (p.bdatSize > 0) {
+                    chunkRemaining = p.bdatSize;
+                    client = Mode.CHUNK;
+                }
+                return;
+            case STARTTLS:
+                stats.starttlsIssued++;
+                break;
+            default:
+                break;
+        }
+        enqueue(c, ts);
+    }
+
+    /** Before any exchange: HTTP requests and binary bytes mean this is not an SMTP client. */
+    private static boolean notSmtpCommand(byte[] b, int len) {
+        for (int i = 0; i < len; i++) if (Ascii.isBinary(b[i])) return true;
+        return Ascii.startsWithIgnoreCase(b, 0, len, "GET ") || Ascii.startsWithIgnoreCase(b, 0, len, "POST ")
+                || Ascii.startsWithIgnoreCase(b, 0, len, "CONNECT ") || Ascii.startsWithIgnoreCase(b, 0, len, "HEAD ")
+                || Ascii.startsWithIgnoreCase(b, 0, len, "PUT ") || Ascii.startsWithIgnoreCase(b, 0, len, "OPTIONS ");
+    }
+
+    private void startAuth(PendingCommand c, byte[] b, CommandParser p, long ts) {
+        if (auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts); // a new AUTH replaces an unfinished one
+        String mech = cap(Ascii.text(b, p.mechStart, p.mechEnd - p.mechStart), 40).toUpperCase(java.util.Locale.ROOT);
+        auth.start(mech);
+        c.argument = mech;
+        enqueue(c, ts);
+        if (p.hasInitialResponse()) {
+            noteAuthResponse(auth.initialResponse(b, p.irStart, p.irEnd), b, p.irStart, p.irEnd, ts);
+        }
+    }
+
+    private void authResponse(byte[] b, int off, int end, long ts) {
+        PendingCommand c = new PendingCommand(PendingCommand.Kind.AUTH_RESPONSE, SmtpVerb.AUTH, ts);
+        enqueue(c, ts);
+        noteAuthResponse(auth.response(b, off, end), b, off, end, ts);
+    }
+
+    private void noteAuthResponse(AuthTracker.Response r, byte[] b, int off, int end, long ts) {
+        if (r == AuthTracker.Response.UNDECODABLE) {
+            stats.authUndecodable++;
+            anomaly("auth_undecodable", auth.mech + " response is not valid base64 or lacks its fields", ts);
+        } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
+            // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
+            // a user name (and prompts for the password), so we report what the server saw.
+            anomaly("auth_response_is_command", "SMTP verb sent as AUTH " + auth.mech + " response", ts);
+        }
+    }
+
+    private void startBody(PendingCommand data) {
+        bodyData = data;
+        bodyGap = false;
+        bodyVerdictGiven = false;
+        body().reset();
+        client = Mode.BODY;
+    }
+
+    private int bodyText(byte[] b, int i, int end, long ts) {
+        int next = body.feed(b, i, end);
+        if (body.ended() && bodyVerdictGiven) {
+            stats.messageBytes += body.bytes();
+            client = Mode.LINES; // the server will not answer this "." again
+        } else if (body.ended()) {
+            PendingCommand eod = new PendingCommand(PendingCommand.Kind.END_OF_DATA, SmtpVerb.DATA, ts);
+            eod.bytes = body.bytes();
+            eod.lines = body.lines();
+            eod.dataCommand = bodyData;
+            eod.gap = bodyGap;
+            stats.messageBytes += body.bytes();
+            bodyData = null;
+            client = Mode.LINES;
+            enqueue(eod, ts);
+        }
+        return next;
+    }
+
+    // ------------------------------------------------------------------ server side
+
+    private void serverBytes(byte[] b, int i, int end, long ts) {
+        while (i < end) {
+            switch (server) {
+                case SNIFF:
+                    serverSniff[serverSniffLen++] = b[i++];
+                    sniffServer(ts);
+                    break;
+                case LINES:
+                    i = serverLines().feed(b, i, end);
+                    if (serverLines.ready()) serverLine(ts);
+                    break;
+                default:
+                    stats.opaqueBytes += end - i;
+                    return;
+            }
+        }
+    }
+
+    private void sniffServer(long ts) {
+        int verdict = tlsRecordVerdict(serverSniff, serverSniffLen);
+        if (verdict < 0) return;
+        if (verdict > 0) {
+            // A server never speaks TLS first: the client's hello was not captured.
+            stats.implicitTls++;
+            stats.opaqueBytes += serverSniffLen;
+            goOpaque(true);
+            return;
+        }
+        server = Mode.LINES;
+        serverLines().feed(serverSniff, 0, serverSniffLen);
+        if (serverLines.ready()) serverLine(ts);
+    }
+
+    private void serverLine(long ts) {
+        LineFramer f = serverLines;
+        try {
+            if (f.truncated()) lineTooLong(false, ts);
+            ReplyAssembler r = replies();
+            ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
+            while (res == ReplyAssembler.Result.COMPLETE_AND_REFEED) {
+                anomaly("reply_code_changed", "multi-line reply " + r.code() + " ended by a line with another code", ts);
+                reply(ts);
+                r.reset();
+                if (server != Mode.LINES) return;
+                res = r.onLine(f.buffer(), f.length());
+            }
+            if (res == ReplyAssembler.Result.COMPLETE) {
+                reply(ts);
+                r.reset();
+            } else if (res == ReplyAssembler.Result.MALFORMED) {
+                badReplyLine(ts);
+            }
+        } finally {
+            f.next();
+        }
+    }
+
+    private void badReplyLine(long ts) {
+        // A mid-stream pick-up may start inside a line: one bad first line is forgiven.
+        if (!greetingSeen && (!midStream || ++badServerLines > 1)) {
+            giveUp("server line is not an SMTP reply", ts);
+            return;
+        }
+        stats.badReplyLines++;
+        anomaly("bad_reply_line", "server line without a reply code", ts);
+    }
+
+    private void reply(long ts) {
+        int code = replies.code();
+        stats.countReply(code);
+        smtpSeen = true;
+        replyLine = null;
+        lastReply = replyLine();
+        if (!greetingSeen) {
+            greetingSeen = true;
+            boolean greetingCode = code == 220 || code == 421 || code == 554;
+            boolean isGreeting = midStream ? pending.isEmpty() && greetingCode : pending.isEmpty() || greetingCode;
+            if (isGreeting) {
+                out.onEvent(new SmtpEvent.Greeting(conn, ts, code, replies.text()));
+                if (code >= 400) rejection("GREETING", code, ts);
+                return;
+            }
+            if (!midStream) anomaly("no_greeting", "first reply " + code + " answers a command", ts);
+        }
+        if (absorbReplies > 0) {
+            absorbReplies--;
+            stats.unpairedReplies++;
+            return;
+        }
+        PendingCommand c = pending.poll();
+        if (c == null) {
+            replyToNothing(code, ts);
+            return;
+        }
+        if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
+        complete(c, code, ts);
+    }
+
+    /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
+    private void replyToNothing(int code, long ts) {
+        if (client == Mode.BODY && !bodyVerdictGiven) {
+            anomaly("reply_during_data", "reply " + code + " before the end of the message", ts);
+            if (code >= 400) rejection("MESSAGE", code, ts);
+            if (tx.open) {
+                tx.messageBytes += body.bytes();
+                tx.lastReply = replyLine();
+                endTransaction(code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
+            }
+            bodyVerdictGiven = true;
+            bodyData = null;
+            if (bodyGap) {
+                // The "." was lost in the gap and the server has moved on: so do we.
+                client = Mode.LINES;
+                clientLines().discardRestOfLine();
+                bodyData = null;
+            }
+            return;
+        }
+        if (code == 354 && client == Mode.LINES) {
+            // The server is reading message text now, whatever we thought the client had sent.
+            anomaly("unexpected_354", "354 without a DATA command", ts);
+            startBody(null);
+            return;
+        }
+        stats.unpairedReplies++;
+        anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
+        if (code >= 400) rejection("UNKNOWN", code, ts);
+    }
+
+    // ------------------------------------------------------------------ pairing
+
+    private void enqueue(PendingCommand c, long ts) {
+        if (pending.size() >= Math.max(1, settings.maxPendingCommands())) {
+            // Give up on the oldest: report it unanswered and let its reply pass unpaired.
+            PendingCommand oldest = pending.poll();
+            stats.pipelineOverflow++;
+            absorbReplies++;
+            anomaly("pipeline_overflow", "more than " + settings.maxPendingCommands() + " commands awaiting replies", ts);
+            complete(oldest, 0, ts);
+        }
+        pending.add(c);
+    }
+
+    private void flushPending(long ts) {
+        PendingCommand c;
+        while ((c = pending.poll()) != null) complete(c, 0, ts);
+    }
+
+    /** Applies a command's effects with its reply code (0: no reply will be seen). */
+    private void complete(PendingCommand c, int code, long ts) {
+        if (c.gap && tx.open) tx.gaps = true;
+        if (code > 0 && tx.open) tx.lastReply = replyLine();
+        if (code >= 400) rejection(c.rejectionName(), code, ts);
+        if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
+            authReply(code, ts);
+            return;
+        }
+        if (c.kind == PendingCommand.Kind.END_OF_DATA) {
+            messageResult(c, code, ts);
+            return;
+        }
+        switch (c.verb) {
+            case HELO: case EHLO: case LHLO:
+                out.onEvent(new SmtpEvent.Helo(conn, ts, c.verb.name(), c.argument, code));
+                if (code < 400) {
+                    helo = c.argument;
+                    endTransaction(null, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
+                }
+                break;
+            case AUTH:
+                authReply(code, ts);
+                break;
+            case MAIL:
+                mail(c, code, ts);
+                break;
+            case RCPT:
+                rcpt(c, code, ts);
+                break;
+            case DATA:
+                data(c, code, ts);
+                break;
+            case BDAT:
+                bdat(c, code, ts);
+                break;
+            case RSET: case QUIT:
+                if (code < 400) endTransaction(null, ts);
+                break;
+            case STARTTLS:
+                out.onEvent(new SmtpEvent.StartTls(conn, ts, code == 220, code));
+                if (code == 220) startTls(ts);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void mail(PendingCommand c, int code, long ts) {
+        out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
+                helo, auth.authenticatedUser, tls));
+        if (tx.open && code >= 400) return; // e.g. a nested MAIL answered 503: the open one goes on
+        endTransaction(null, ts); // an accepted MAIL while one was open: that one was abandoned
+        openTransaction(c.tsMicros, c.gap);
+        tx.mailFrom = c.argument;
+        tx.mailParams = c.params;
+        tx.nullSender = c.nullSender;
+        tx.lastReply = code > 0 ? replyLine() : null;
+        if (code >= 400) endTransaction(MessageStatus.ABORTED, ts);
+    }
+
+    private void rcpt(PendingCommand c, int code, long ts) {
+        out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
+                tx.open ? tx.mailFrom : null, helo, auth.authenticatedUser, tls));
+        if (code >= 200 && code < 300) stats.rcptAccepted++;
+        else if (code >= 400) stats.rcptRejected++;
+        // Recipients outside a transaction only matter for a connection that never sends MAIL.
+        if (!tx.open && transactions > 0) return;
+        if (code >= 200 && code < 300) tx.rcptAccepted++;
+        else if (code >= 400) tx.rcptRejected++;
+        if (!tx.addRcpt(c.argument)) stats.rcptDropped++;
+    }
+
+    private void data(PendingCommand c, int code, long ts) {
+        if (code >= 400) {
+            dataRefused(c, ts);
+            if (tx.open) endTransaction(MessageStatus.REJECTED, ts);
+            return;
+        }
+        ensureTransaction(c.tsMicros, c.gap);
+    }
+
+    /**
+     * The server refused DATA, so it read every line the client sent after it as a command and
+     * answered each: those answers are absorbed so later replies pair with later commands.
+     */
+    private void dataRefused(PendingCommand c, long ts) {
+        long lines;
+        if (client == Mode.BODY && bodyData == c) {
+            lines = body.lines();
+            if (!body.atLineStart()) {
+                lines++;
+                clientLines().discardRestOfLine();
+            }
+            bodyData = null;
+            client = Mode.LINES;
+        } else {
+            PendingCommand next = pending.peek();
+            if (next == null || next.kind != PendingCommand.Kind.END_OF_DATA || next.dataCommand != c) return;
+            pending.poll();
+            lines = next.lines;
+        }
+        if (lines > 0) {
+            absorbReplies += lines;
+            anomaly("data_refused_after_text", "DATA refused after " + lines + " lines of message text were sent", ts);
+        }
+    }
+
+    private void messageResult(PendingCommand eod, int code, long ts) {
+        ensureTransaction(eod.tsMicros, eod.gap);
+        tx.messageBytes += eod.bytes;
+        if (eod.gap) tx.gaps = true;
+        if (code > 0) tx.lastReply = replyLine();
+        endTransaction(code == 0 ? MessageStatus.ABORTED : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
+    }
+
+    private void bdat(PendingCommand c, int code, long ts) {
+        if (c.bdatBadSize) return; // a syntax error changes nothing on the server
+        if (code >= 400) {
+            if (tx.open) {
+                tx.messageBytes += c.bytes;
+                endTransaction(MessageStatus.REJECTED, ts);
+            }
+            return;
+        }
+        ensureTransaction(c.tsMicros, c.gap);
+        tx.messageBytes += c.bytes;
+        if (c.bdatLast) endTransaction(code == 0 ? MessageStatus.ABORTED : MessageStatus.ACCEPTED, ts);
+    }
+
+    private void authReply(int code, long ts) {
+        if (!auth.active) return;
+        if (code == 334) {
+            PendingCommand next = pending.peek();
+            boolean answered = next != null && next.kind == PendingCommand.Kind.AUTH_RESPONSE;
+            auth.challenge(replies.textBytes(), replies.textLength(), answered);
+            return;
+        }
+        AuthResult result = code >= 200 && code < 300 ? AuthResult.SUCCESS
+                : code >= 400 ? AuthResult.FAILURE : AuthResult.UNKNOWN;
+        finishAuth(result, code, ts);
+    }
+
+    private void finishAuth(AuthResult result, int code, long ts) {
+        auth.finish(result);
+        stats.countAuth(auth.mechClass, result);
+        out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code));
+    }
+
+    private void startTls(long ts) {
+        stats.starttlsAccepted++;
+        endTransaction(null, ts); // RFC 3207: the server forgets everything from before
+        if (!pending.isEmpty()) {
+            // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
+            anomaly("pipelined_after_starttls", pending.size() + " commands sent after STARTTLS", ts);
+            flushPending(ts);
+        }
+        goOpaque(true);
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    private void openTransaction(long commandTs, boolean gap) {
+        tx.reset();
+        tx.open = true;
+        transactions++;
+        tx.tsMicros = transactions == 1 ? conn.startMicros() : commandTs;
+        tx.helo = helo;
+        tx.authMech = auth.lastMech;
+        tx.authUser = auth.lastUser;
+        tx.authzid = auth.lastAuthzid;
+        tx.authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
+        tx.gaps = gap;
+    }
+
+    /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
+    private void ensureTransaction(long commandTs, boolean gap) {
+        if (!tx.open) openTransaction(commandTs, gap);
+    }
+
+    private void endTransaction(MessageStatus status, long ts) {
+        if (!tx.open) return;
+        MessageStatus s = status != null ? status : tx.status != null ? tx.status : MessageStatus.ABORTED;
+        tx.open = false;
+        emitRecord(transactions, s, ts);
+        tx.reset();
+    }
+
+    private void emitRecord(int depth, MessageStatus status, long ts) {
+        stats.transactions++;
+        out.onEvent(new SmtpEvent.Transaction(conn, ts, tx.build(depth, status, tls, conn.clientBy().label())));
+    }
+
+    // ------------------------------------------------------------------ gaps, end, give-up
+
+    private void gap(boolean fromClient, long bytes, long ts) {
+        stats.gaps++;
+        gaps = true;
+        if (tx.open) tx.gaps = true;
+        for (PendingCommand c : pending) c.gap = true;
+        if (fromClient) {
+            switch (client) {
+                case SNIFF: case LINES:
+                    client = Mode.LINES;
+                    clientLines().discardRestOfLine();
+                    break;
+                case BODY:
+                    body.midLine();
+                    bodyGap = true;
+                    break;
+                case CHUNK:
+                    chunkRemaining -= bytes;
+                    if (chunkRemaining <= 0) {
+                        client = Mode.LINES;
+                        if (chunkRemaining < 0) {
+                            clientLines().discardRestOfLine();
+                            anomaly("bdat_chunk_gap", "a gap ran past the end of a BDAT chunk", ts);
+                        }
+                        chunkRemaining = 0;
+                    }
+                    break;
+                default:
+                    stats.opaqueBytes += bytes;
+                    break;
+            }
+            return;
+        }
+        if (server == Mode.OPAQUE) {
+            stats.opaqueBytes += bytes;
+            return;
+        }
+        server = Mode.LINES;
+        serverLines().discardRestOfLine();
+        replies().reset();
+        greetingSeen = true; // whatever the first reply was, it may be in the hole
+        absorbReplies = 0;
+        stats.gapUnpaired += pending.size();
+        flushPending(ts);
+    }
+
+    private void end(long ts) {
+        if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
+        flushPending(ts);
+        if (auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts);
+        if (client == Mode.BODY) {
+            // The connection ended inside message text: the message never completed.
+            stats.messageBytes += body.bytes();
+            if (tx.open) tx.messageBytes += body.bytes();
+        }
+        endTransaction(MessageStatus.ABORTED, ts);
+        if (transactions == 0) {
+            // One record per connection that never reached MAIL FROM, so the log lists every client.
+            tx.tsMicros = conn.startMicros();
+            tx.helo = helo;
+            tx.authMech = auth.lastMech;
+            tx.authUser = auth.lastUser;
+            tx.authzid = auth.lastAuthzid;
+            tx.authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
+            tx.lastReply = lastReply;
+            tx.gaps = gaps;
+            emitRecord(1, MessageStatus.NONE, ts);
+        }
+    }
+
+    private void giveUp(String why, long ts) {
+        stats.notSmtp++;
+        anomaly("not_smtp", why, ts);
+        flushPending(ts);
+        endTransaction(null, ts);
+        goOpaque(false);
+    }
+
+    private void goOpaque(boolean isTls) {
+        if (isTls) tls = true;
+        client = Mode.OPAQUE;
+        server = Mode.OPAQUE;
+        if (clientLines != null) clientLines.next();
+        if (serverLines != null) serverLines.next();
+    }
+
+    private void internalError(RuntimeException e, long ts) {
+        stats.internalErrors++;
+        goOpaque(false);
+        try {
+            anomaly("internal_error", e.getClass().getSimpleName(), ts);
+        } catch (RuntimeException ignored) {
+            // the listener failed too; the counter still tells
+        }
+    }
+
+    /** Drop the buffers: a finished session keeps no memory beyond its object. */
+    private void release() {
+        clientLines = serverLines = null;
+        replies = null;
+        body = null;
+        pending.clear();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void lineTooLong(boolean fromClient, long ts) {
+        stats.linesTruncated++;
+        int max = fromClient ? settings.maxCommandLineBytes() : settings.maxReplyLineBytes();
+        anomaly("line_too_long", (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
+    }
+
+    private void rejection(String command, int code, long ts) {
+        out.onEvent(new SmtpEvent.Rejection(conn, ts, command, code, replies.text()));
+    }
+
+    private String replyText(int code) {
+        return code > 0 ? replies.text() : null;
+    }
+
+    /** "code text" of the reply being handled, capped; built once per reply. */
+    private String replyLine() {
+        if (replyLine == null) {
+            String t = replies.text();
+            String s = t.isEmpty() ? Integer.toString(replies.code()) : replies.code() + " " + t;
+            replyLine = cap(s, settings.maxReplyLineBytes());
+        }
+        return replyLine;
+    }
+
+    private void anomaly(String kind, String detail, long ts) {
+        stats.anomalies++;
+        out.onEvent(new SmtpEvent.Anomaly(conn, ts, kind, cap(detail, DETAIL_MAX)));
+    }
+
+    private static String cap(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, Math.max(0, max));
+    }
+
+    private LineFramer clientLines() {
+        if (clientLines == null) clientLines = new LineFramer(settings.maxCommandLineBytes());
+        return clientLines;
+    }
+
+    private LineFramer serverLines() {
+        if (serverLines == null) serverLines = new LineFramer(settings.maxReplyLineBytes());
+        return serverLines;
+    }
+
+    private CommandParser parser() {
+        if (parser == null) parser = new CommandParser();
+        return parser;
+    }
+
+    private ReplyAssembler replies() {
+        if (replies == null) replies = new ReplyAssembler(settings.maxReplyLineBytes(), settings.maxReplyLinesKept());
+        return replies;
+    }
+
+    private BodyScanner body() {
+        if (body == null) body = new BodyScanner();
+        return body;
+    }
+}

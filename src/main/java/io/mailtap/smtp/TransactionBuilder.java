@@ -1,0 +1,55 @@
+package io.mailtap.smtp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects one transaction's facts as its commands are answered; reused for every transaction. */
+final class TransactionBuilder {
+    private final int maxRcpt;
+
+    boolean open;
+    long tsMicros;
+    String helo, authMech, authUser, authzid, authResult;
+    String mailFrom, mailParams;
+    boolean nullSender;
+    private final List<String> rcpt = new ArrayList<>();
+    int rcptAccepted, rcptRejected, rcptDropped;
+    MessageStatus status;
+    long messageBytes;
+    String lastReply;
+    boolean gaps;
+
+    TransactionBuilder(int maxRcpt) {
+        this.maxRcpt = Math.max(0, maxRcpt);
+    }
+
+    void reset() {
+        open = false;
+        tsMicros = 0;
+        helo = authMech = authUser = authzid = authResult = null;
+        mailFrom = mailParams = null;
+        nullSender = false;
+        rcpt.clear();
+        rcptAccepted = rcptRejected = rcptDropped = 0;
+        status = null;
+        messageBytes = 0;
+        lastReply = null;
+        gaps = false;
+    }
+
+    /** Lists the recipient unless the cap is reached; returns false when it was only counted. */
+    boolean addRcpt(String argument) {
+        if (rcpt.size() < maxRcpt) {
+            rcpt.add(argument);
+            return true;
+        }
+        rcptDropped++;
+        return false;
+    }
+
+    TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, String clientBy) {
+        return new TransactionRecord(tsMicros, depth, helo, authMech, authUser, authzid, authResult,
+                mailFrom, mailParams, nullSender, List.copyOf(rcpt), rcptAccepted, rcptRejected, rcptDropped,
+                finalStatus, messageBytes, lastReply, tls, gaps, clientBy);
+    }
+}
