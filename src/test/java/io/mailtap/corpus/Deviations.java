@@ -80,6 +80,37 @@ final class Deviations {
                         + "it into the garbage username 'AB\\x13', mailtap reports no username for a line that is not base64",
                 e -> e.authUsers = java.util.Arrays.asList((String) null));
 
+        // tshark switches to message mode on every DATA command, even one the server refuses with
+        // 503, and then reads the commands that follow as message text.
+        tsharkWrong("suricata-verify/firewall/ruletype-firewall-133-smtp-out-of-order-commands/smtp-out-of-order.pcap", 0,
+                "'data' refused with 503 before any MAIL; tshark reads the following 'mail from'/'rcpt to' as message text",
+                e -> {
+                    e.mailFroms = List.of("<alice@example.com>");
+                    e.rcpts = List.of("<bob@example.com>", "<bob@example.com>");
+                });
+        tsharkWrong("suricata-verify/smtp-ehlo-reset-after-rejected-data/input.pcap", 0,
+                "'data' refused with 503; tshark misses the following EHLO, MAIL and RCPT",
+                e -> {
+                    e.helos = List.of("client.example.com", "client.example.com");
+                    e.mailFroms = List.of("<bob@example.com>");
+                    e.rcpts = List.of("<alice@example.com>");
+                });
+        for (String f : List.of("suricata-verify/smtp-data-rejected/10.7.29.101_49898-178.63.41.150_25.pcap",
+                "suricata-verify/smtp-to-comma/10.7.29.101_49898-178.63.41.150_25.pcap")) {
+            tsharkWrong(f, 0,
+                    "spambot pipelines MAIL/RCPT/DATA; MAIL is refused (553) and DATA with it (503); after RSET it retries "
+                            + "with a second forged sender, which tshark reads as message text",
+                    e -> {
+                        e.mailFroms = List.of("<splotchiestzg0@gezydb01.apis.dhl.com>", "<uprootedx38@gateway2c.dhl.com>");
+                        e.rcpts = List.of("<mirjam@abrakadabra.ch>", "<mirjam@abrakadabra.ch>");
+                    });
+        }
+        tsharkWrong("pcapplusplus/Smtp.pcap", 1470,
+                "frames 7-8 are hand-made test packets reusing the 4-tuple 14 years after the rest; mailtap's idle "
+                        + "timeout ends the first connection and picks them up as a new one carrying 'EHLO Test Option', "
+                        + "tshark calls them retransmissions",
+                e -> e.helos = List.of("Test Option"));
+
         limitation("arkime/socks5-smtp-503.pcap", 0,
                 "SMTP inside a SOCKS5 tunnel on tcp/1080: mailtap does not unwrap SOCKS, sees binary bytes on the "
                         + "port and gives the connection up as not SMTP (counted)",
