@@ -448,6 +448,7 @@ public final class SmtpSession {
             stats.unpairedReplies++;
             return;
         }
+        skipUnansweredBefore(code, ts);
         PendingCommand c = pending.poll();
         if (c == null) {
             replyToNothing(code, ts);
@@ -455,6 +456,37 @@ public final class SmtpSession {
         }
         if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
         complete(c, code, ts);
+    }
+
+    /**
+     * 334 only ever answers AUTH and 354 only DATA. When such a reply would pair with another
+     * command, the commands queued before the one it must answer never got a reply of their own (a
+     * reply swallowed by an unterminated line, as in suricata-verify smtp-bug-6053): they are
+     * reported unanswered rather than shifting every later pairing by one.
+     */
+    private void skipUnansweredBefore(int code, long ts) {
+        if (code != 334 && code != 354) return;
+        PendingCommand head = pending.peek();
+        if (head == null || answers(code, head)) return;
+        PendingCommand target = null;
+        for (PendingCommand c : pending) {
+            if (answers(code, c)) {
+                target = c;
+                break;
+            }
+        }
+        if (target == null) return;
+        int skipped = 0;
+        while (pending.peek() != target) {
+            complete(pending.poll(), 0, ts);
+            skipped++;
+        }
+        anomaly("reply_skipped_commands", skipped + " commands got no reply before this " + code, ts);
+    }
+
+    private static boolean answers(int code, PendingCommand c) {
+        if (code == 334) return c.verb == SmtpVerb.AUTH;
+        return c.kind == PendingCommand.Kind.COMMAND && c.verb == SmtpVerb.DATA;
     }
 
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */

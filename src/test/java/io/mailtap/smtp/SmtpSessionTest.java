@@ -191,6 +191,22 @@ class SmtpSessionTest {
         }
 
         @Test
+        void aReplyOnlyAuthOrDataCanGetSkipsCommandsThatWereNeverAnswered() {
+            Harness.Run r = new Harness().s(GREETING)
+                    .c("EHLO x\r\nAUTH LOGIN\r\n").s("334 VXNlcm5hbWU6\r\n") // the EHLO reply never came
+                    .c(Auths.b64("u") + "\r\n").s("334 UGFzc3dvcmQ6\r\n").c(Auths.b64("p") + "\r\n").s("235 ok\r\n")
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").s("250 ok\r\n354 go\r\n")
+                    .c("x\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            assertThat(r.one(Helo.class).replyCode()).isZero();
+            assertThat(r.one(Auth.class)).extracting(Auth::user, Auth::result).containsExactly("u", AuthResult.SUCCESS);
+            assertThat(r.one(Rcpt.class).replyCode()).isZero();
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(r.anomalyKinds()).containsExactly("reply_skipped_commands", "reply_skipped_commands");
+            assertThat(r.stats.unpairedReplies).isZero();
+        }
+
+        @Test
         void overflowGivesUpOnTheOldestCommandAndItsReply() {
             SmtpSettings s = new SmtpSettings(4096, 4096, 2, 100, 8);
             Harness.Run r = new Harness(s, ClientBy.SYN).s(GREETING)
