@@ -214,7 +214,7 @@ class SmtpSessionTest {
                     .s("250 hi\r\n250 noop\r\n250 noop\r\n251 mail ok\r\n")
                     .run();
             assertThat(r.stats.pipelineOverflow).isEqualTo(2);
-            assertThat(r.anomalyKinds()).containsExactly("pipeline_overflow", "pipeline_overflow");
+            assertThat(r.anomalyKinds()).containsExactly("pipeline_overflow"); // reported once, counted always
             assertThat(r.one(Helo.class).replyCode()).isZero(); // given up on
             assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(251); // still paired right
         }
@@ -712,11 +712,21 @@ class SmtpSessionTest {
 
         @Test
         void serverOnlyCapture() {
-            Harness.Run r = new Harness().s(GREETING).s("250 hello\r\n").run();
+            Harness.Run r = new Harness().s(GREETING).s("250 hello\r\n").s("250 ok\r\n221 bye\r\n").run();
             assertThat(r.one(Greeting.class).code()).isEqualTo(220);
             assertThat(r.anomalyKinds()).containsExactly("unpaired_reply");
-            assertThat(r.stats.unpairedReplies).isEqualTo(1);
+            assertThat(r.stats.unpairedReplies).isEqualTo(3);
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.NONE);
+        }
+
+        @Test
+        void midStreamBytesThatOnlyStartLikeTlsAreNotTls() {
+            Harness.Run r = new Harness(SmtpSettings.defaults(), ClientBy.PORT)
+                    .c(new byte[] {0x16, '\n', 'Q', 'U', 'I', 'T', '\r', '\n'}).s("221 bye\r\n").run();
+            assertThat(r.stats.implicitTls).isZero();
+            assertThat(r.anomalyKinds()).containsExactly("not_smtp"); // a binary first line
+            assertThat(r.stats.opaqueBytes).isEqualTo(6 + 9); // the rest of both streams
+            assertThat(r.stats.internalErrors).isZero();
         }
 
         @Test
