@@ -31,8 +31,8 @@
  * <li><b>AUTH.</b> After a 334 the next client line is a SASL response (wire order, like a server).
  *   Right after AUTH the lines the mechanism still owes are taken as responses too, so a client
  *   that pipelines user and password blindly never has a base64 password parsed as a command.
- *   LOGIN's user line is chosen by the server's prompt ("Username:"/"Password:"), else by
- *   position; the password line is never decoded. A client that answers the Username prompt with
+ *   With LOGIN, which line is the user is decided by the server's prompt
+ *   ("Username:" or "Password:"), else by position; the password line is never decoded. A client that answers the Username prompt with
  *   "QUIT" (suricata-verify smtp-long-command) gets the user name the server decoded from it
  *   ("AB" and the byte 0x13, as tshark reports) plus an {@code auth_response_is_command} anomaly.
  *   Events carry the user of the last <em>successful</em> AUTH; records carry the last attempt
