@@ -73,7 +73,7 @@ final class AuthDecoder {
 
     static final int PROMPT_UNKNOWN = 0, PROMPT_USER = 1, PROMPT_PASSWORD = 2;
 
-    /** What a base64 LOGIN prompt asks for ("Username:", "Password:"), judged by its decoded text. */
+    /** What a base64 server prompt asks for, "Username:" or "Password:", judged by its decoded text. */
     int promptKind(byte[] b, int off, int end) {
         int n = decode(b, off, end, (byte) 0, -1);
         try {

@@ -9,8 +9,8 @@ import io.mailtap.smtp.SmtpEvent.AuthResult;
  * never decoded.
  *
  * <p>Which lines are responses: the wire order decides, as for a server. After a 334 the next
- * client line is a response. A client that pipelines blindly (AUTH LOGIN, user, password before
- * any 334) is also handled: right after AUTH the lines the mechanism must send next are taken as
+ * client line is a response. A client that pipelines blindly (AUTH, then the user and the
+ * password lines before any 334) is also handled: right after AUTH the lines the mechanism must send next are taken as
  * responses ({@link #owed}), so a base64 password never gets parsed as a command.
  */
 final class AuthTracker {
@@ -44,7 +44,7 @@ final class AuthTracker {
         responses = 0;
         prompt = AuthDecoder.PROMPT_UNKNOWN;
         cancelled = false;
-        // Lines a blindly pipelining client sends before its first 334: LOGIN user + password.
+        // Lines a client pipelining blindly sends before the first 334 (user, then password, for LOGIN).
         owed = mechClass == AuthMechanism.LOGIN ? 2 : 1;
     }
 

@@ -43,6 +43,11 @@ public final class SmtpSession {
     }
 
     private static final int DETAIL_MAX = 200;
+    /**
+     * Anomalies a misbehaving peer can repeat at will are reported once per connection (the
+     * counters in SmtpStats still count every occurrence), so one flood cannot become an event storm.
+     */
+    private static final int ONCE_UNPAIRED = 1, ONCE_OVERFLOW = 2, ONCE_BAD_REPLY = 4;
 
     private final Connection conn;
     private final SmtpSettings settings;
@@ -81,12 +86,13 @@ public final class SmtpSession {
     /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
     private boolean exchangeSeen;
     private int badServerLines;
+    private int reportedOnce;
     private boolean tls;
     private boolean gaps;
     private boolean ended;
 
     private String helo;
-    /** Last reply of the connection, "code text", for the record of a connection without MAIL. */
+    /** Last reply, "code text", while no transaction was logged: for the record of a connection without MAIL. */
     private String lastReply;
     private String replyLine;
     private int transactions;
@@ -156,11 +162,6 @@ public final class SmtpSession {
         release();
     }
 
-    /** Whether any SMTP command or reply was recognised so far. */
-    public boolean smtpSeen() { return smtpSeen; }
-
-    public boolean tls() { return tls; }
-
     // ------------------------------------------------------------------ client side
 
     private void clientBytes(byte[] b, int i, int end, long ts) {
@@ -207,9 +208,8 @@ public final class SmtpSession {
             stats.opaqueBytes += clientSniffLen;
             return;
         }
-        clientLines().feed(clientSniff, 0, clientSniffLen);
-        if (clientLines.ready()) clientLine(ts);
-        // The sniff holds at most one byte past a non-TLS decision, so no byte is left over.
+        // Every byte seen so far sits in the sniff buffer: replay it through the normal path.
+        clientBytes(clientSniff, 0, clientSniffLen, ts);
     }
 
     /** 1: a TLS handshake record header (0x16 0x03 0x00-0x04), 0: not one, -1: need more bytes. */
@@ -388,8 +388,7 @@ public final class SmtpSession {
             return;
         }
         server = Mode.LINES;
-        serverLines().feed(serverSniff, 0, serverSniffLen);
-        if (serverLines.ready()) serverLine(ts);
+        serverBytes(serverSniff, 0, serverSniffLen, ts);
     }
 
     private void serverLine(long ts) {
@@ -423,7 +422,7 @@ public final class SmtpSession {
             return;
         }
         stats.badReplyLines++;
-        anomaly("bad_reply_line", "server line without a reply code", ts);
+        if (firstTime(ONCE_BAD_REPLY)) anomaly("bad_reply_line", "server line without a reply code", ts);
     }
 
     private void reply(long ts) {
@@ -431,7 +430,7 @@ public final class SmtpSession {
         stats.countReply(code);
         smtpSeen = true;
         replyLine = null;
-        lastReply = replyLine();
+        if (transactions == 0) lastReply = replyLine(); // only a connection without MAIL needs it
         if (!greetingSeen) {
             greetingSeen = true;
             boolean greetingCode = code == 220 || code == 421 || code == 554;
@@ -448,6 +447,7 @@ public final class SmtpSession {
             stats.unpairedReplies++;
             return;
         }
+        skipUnansweredBefore(code, ts);
         PendingCommand c = pending.poll();
         if (c == null) {
             replyToNothing(code, ts);
@@ -455,6 +455,37 @@ public final class SmtpSession {
         }
         if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
         complete(c, code, ts);
+    }
+
+    /**
+     * 334 only ever answers AUTH and 354 only DATA. When such a reply would pair with another
+     * command, the commands queued before the one it must answer never got a reply of their own (a
+     * reply swallowed by an unterminated line, as in suricata-verify smtp-bug-6053): they are
+     * reported unanswered rather than shifting every later pairing by one.
+     */
+    private void skipUnansweredBefore(int code, long ts) {
+        if (code != 334 && code != 354) return;
+        PendingCommand head = pending.peek();
+        if (head == null || answers(code, head)) return;
+        PendingCommand target = null;
+        for (PendingCommand c : pending) {
+            if (answers(code, c)) {
+                target = c;
+                break;
+            }
+        }
+        if (target == null) return;
+        int skipped = 0;
+        while (pending.peek() != target) {
+            complete(pending.poll(), 0, ts);
+            skipped++;
+        }
+        anomaly("reply_skipped_commands", skipped + " commands got no reply before this " + code, ts);
+    }
+
+    private static boolean answers(int code, PendingCommand c) {
+        if (code == 334) return c.verb == SmtpVerb.AUTH;
+        return c.kind == PendingCommand.Kind.COMMAND && c.verb == SmtpVerb.DATA;
     }
 
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
@@ -473,7 +504,6 @@ public final class SmtpSession {
                 // The "." was lost in the gap and the server has moved on: so do we.
                 client = Mode.LINES;
                 clientLines().discardRestOfLine();
-                bodyData = null;
             }
             return;
         }
@@ -484,7 +514,7 @@ public final class SmtpSession {
             return;
         }
         stats.unpairedReplies++;
-        anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
+        if (firstTime(ONCE_UNPAIRED)) anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
 
@@ -496,7 +526,9 @@ public final class SmtpSession {
             PendingCommand oldest = pending.poll();
             stats.pipelineOverflow++;
             absorbReplies++;
-            anomaly("pipeline_overflow", "more than " + settings.maxPendingCommands() + " commands awaiting replies", ts);
+            if (firstTime(ONCE_OVERFLOW)) {
+                anomaly("pipeline_overflow", "more than " + settings.maxPendingCommands() + " commands awaiting replies", ts);
+            }
             complete(oldest, 0, ts);
         }
         pending.add(c);
@@ -525,7 +557,7 @@ public final class SmtpSession {
                 out.onEvent(new SmtpEvent.Helo(conn, ts, c.verb.name(), c.argument, code));
                 if (code < 400) {
                     helo = c.argument;
-                    endTransaction(null, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
+                    endTransaction(MessageStatus.ABORTED, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
                 }
                 break;
             case AUTH:
@@ -544,7 +576,7 @@ public final class SmtpSession {
                 bdat(c, code, ts);
                 break;
             case RSET: case QUIT:
-                if (code < 400) endTransaction(null, ts);
+                if (code < 400) endTransaction(MessageStatus.ABORTED, ts);
                 break;
             case STARTTLS:
                 out.onEvent(new SmtpEvent.StartTls(conn, ts, code == 220, code));
@@ -559,7 +591,7 @@ public final class SmtpSession {
         out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
                 helo, auth.authenticatedUser, tls));
         if (tx.open && code >= 400) return; // e.g. a nested MAIL answered 503: the open one goes on
-        endTransaction(null, ts); // an accepted MAIL while one was open: that one was abandoned
+        endTransaction(MessageStatus.ABORTED, ts); // an accepted MAIL while one was open: that one was abandoned
         openTransaction(c.tsMicros, c.gap);
         tx.mailFrom = c.argument;
         tx.mailParams = c.params;
@@ -618,7 +650,6 @@ public final class SmtpSession {
     private void messageResult(PendingCommand eod, int code, long ts) {
         ensureTransaction(eod.tsMicros, eod.gap);
         tx.messageBytes += eod.bytes;
-        if (eod.gap) tx.gaps = true;
         if (code > 0) tx.lastReply = replyLine();
         endTransaction(code == 0 ? MessageStatus.ABORTED : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
     }
@@ -658,7 +689,7 @@ public final class SmtpSession {
 
     private void startTls(long ts) {
         stats.starttlsAccepted++;
-        endTransaction(null, ts); // RFC 3207: the server forgets everything from before
+        endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
         if (!pending.isEmpty()) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
             anomaly("pipelined_after_starttls", pending.size() + " commands sent after STARTTLS", ts);
@@ -689,9 +720,8 @@ public final class SmtpSession {
 
     private void endTransaction(MessageStatus status, long ts) {
         if (!tx.open) return;
-        MessageStatus s = status != null ? status : tx.status != null ? tx.status : MessageStatus.ABORTED;
         tx.open = false;
-        emitRecord(transactions, s, ts);
+        emitRecord(transactions, status, ts);
         tx.reset();
     }
 
@@ -775,7 +805,7 @@ public final class SmtpSession {
         stats.notSmtp++;
         anomaly("not_smtp", why, ts);
         flushPending(ts);
-        endTransaction(null, ts);
+        endTransaction(MessageStatus.ABORTED, ts);
         goOpaque(false);
     }
 
@@ -829,6 +859,12 @@ public final class SmtpSession {
             replyLine = cap(s, settings.maxReplyLineBytes());
         }
         return replyLine;
+    }
+
+    private boolean firstTime(int flag) {
+        boolean first = (reportedOnce & flag) == 0;
+        reportedOnce |= flag;
+        return first;
     }
 
     private void anomaly(String kind, String detail, long ts) {

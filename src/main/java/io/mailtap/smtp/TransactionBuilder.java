@@ -14,7 +14,6 @@ final class TransactionBuilder {
     boolean nullSender;
     private final List<String> rcpt = new ArrayList<>();
     int rcptAccepted, rcptRejected, rcptDropped;
-    MessageStatus status;
     long messageBytes;
     String lastReply;
     boolean gaps;
@@ -31,7 +30,6 @@ final class TransactionBuilder {
         nullSender = false;
         rcpt.clear();
         rcptAccepted = rcptRejected = rcptDropped = 0;
-        status = null;
         messageBytes = 0;
         lastReply = null;
         gaps = false;

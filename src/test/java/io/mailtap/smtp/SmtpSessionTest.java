@@ -191,6 +191,22 @@ class SmtpSessionTest {
         }
 
         @Test
+        void aReplyOnlyAuthOrDataCanGetSkipsCommandsThatWereNeverAnswered() {
+            Harness.Run r = new Harness().s(GREETING)
+                    .c("EHLO x\r\nAUTH LOGIN\r\n").s("334 VXNlcm5hbWU6\r\n") // the EHLO reply never came
+                    .c(Auths.b64("u") + "\r\n").s("334 UGFzc3dvcmQ6\r\n").c(Auths.b64("p") + "\r\n").s("235 ok\r\n")
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").s("250 ok\r\n354 go\r\n")
+                    .c("x\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            assertThat(r.one(Helo.class).replyCode()).isZero();
+            assertThat(r.one(Auth.class)).extracting(Auth::user, Auth::result).containsExactly("u", AuthResult.SUCCESS);
+            assertThat(r.one(Rcpt.class).replyCode()).isZero();
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(r.anomalyKinds()).containsExactly("reply_skipped_commands", "reply_skipped_commands");
+            assertThat(r.stats.unpairedReplies).isZero();
+        }
+
+        @Test
         void overflowGivesUpOnTheOldestCommandAndItsReply() {
             SmtpSettings s = new SmtpSettings(4096, 4096, 2, 100, 8);
             Harness.Run r = new Harness(s, ClientBy.SYN).s(GREETING)
@@ -198,7 +214,7 @@ class SmtpSessionTest {
                     .s("250 hi\r\n250 noop\r\n250 noop\r\n251 mail ok\r\n")
                     .run();
             assertThat(r.stats.pipelineOverflow).isEqualTo(2);
-            assertThat(r.anomalyKinds()).containsExactly("pipeline_overflow", "pipeline_overflow");
+            assertThat(r.anomalyKinds()).containsExactly("pipeline_overflow"); // reported once, counted always
             assertThat(r.one(Helo.class).replyCode()).isZero(); // given up on
             assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(251); // still paired right
         }
@@ -696,11 +712,21 @@ class SmtpSessionTest {
 
         @Test
         void serverOnlyCapture() {
-            Harness.Run r = new Harness().s(GREETING).s("250 hello\r\n").run();
+            Harness.Run r = new Harness().s(GREETING).s("250 hello\r\n").s("250 ok\r\n221 bye\r\n").run();
             assertThat(r.one(Greeting.class).code()).isEqualTo(220);
             assertThat(r.anomalyKinds()).containsExactly("unpaired_reply");
-            assertThat(r.stats.unpairedReplies).isEqualTo(1);
+            assertThat(r.stats.unpairedReplies).isEqualTo(3);
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.NONE);
+        }
+
+        @Test
+        void midStreamBytesThatOnlyStartLikeTlsAreNotTls() {
+            Harness.Run r = new Harness(SmtpSettings.defaults(), ClientBy.PORT)
+                    .c(new byte[] {0x16, '\n', 'Q', 'U', 'I', 'T', '\r', '\n'}).s("221 bye\r\n").run();
+            assertThat(r.stats.implicitTls).isZero();
+            assertThat(r.anomalyKinds()).containsExactly("not_smtp"); // a binary first line
+            assertThat(r.stats.opaqueBytes).isEqualTo(6 + 9); // the rest of both streams
+            assertThat(r.stats.internalErrors).isZero();
         }
 
         @Test

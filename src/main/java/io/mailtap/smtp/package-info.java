@@ -1,0 +1,52 @@
+/**
+ * The SMTP stage: turns the two byte streams of a TCP connection into typed {@link io.mailtap.smtp.SmtpEvent}s
+ * and one {@link io.mailtap.smtp.TransactionRecord} per mail transaction. It states what was said on
+ * the wire and never judges it.
+ *
+ * <h2>Units</h2>
+ * {@link io.mailtap.smtp.SmtpAnalyzer} (flow glue) owns one {@link io.mailtap.smtp.SmtpSession} per
+ * connection, which uses {@code LineFramer} (bounded lines), {@code CommandParser},
+ * {@code ReplyAssembler} (multi-line replies), {@code BodyScanner} (DATA text, not kept),
+ * {@code AuthTracker}/{@code AuthDecoder} (SASL user names, never passwords) and
+ * {@code TransactionBuilder}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
+ *
+ * <h2>Decisions (where the RFCs leave a passive observer to guess)</h2>
+ * <ul>
+ * <li><b>Pairing.</b> Commands queue in wire order; each complete reply pairs with the oldest
+ *   (RFC 2920). Effects (events, transaction boundaries) are applied at pairing time, hence in
+ *   command order. Commands never answered are reported at the end with reply code 0.</li>
+ * <li><b>Greeting.</b> The first server reply is the greeting even when the client spoke first
+ *   (early talkers, PIPE_CONNECT), unless it is not 220/421/554 while commands wait: then the
+ *   greeting was not captured and the reply answers the first command ({@code no_greeting}). A
+ *   mid-stream pick-up never assumes a greeting and forgives one partial first line.</li>
+ * <li><b>DATA.</b> As in Zeek, message text starts right after the DATA line (clients send DATA and
+ *   the message in one segment) and ends at a "." line (CRLF or bare LF); lines after the dot are
+ *   commands again. If the server refuses the DATA, it read those lines as commands and answers
+ *   each: that many replies are absorbed ({@code data_refused_after_text}) so later pairings stay
+ *   right. A 334/354 that would pair with a command it cannot answer skips the unanswered
+ *   commands before the AUTH/DATA it belongs to ({@code reply_skipped_commands}).</li>
+ * <li><b>BDAT.</b> Exactly the announced octets follow, whatever they contain. A malformed size
+ *   ({@code bdat_bad_size}) is a syntax error the server refuses, so what follows is read as
+ *   command lines and the open transaction is unaffected.</li>
+ * <li><b>AUTH.</b> After a 334 the next client line is a SASL response (wire order, like a server).
+ *   Right after AUTH the lines the mechanism still owes are taken as responses too, so a client
+ *   that pipelines user and password blindly never has a base64 password parsed as a command.
+ *   With LOGIN, which line is the user is decided by the server's prompt
+ *   ("Username:" or "Password:"), else by position; the password line is never decoded. A client that answers the Username prompt with
+ *   "QUIT" (suricata-verify smtp-long-command) gets the user name the server decoded from it
+ *   ("AB" and the byte 0x13, as tshark reports) plus an {@code auth_response_is_command} anomaly.
+ *   Events carry the user of the last <em>successful</em> AUTH; records carry the last attempt
+ *   and its result.</li>
+ * <li><b>TLS.</b> STARTTLS answered 220 and a first client record 0x16 0x03 0x00-0x04 make both
+ *   directions opaque (counted, not parsed), even if plaintext follows as in decrypted captures.</li>
+ * <li><b>Not SMTP.</b> A first server line without a reply code, or client HTTP/binary bytes before
+ *   any command was answered: the session gives up ({@code not_smtp}) and still logs one record.</li>
+ * <li><b>Gaps.</b> The partial line is dropped. DATA text stays DATA until a "." line (or a reply
+ *   that must be the verdict), BDAT chunks absorb the hole. A hole in the replies reports waiting
+ *   commands with code 0 rather than guessing. A hole in client commands keeps the queue as is:
+ *   commands lost in it can shift the pairing of the ones after it (not detectable).</li>
+ * <li><b>Unknown verbs</b> are counted and paired but their text is never reported
+ *   (a Rejection names them "UNKNOWN"): blind AUTH traffic must not leak through them.</li>
+ * </ul>
+ */
+package io.mailtap.smtp;
