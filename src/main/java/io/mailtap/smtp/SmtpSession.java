@@ -62,6 +62,8 @@ public final class SmtpSession {
     private int clientSniffLen;
     private final byte[] serverSniff = new byte[3];
     private int serverSniffLen;
+    /** STARTTLS was accepted: the next bytes decide whether TLS really follows. */
+    private boolean tlsExpected;
 
     private LineFramer clientLines;
     private LineFramer serverLines;
@@ -197,10 +199,15 @@ public final class SmtpSession {
         int verdict = tlsRecordVerdict(clientSniff, clientSniffLen);
         if (verdict < 0) return;
         if (verdict > 0) {
-            stats.implicitTls++;
+            if (!tlsExpected) stats.implicitTls++;
             stats.opaqueBytes += clientSniffLen;
             goOpaque(true);
             return;
+        }
+        if (tlsExpected) {
+            tlsExpected = false;
+            tls = false;
+            anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
         }
         client = Mode.LINES;
         if (!midStream && Ascii.isBinary(clientSniff[0])) {
@@ -382,7 +389,7 @@ public final class SmtpSession {
         if (verdict < 0) return;
         if (verdict > 0) {
             // A server never speaks TLS first: the client's hello was not captured.
-            stats.implicitTls++;
+            if (!tlsExpected) stats.implicitTls++;
             stats.opaqueBytes += serverSniffLen;
             goOpaque(true);
             return;
@@ -695,7 +702,17 @@ public final class SmtpSession {
             anomaly("pipelined_after_starttls", pending.size() + " commands sent after STARTTLS", ts);
             flushPending(ts);
         }
-        goOpaque(true);
+        // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
+        // decrypted, or a client that ignores the 220, goes on in plaintext, and that is worth
+        // reading rather than going blind: sniff both directions again.
+        tlsExpected = true;
+        tls = true;
+        client = Mode.SNIFF;
+        server = Mode.SNIFF;
+        clientSniffLen = 0;
+        serverSniffLen = 0;
+        if (clientLines != null) clientLines.next();
+        if (serverLines != null) serverLines.next();
     }
 
     // ------------------------------------------------------------------ transactions

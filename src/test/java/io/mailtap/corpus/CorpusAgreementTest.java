@@ -54,7 +54,9 @@ class CorpusAgreementTest {
         Observed observed = replay(capture, truth);
 
         JsonNode sessions = truth.get("sessions");
+        int index = 0;
         for (JsonNode s : sessions) {
+            index++;
             String ip = s.get("client_ip").asText();
             int port = s.get("client_port").asInt();
             String key = Observed.tuple(ip, port, s.get("server_ip").asText(), s.get("server_port").asInt());
@@ -70,7 +72,7 @@ class CorpusAgreementTest {
                             + "(connections seen: %s)", label, observed.byTuple.keySet())
                     .isNotNull();
             expected.assertMatches(label, got);
-            OUTCOMES.put(label, dev == null ? "agree" : dev.kind().name());
+            OUTCOMES.put(label + " (session " + index + ")", dev == null ? "agree" : dev.kind().name());
         }
     }
 
@@ -133,7 +135,7 @@ class CorpusAgreementTest {
             e.authUsers = new ArrayList<>();
             for (JsonNode a : s.get("auth")) {
                 e.authMechs.add(a.get("mechanism").asText());
-                e.authUsers.add(a.get("username").isNull() ? null : a.get("username").asText());
+                e.authUsers.add(a.get("username").isNull() ? null : unescape(a.get("username").asText()));
             }
             e.starttlsIssued = s.get("starttls").get("issued").asBoolean();
             e.starttlsAccepted = s.get("starttls").get("accepted").asBoolean();
@@ -142,8 +144,14 @@ class CorpusAgreementTest {
 
         private static List<String> texts(JsonNode list, String field) {
             List<String> out = new ArrayList<>();
-            list.forEach(n -> out.add(n.get(field).asText()));
+            list.forEach(n -> out.add(unescape(n.get(field).asText())));
             return out;
+        }
+
+        /** tshark's text output writes non-printable bytes as {@code \xNN}; mailtap's events carry the byte. */
+        static String unescape(String tshark) {
+            return java.util.regex.Pattern.compile("\\\\x([0-9a-fA-F]{2})").matcher(tshark)
+                    .replaceAll(m -> Character.toString((char) Integer.parseInt(m.group(1), 16)));
         }
 
         void assertMatches(String label, Observed.Session got) {

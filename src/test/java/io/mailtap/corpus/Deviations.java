@@ -75,10 +75,6 @@ final class Deviations {
                     e.mailFroms = List.of("<xxxxx@xxx.net>");
                     e.rcpts = List.of("<xxxxx@xxx.net>");
                 });
-        tsharkWrong("suricata-verify/smtp-long-command/input.pcap", 0,
-                "the client answers the AUTH LOGIN 'Username:' prompt with the line 'QUIT'; tshark base64-decodes "
-                        + "it into the garbage username 'AB\\x13', mailtap reports no username for a line that is not base64",
-                e -> e.authUsers = java.util.Arrays.asList((String) null));
 
         // tshark switches to message mode on every DATA command, even one the server refuses with
         // 503, and then reads the commands that follow as message text.
