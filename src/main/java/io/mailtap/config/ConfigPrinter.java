@@ -62,11 +62,33 @@ public final class ConfigPrinter {
         return b.toString();
     }
 
+    /** The keys every rule block has: documented once as {@code detect.<rule>.*}. */
+    private static final java.util.Set<String> RULE_COMMON = java.util.Set.of("enabled", "severity", "renotify_interval", "resolve_after");
+
     private static void table(Schema.Section s, String path, MailtapConfig defaults, StringBuilder b) {
         for (Schema.Node n : s.children) {
             String p = path + "." + n.name;
             if (n instanceof Schema.Section sub) {
+                boolean rule = path.equals("detect");
+                if (rule && n == firstRule()) {
+                    for (Schema.Node c : sub.children) {
+                        if (!RULE_COMMON.contains(c.name)) continue;
+                        Schema.Leaf leaf = (Schema.Leaf) c;
+                        String def = c.name.equals("severity") ? "per rule"
+                                : leaf.defaultValue == null ? "null" : leaf.type.render(leaf.defaultValue);
+                        b.append("| `detect.<rule>.").append(c.name).append("` | ").append(cell(leaf.type.describe()))
+                                .append(" | `").append(def).append("` | ").append(cell(leaf.doc)).append(" |\n");
+                    }
+                }
                 table(sub, p, defaults, b);
+                continue;
+            }
+            if (path.startsWith("detect.") && RULE_COMMON.contains(n.name)) {
+                if (n.name.equals("severity")) {
+                    Schema.Leaf leaf = (Schema.Leaf) n;
+                    b.append("| `").append(p).append("` | severity | `").append(leaf.type.render(leaf.defaultValue))
+                            .append("` | ").append(cell(s.doc)).append(" |\n");
+                }
                 continue;
             }
             Schema.Leaf leaf = (Schema.Leaf) n;
@@ -77,7 +99,13 @@ public final class ConfigPrinter {
         }
     }
 
+    private static Schema.Node firstRule() {
+        Schema.Section detect = (Schema.Section) Schema.ROOT.child("detect");
+        for (Schema.Node n : detect.children) if (n instanceof Schema.Section) return n;
+        throw new IllegalStateException("no rules");
+    }
+
     private static String cell(String s) {
-        return s.replace("|", "\\|");
+        return s.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -51,6 +51,13 @@ class ConfigPrinterTest {
     @Test
     void markdownReferenceListsEveryKey() {
         String md = ConfigPrinter.markdownReference();
-        for (String key : Schema.leaves().keySet()) assertThat(md).contains("| `" + key + "` |");
+        for (String key : Schema.leaves().keySet()) {
+            String[] parts = key.split("\\.");
+            boolean common = parts.length == 3 && parts[0].equals("detect")
+                    && java.util.Set.of("enabled", "renotify_interval", "resolve_after").contains(parts[2]);
+            assertThat(md).contains(common ? "| `detect.<rule>." + parts[2] + "` |" : "| `" + key + "` |");
+        }
+        assertThat(md).contains("| `detect.open_relay.severity` | severity | `critical` |");
+        assertThat(md).doesNotContain("<url>");
     }
 }
