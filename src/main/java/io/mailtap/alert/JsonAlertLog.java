@@ -1,0 +1,164 @@
+package io.mailtap.alert;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailtap.log.SafeJson;
+import io.mailtap.log.TransactionLogWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code alerts.jsonl}: one JSON object per notification, one per line, written with
+ * {@link SafeJson} (wire text such as a hostile HELO can never inject a control character or a line
+ * break). Field names are a contract: add fields, never rename. Every line has every field (null
+ * when not applicable):
+ * {@code ts, rule, severity, status, key, src_ip, dst_ip, account, state, count, window_seconds,
+ * first_seen, last_seen, summary, evidence, gaps, sensor}. Times are ISO-8601 UTC with microseconds.
+ *
+ * <p>Writes synchronously to a buffered file (cheap; the detection thread is off the packet path).
+ * An I/O error is counted and logged once, never thrown into the pipeline.
+ */
+public final class JsonAlertLog implements AlertSink {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonAlertLog.class);
+
+    private final Writer out;
+    private final boolean flushEachLine;
+    private long lines;
+    private long errors;
+
+    /**
+     * @param flushEachLine flush after every line (live: a tailing reader sees each alert at once);
+     *                      a replay leaves it to the buffer
+     */
+    public JsonAlertLog(Writer out, boolean flushEachLine) {
+        this.out = out;
+        this.flushEachLine = flushEachLine;
+    }
+
+    /** Opens {@code file} for appending (creating it and its directories), UTF-8, buffered. */
+    public static JsonAlertLog open(Path file, boolean flushEachLine) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8),
+                64 * 1024);
+        return new JsonAlertLog(w, flushEachLine);
+    }
+
+    @Override
+    public synchronized void publish(Alert a) {
+        try {
+            write(out, a);
+            out.write('\n');
+            if (flushEachLine) out.flush();
+            lines++;
+        } catch (IOException | UncheckedIOException e) {
+            if (errors++ == 0) LOG.error("cannot write the alert log; alerts are being lost", e);
+        }
+    }
+
+    /** The alert as the one-line JSON object this log writes (for other sinks and tests). */
+    public static String toJson(Alert a) {
+        StringWriter w = new StringWriter(512);
+        try {
+            write(w, a);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void write(Writer w, Alert a) throws IOException {
+        try (JsonGenerator g = SafeJson.factory().createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("ts", TransactionLogWriter.isoMicros(a.tsMicros()));
+            g.writeStringField("rule", a.rule().id());
+            g.writeStringField("severity", a.severity().label());
+            g.writeStringField("status", a.status().label());
+            g.writeStringField("key", a.key());
+            g.writeStringField("src_ip", a.srcIp());
+            g.writeStringField("dst_ip", a.dstIp());
+            g.writeStringField("account", a.account());
+            g.writeStringField("state", a.state());
+            g.writeNumberField("count", a.count());
+            if (a.windowSeconds() > 0) g.writeNumberField("window_seconds", a.windowSeconds());
+            else g.writeNullField("window_seconds");
+            g.writeStringField("first_seen", TransactionLogWriter.isoMicros(a.firstSeenMicros()));
+            g.writeStringField("last_seen", TransactionLogWriter.isoMicros(a.lastSeenMicros()));
+            g.writeStringField("summary", a.summary());
+            g.writeFieldName("evidence");
+            writeValue(g, a.evidence());
+            g.writeBooleanField("gaps", a.gaps());
+            g.writeStringField("sensor", a.sensor());
+            g.writeEndObject();
+        }
+    }
+
+    /** Evidence values are strings, numbers, booleans, lists and maps of those; anything else as text. */
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.toString());
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof List<?> l) {
+            g.writeStartArray();
+            for (Object o : l) writeValue(g, o);
+            g.writeEndArray();
+        } else {
+            g.writeString(v.toString());
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            if (errors++ == 0) LOG.error("cannot flush the alert log", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            if (errors++ == 0) LOG.error("cannot close the alert log", e);
+        }
+    }
+
+    /** Lines written. */
+    public synchronized long lines() { return lines; }
+
+    /** Write/flush/close failures (alerts lost). */
+    public synchronized long errors() { return errors; }
+}

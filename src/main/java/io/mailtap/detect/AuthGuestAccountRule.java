@@ -1,0 +1,61 @@
+package io.mailtap.detect;
+
+import io.mailtap.smtp.SmtpEvent;
+
+import java.text.Normalizer;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code auth_guest_account}: a successful AUTH as a guest-like account (incident 2's variant: the
+ * Guest account was enabled and used to send). The account's local part — before the last '@',
+ * after any {@code DOMAIN\} prefix — is compared, lower-cased (Locale.ROOT) and NFC-normalised,
+ * with the configured list. Both the authentication identity and a PLAIN authorization identity are
+ * checked. Keeps no state.
+ */
+final class AuthGuestAccountRule extends Rule {
+    private final Set<String> guests = new HashSet<>();
+
+    AuthGuestAccountRule(DetectSettings s, FindingSink sink, DetectStats stats) {
+        super(RuleId.AUTH_GUEST_ACCOUNT, s, sink, stats);
+        for (String g : s.authGuestAccount().accounts()) guests.add(normalize(g));
+    }
+
+    /** The comparable local part of an account name. */
+    static String normalize(String account) {
+        String a = account.trim();
+        int bs = a.lastIndexOf('\\');
+        if (bs >= 0) a = a.substring(bs + 1);
+        int at = a.lastIndexOf('@');
+        if (at >= 0) a = a.substring(0, at);
+        return Normalizer.normalize(a, Normalizer.Form.NFC).toLowerCase(Locale.ROOT).trim();
+    }
+
+    @Override
+    void onEvent(SmtpEvent e) {
+        if (!(e instanceof SmtpEvent.Auth a) || a.result() != SmtpEvent.AuthResult.SUCCESS) return;
+        String matched = null, which = null;
+        if (a.user() != null && guests.contains(normalize(a.user()))) {
+            matched = a.user();
+            which = "user";
+        } else if (a.authzid() != null && guests.contains(normalize(a.authzid()))) {
+            matched = a.authzid();
+            which = "authzid";
+        }
+        if (matched == null) return;
+        String shown = Text.ev(matched);
+        finding("account:" + Text.key(matched), a.conn(), a.tsMicros())
+                .account(matched)
+                .summary("guest-like account \"" + shown + "\" logged in successfully (AUTH "
+                        + (a.mechanism() == null ? "?" : a.mechanism()) + ") from " + a.conn().clientIpText()
+                        + " to " + a.conn().serverIpText() + ":" + a.conn().serverPort())
+                .ev("auth_user", a.user())
+                .ev("authzid", a.authzid())
+                .ev("matched", which)
+                .ev("mechanism", a.mechanism())
+                .ev("reply_code", a.replyCode())
+                .ev("server_port", a.conn().serverPort())
+                .emit();
+    }
+}

@@ -1,0 +1,76 @@
+package io.mailtap.detect;
+
+import io.mailtap.flow.Connection;
+import io.mailtap.smtp.SmtpEvent;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One policy: consumes events, keeps its own bounded state, emits findings. Not thread-safe. */
+abstract class Rule {
+    final RuleId id;
+    final Severity severity;
+    final DetectStats.RuleStats stats;
+    private final FindingSink sink;
+
+    Rule(RuleId id, DetectSettings settings, FindingSink sink, DetectStats stats) {
+        this.id = id;
+        this.severity = settings.severity(id);
+        this.sink = sink;
+        this.stats = stats.rule(id);
+    }
+
+    abstract void onEvent(SmtpEvent e);
+
+    /** Keys held now, over all of the rule's tables. */
+    int trackedKeys() { return 0; }
+
+    /** Starts a finding about connection {@code c} at the event's packet time. */
+    final Builder finding(String key, Connection c, long ts) {
+        return new Builder(key, c, ts);
+    }
+
+    /** Assembles a {@link Finding}; evidence keeps insertion order and skips nulls. */
+    final class Builder {
+        private final String key;
+        private final long ts;
+        private String src, dst, account, state, summary, uid;
+        private int stateRank;
+        private long count = 1, windowSeconds;
+        private boolean gaps;
+        private final Map<String, Object> evidence = new LinkedHashMap<>();
+
+        private Builder(String key, Connection c, long ts) {
+            this.key = key;
+            this.ts = ts;
+            if (c != null) {
+                this.src = c.clientIpText();
+                this.dst = c.serverIpText();
+                this.uid = c.uid();
+            }
+        }
+
+        Builder src(String v) { src = v; return this; }
+        Builder dst(String v) { dst = v; return this; }
+        Builder account(String v) { account = Text.ev(v); return this; }
+        Builder state(String v, int rank) { state = v; stateRank = rank; return this; }
+        Builder count(long v) { count = v; return this; }
+        Builder window(long micros, long countInWindow) { windowSeconds = Math.max(1, micros / 1_000_000L); count = countInWindow; return this; }
+        Builder summary(String v) { summary = v; return this; }
+        Builder gaps(boolean v) { gaps |= v; return this; }
+        Builder uid(String v) { uid = v; return this; }
+
+        Builder ev(String name, Object value) {
+            if (value instanceof String s) value = Text.ev(s);
+            if (value != null) evidence.put(name, value);
+            return this;
+        }
+
+        void emit() {
+            Finding f = new Finding(id, severity, key, ts, src, dst, account, state, stateRank, count,
+                    windowSeconds, summary, evidence, uid, gaps);
+            stats.finding();
+            sink.onFinding(f);
+        }
+    }
+}
