@@ -1,18 +1,39 @@
 package io.mailtap.cli;
 
+import io.mailtap.config.ConfigException;
+import io.mailtap.config.ConfigLoader;
+import io.mailtap.config.ConfigPrinter;
+import io.mailtap.config.MailtapConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "check-config", description = "Validate a configuration file and print the effective configuration.")
+@Command(name = "check-config",
+        description = {"Validate a configuration file and print the effective configuration (defaults filled in, secrets redacted).",
+                "Exit code 2 and one 'config error: <key>: <problem>' line per problem when it is invalid."})
 final class CheckConfigCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("wired once the config package lands");
+        MailtapConfig cfg;
+        try {
+            cfg = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        for (String w : cfg.warnings()) spec.commandLine().getErr().println("warning: " + w);
+        spec.commandLine().getOut().print(ConfigPrinter.toYaml(cfg));
+        spec.commandLine().getOut().flush();
+        return Main.EXIT_OK;
     }
 }

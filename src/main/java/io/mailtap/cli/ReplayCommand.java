@@ -1,8 +1,11 @@
 package io.mailtap.cli;
 
-import io.mailtap.flow.FlowSettings;
+import io.mailtap.config.ConfigException;
+import io.mailtap.config.ConfigLoader;
+import io.mailtap.config.MailtapConfig;
+import io.mailtap.sensor.AlertDigest;
+import io.mailtap.sensor.Detection;
 import io.mailtap.sensor.Replay;
-import io.mailtap.smtp.SmtpSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +29,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (YAML); defaults apply without one.")
     Path config;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Output directory (default: current directory).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: output.dir of the configuration, \".\").")
     Path out;
 
     @Option(names = "--filter", paramLabel = "BPF", description = "BPF filter applied while reading (default: none).")
@@ -41,15 +44,31 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        MailtapConfig cfg;
+        try {
+            cfg = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return Main.EXIT_USAGE;
+        }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
                 err.println("mailtap: cannot read " + f + ": " + (Files.exists(f) ? "not a readable file" : "no such file"));
                 return Main.EXIT_FAILURE;
             }
         }
-        Replay replay = new Replay(FlowSettings.defaults(), SmtpSettings.defaults(), List.of(), show);
-        Replay.Report report = replay.run(files, filter, out);
-        new SummaryPrinter(spec.commandLine().getOut()).print(report);
+        Path outDir = out != null ? out : cfg.outputDir();
+        Files.createDirectories(outDir);
+        AlertDigest digest = new AlertDigest();
+        Replay.Report report;
+        Path alertLog;
+        try (Detection detection = Detection.build(cfg, outDir, false, List.of(digest))) {
+            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(detection.engine()), show);
+            report = replay.run(files, filter, outDir);
+            digest.updateFrom(detection.tracker().openAlerts());
+            alertLog = detection.alertLog();
+        }
+        new SummaryPrinter(spec.commandLine().getOut()).print(report, digest, alertLog);
         report.files().stream().filter(r -> r.error() != null)
                 .forEach(r -> err.println("mailtap: " + r.error()));
         return report.anyFileFailed() ? Main.EXIT_FAILURE : Main.EXIT_OK;

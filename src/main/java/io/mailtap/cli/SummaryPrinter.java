@@ -1,14 +1,17 @@
 package io.mailtap.cli;
 
+import io.mailtap.alert.Alert;
 import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.SkipReason;
 import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.sensor.AlertDigest;
 import io.mailtap.sensor.Replay;
 import io.mailtap.sensor.ReplaySummary;
 import io.mailtap.smtp.TransactionRecord;
 import io.mailtap.util.Printable;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +24,7 @@ final class SummaryPrinter {
         this.out = out;
     }
 
-    void print(Replay.Report r) {
+    void print(Replay.Report r, AlertDigest alerts, Path alertLog) {
         ReplaySummary s = r.summary();
         double secs = r.nanos() / 1e9;
         out.printf("mailtap replay: %d file%s, %,d packets in %.2f s%s%n", r.files().size(), r.files().size() == 1 ? "" : "s",
@@ -34,8 +37,12 @@ final class SummaryPrinter {
         for (ReplaySummary.Line line : s.lines()) printTransaction(line);
         if (s.notShown() > 0) out.printf("... %,d more transactions in %s%n", s.notShown(), r.transactionLog());
         out.println();
+        printFindings(alerts);
         printSkipped(r.pipeline().decodeStats());
         out.printf("Wrote %,d transaction%s to %s%n", r.transactionLines(), r.transactionLines() == 1 ? "" : "s", r.transactionLog());
+        if (alertLog != null) {
+            out.printf("Wrote %,d alert notification%s to %s%n", alerts.notifications(), alerts.notifications() == 1 ? "" : "s", alertLog);
+        }
         out.flush();
     }
 
@@ -64,6 +71,23 @@ final class SummaryPrinter {
         }
         out.printf("    message %s%s%n", t.messageStatus().label(),
                 t.lastReply() == null ? "" : " · last reply " + Printable.brief(t.lastReply(), 100));
+    }
+
+    /** One row per alert (its latest notification): what an operator reads first. */
+    private void printFindings(AlertDigest digest) {
+        List<Alert> alerts = digest.alerts();
+        if (alerts.isEmpty()) {
+            out.println("Findings: none");
+            out.println();
+            return;
+        }
+        out.printf("Findings: %d%n", alerts.size());
+        out.printf("  %-20s %-8s %-8s %-28s %-11s %6s  %s%n", "RULE", "SEVERITY", "STATUS", "KEY", "STATE", "COUNT", "SUMMARY");
+        for (Alert a : alerts) {
+            out.printf("  %-20s %-8s %-8s %-28s %-11s %6d  %s%n", a.rule().id(), a.severity().label(), a.status().label(),
+                    Printable.brief(a.key(), 28), Printable.brief(a.state(), 11), a.count(), Printable.brief(a.summary(), 200));
+        }
+        out.println();
     }
 
     private void printSkipped(DecodeStats d) {

@@ -1,0 +1,65 @@
+package io.mailtap.sensor;
+
+import io.mailtap.alert.AlertSink;
+import io.mailtap.alert.AlertTracker;
+import io.mailtap.alert.JsonAlertLog;
+import io.mailtap.config.MailtapConfig;
+import io.mailtap.detect.DetectionEngine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * detect → alert as configured: the rule engine, the de-duplicating tracker and its sinks (the JSON
+ * alert log always, when a path is configured, plus whatever the caller adds). Replay and the live
+ * sensor build it the same way, which is what makes a replay give the live run's alerts.
+ */
+public final class Detection implements AutoCloseable {
+    private final DetectionEngine engine;
+    private final AlertTracker tracker;
+    private final Path alertLog;
+
+    private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog) {
+        this.engine = engine;
+        this.tracker = tracker;
+        this.alertLog = alertLog;
+    }
+
+    /**
+     * @param outDir        where a relative {@code alerts.log.path} goes
+     * @param flushEachLine live: every alert line reaches the disk at once
+     * @param extraSinks    further sinks (replay's summary, Alertmanager, webhook)
+     */
+    public static Detection build(MailtapConfig cfg, Path outDir, boolean flushEachLine, List<AlertSink> extraSinks)
+            throws IOException {
+        List<AlertSink> sinks = new ArrayList<>();
+        Path logPath = null;
+        if (cfg.alerts().logPath() != null) {
+            logPath = outDir.resolve(cfg.alerts().logPath());
+            if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
+            sinks.add(JsonAlertLog.open(logPath, flushEachLine));
+        }
+        sinks.addAll(extraSinks);
+        AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks);
+        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath);
+    }
+
+    public DetectionEngine engine() { return engine; }
+    public AlertTracker tracker() { return tracker; }
+    /** The alert log's path, or null when it is switched off. */
+    public Path alertLog() { return alertLog; }
+
+    /** Packet time moved without events (live heartbeat): windows slide, quiet alerts resolve. */
+    public void advanceTime(long tsMicros) {
+        engine.advanceTime(tsMicros);
+    }
+
+    @Override
+    public void close() {
+        tracker.flush();
+        tracker.close();
+    }
+}
