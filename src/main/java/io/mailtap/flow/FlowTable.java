@@ -229,7 +229,7 @@ public final class FlowTable {
                 f.synAckSeen = true;
                 if (f.state == ConnState.ATTEMPTED) setState(f, ConnState.SYN_ACKED);
             } else {
-                f.synSeen = true; // the SYN arrived after the SYN/ACK (reordered on the mirror)
+                f.synSeen = true; // the client's SYN (also when the mirror put it after the SYN/ACK)
             }
             return true;
         }
@@ -340,6 +340,9 @@ public final class FlowTable {
         f.firstMicros = p.tsMicros;
         f.lastMicros = now;
         f.state = !syn ? ConnState.ESTABLISHED : ack ? ConnState.SYN_ACKED : ConnState.ATTEMPTED;
+        // Listeners learn in onFlowStart whether the client's SYN opened the flow (an egress
+        // policy alerts on the attempt itself, before any answer).
+        f.synSeen = syn && !ack;
         f.toServer = new TcpReassembler(f, true, listener, stats, budget, maxBufferedPerDirection);
         f.toClient = new TcpReassembler(f, false, listener, stats, budget, maxBufferedPerDirection);
         int ipVersion = p.ipVersion == 4 || p.ipVersion == 6 ? p.ipVersion

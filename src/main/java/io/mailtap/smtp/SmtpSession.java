@@ -246,13 +246,15 @@ public final class SmtpSession {
     }
 
     private void command(byte[] b, int len, long ts) {
-        if (!exchangeSeen && notSmtpCommand(b, len)) {
-            giveUp("client line is not an SMTP command", ts);
-            return;
-        }
         CommandParser p = parser();
         p.parse(b, len);
         SmtpVerb verb = p.verb;
+        // A known verb makes the line SMTP whatever its argument holds: otherwise one control
+        // byte in a HELO would make us give up on, and so hide, the whole session.
+        if (!exchangeSeen && verb == SmtpVerb.UNKNOWN && notSmtpCommand(b, len)) {
+            giveUp("client line is not an SMTP command", ts);
+            return;
+        }
         stats.countCommand(verb);
         if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
         PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes small capture files for tests: classic pcap (microseconds) and a minimal pcapng. */
-final class PcapFiles {
+public final class PcapFiles {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final boolean pcapng;
 
@@ -17,7 +17,7 @@ final class PcapFiles {
         this.pcapng = pcapng;
     }
 
-    static PcapFiles pcap(int linkType, int snaplen) {
+    public static PcapFiles pcap(int linkType, int snaplen) {
         PcapFiles f = new PcapFiles(false);
         ByteBuffer b = le(24);
         b.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(snaplen).putInt(linkType);
@@ -25,7 +25,7 @@ final class PcapFiles {
         return f;
     }
 
-    static PcapFiles pcapng(int linkType, int snaplen) {
+    public static PcapFiles pcapng(int linkType, int snaplen) {
         PcapFiles f = new PcapFiles(true);
         ByteBuffer shb = le(28); // section header block
         shb.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1L).putInt(28);
@@ -36,12 +36,12 @@ final class PcapFiles {
         return f;
     }
 
-    PcapFiles packet(long tsMicros, byte[] frame) {
+    public PcapFiles packet(long tsMicros, byte[] frame) {
         return packet(tsMicros, frame, frame.length, frame.length);
     }
 
     /** A record keeping the first {@code captured} bytes of a frame of {@code wire} bytes. */
-    PcapFiles packet(long tsMicros, byte[] frame, int captured, int wire) {
+    public PcapFiles packet(long tsMicros, byte[] frame, int captured, int wire) {
         if (pcapng) {
             int padded = (captured + 3) & ~3;
             int total = 32 + padded;
@@ -61,20 +61,20 @@ final class PcapFiles {
     }
 
     /** Raw bytes, e.g. a record header that lies about its length. */
-    PcapFiles raw(byte[] bytes) {
+    public PcapFiles raw(byte[] bytes) {
         out.writeBytes(bytes);
         return this;
     }
 
-    static byte[] recordHeader(int seconds, int micros, int captured, int wire) {
+    public static byte[] recordHeader(int seconds, int micros, int captured, int wire) {
         return le(16).putInt(seconds).putInt(micros).putInt(captured).putInt(wire).array();
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 
-    Path write(Path file) {
+    public Path write(Path file) {
         try {
             return Files.write(file, out.toByteArray());
         } catch (IOException e) {

@@ -61,6 +61,17 @@ class FlowTableTest {
     }
 
     @Test
+    void listenersLearnAtFlowStartWhetherAClientSynOpenedIt() {
+        Session s = new Session(table);
+        s.send(s.c().syn().seq(1000));
+        assertThat(rec.only().synSeenAtStart).as("egress policy alerts on the SYN itself").isTrue();
+
+        Session picked = new Session(table, "10.0.0.9", 40001, "192.0.2.25", 25);
+        picked.send(picked.c().seq(1000).ack(5000).data("MAIL FROM:<a@b>\r\n"));
+        assertThat(rec.flows.get(1).synSeenAtStart).as("mid-stream pick-up").isFalse();
+    }
+
+    @Test
     void synOnlyIsAnAttemptThatTimesOutByPacketTime() {
         Session s = new Session(table);
         s.ts = T0;

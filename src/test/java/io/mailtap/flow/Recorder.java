@@ -28,6 +28,8 @@ final class Recorder implements FlowListener {
     }
 
     static final class Record {
+        /** flow.synSeen() as the listener saw it in onFlowStart. */
+        boolean synSeenAtStart;
         final Flow flow;
         final Side client = new Side(), server = new Side();
         int established;
@@ -64,6 +66,7 @@ final class Recorder implements FlowListener {
         if (byFlow.containsKey(flow)) throw new AssertionError("onFlowStart twice");
         if (flow.connection() == null) throw new AssertionError("no connection at start");
         Record r = new Record(flow);
+        r.synSeenAtStart = flow.synSeen();
         byFlow.put(flow, r);
         flows.add(r);
         log.add("start");
