@@ -470,6 +470,7 @@ final class MixSource {
         e.srvHi = 0xFD00000000000053L;
         e.srvLo = 0x53;
         e.srvPort = 53;
+        e.cliPort = rng.between(49152, 65535);   // above 33434-33534, which Wireshark flags as traceroute
         e.macsFromAddresses();
         int id = rng.nextInt(0x10000);
         int host = rng.nextInt(100000);
