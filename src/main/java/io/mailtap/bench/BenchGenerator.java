@@ -162,7 +162,7 @@ public final class BenchGenerator {
                 }
                 case MANY_FLOWS -> {
                     ManyFlowsSource mf = new ManyFlowsSource(o.seed(), o.flows(), o.closeFlows(), fb);
-                    ts = mf.writeAll(ts, w, clock);
+                    ts = mf.writeAll(ts, w, clock, n);
                     n.smtpSessions = o.flows();
                     n.smtpPackets = w.packets();
                 }

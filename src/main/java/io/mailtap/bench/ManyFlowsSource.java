@@ -51,7 +51,7 @@ final class ManyFlowsSource {
     }
 
     /** Writes every packet; timestamps start at {@code startMicros}. Returns the last timestamp. */
-    long writeAll(long startMicros, PcapFileWriter out, Rng rng) throws IOException {
+    long writeAll(long startMicros, PcapFileWriter out, Rng rng, Counters n) throws IOException {
         long total = packets();
         long meanGap = Math.max(1, WINDOW_MICROS / Math.max(1, total));
         long ts = startMicros;
@@ -64,6 +64,7 @@ final class ManyFlowsSource {
                         ts += 1 + rng.nextInt((int) (2 * meanGap - 1));
                         int len = packet(i, step);
                         out.write(ts, fb.frame, 0, len);
+                        if (step == 0 && e.outerTpid != 0) n.vlanSessions++;
                     }
                 }
             }
