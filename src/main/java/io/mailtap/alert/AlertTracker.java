@@ -154,11 +154,18 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         if (l != null) for (Open a : l) a.gaps = true;
     }
 
+    private static final long RESOLVE_CHECK_MICROS = 1_000_000L;
+    private long nextResolveCheckMicros = Long.MIN_VALUE;
+
     /** Resolves every alert quiet for its rule's {@code resolve_after} as of packet time {@code tsMicros}. */
     @Override
     public void advanceTime(long tsMicros) {
         if (tsMicros <= nowMicros) return;
         nowMicros = tsMicros;
+        // Called for every event; resolve intervals are minutes, and a resolved line is stamped
+        // from last_seen, not from this check: looking once per second of packet time is enough.
+        if (tsMicros < nextResolveCheckMicros) return;
+        nextResolveCheckMicros = tsMicros + RESOLVE_CHECK_MICROS;
         List<Open> due = null;
         for (Map.Entry<RuleId, LinkedHashMap<String, Open>> e : open.entrySet()) {
             LinkedHashMap<String, Open> alerts = e.getValue();

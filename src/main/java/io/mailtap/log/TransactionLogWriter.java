@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 public final class TransactionLogWriter implements Closeable {
     private final Writer out;
     private final boolean flushEachLine;
+    private final JsonGenerator generator;
     private long lines;
 
     /**
@@ -30,10 +31,18 @@ public final class TransactionLogWriter implements Closeable {
     public TransactionLogWriter(Writer out, boolean flushEachLine) {
         this.out = out;
         this.flushEachLine = flushEachLine;
+        try {
+            // One generator for the whole file; root values are separated by our own newline.
+            this.generator = SafeJson.factory().createGenerator(out);
+            this.generator.setRootValueSeparator(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the transaction log", e);
+        }
     }
 
     public void write(Connection c, TransactionRecord r) {
-        try (JsonGenerator g = SafeJson.factory().createGenerator(out)) {
+        try {
+            JsonGenerator g = generator;
             g.writeStartObject();
             g.writeStringField("ts", isoMicros(r.tsMicros()));
             g.writeStringField("uid", c.uid());
@@ -65,12 +74,8 @@ public final class TransactionLogWriter implements Closeable {
             g.writeBooleanField("gaps", r.gaps());
             g.writeStringField("client_by", r.clientBy());
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the transaction log", e);
-        }
-        try {
-            out.write('\n');
-            if (flushEachLine) out.flush();
+            g.writeRaw('\n');
+            if (flushEachLine) g.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the transaction log", e);
         }
@@ -81,6 +86,7 @@ public final class TransactionLogWriter implements Closeable {
 
     @Override
     public void close() throws IOException {
+        generator.flush();
         out.close();
     }
 
