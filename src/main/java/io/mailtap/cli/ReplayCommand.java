@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "replay", sortOptions = false,
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Read capture files (pcap or pcapng) in order as one timeline and report every SMTP conversation.",
                 "Writes DIR/smtp.jsonl (one JSON line per mail transaction) and prints a summary."})
 final class ReplayCommand implements Callable<Integer> {
