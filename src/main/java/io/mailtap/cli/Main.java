@@ -40,7 +40,7 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(e -> EXIT_FAILURE);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("mailtap: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'mailtap " + ex.getCommandLine().getCommandName() + " --help'.");
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_USAGE;
         });
         return cl.execute(args);
