@@ -3,7 +3,6 @@ package io.mailtap.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.RuleId;
 import io.mailtap.log.SafeJson;
 import io.mailtap.log.TransactionLogWriter;
@@ -113,15 +112,6 @@ public final class AlertmanagerSink implements MonitoredSink {
     /** One queued notification and the notification its labels come from. */
     private record Notification(Alert labelSource, Alert alert) {}
 
-    /**
-     * The sink for {@code alerts.alertmanager}, or null when no URL is configured (disabled).
-     * Starts the delivery thread.
-     */
-    public static AlertmanagerSink fromConfig(MailtapConfig.Alertmanager cfg, String sensorName) {
-        if (cfg == null || cfg.urls() == null || cfg.urls().isEmpty()) return null;
-        return new AlertmanagerSink(cfg.urls(), sensorName, cfg.resendInterval(), cfg.timeout(), cfg.queueSize(),
-                cfg.maxRetries());
-    }
 
     /**
      * @param urls           Alertmanager base URLs ({@value #API_PATH} is appended); user:password@

@@ -1,6 +1,5 @@
 package io.mailtap.alert;
 
-import io.mailtap.config.MailtapConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +30,6 @@ public final class WebhookSink implements MonitoredSink {
     private final LogLimiter failureLog = new LogLimiter(AsyncDelivery.LOG_INTERVAL);
     private final AsyncDelivery<Alert> delivery;
 
-    /** The sink for {@code alerts.webhook}, or null when its URL is null (disabled). Starts the delivery thread. */
-    public static WebhookSink fromConfig(MailtapConfig.Webhook cfg, String sensorName) {
-        if (cfg == null || cfg.url() == null) return null;
-        return new WebhookSink(cfg.url(), cfg.bearerToken(), sensorName, cfg.timeout(), cfg.queueSize(), cfg.maxRetries());
-    }
 
     /**
      * @param url         http(s) URL the notifications are POSTed to

@@ -1,7 +1,6 @@
 package io.mailtap.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.log.SafeJson;
@@ -340,11 +339,9 @@ class AlertmanagerSinkTest {
     }
 
     @Test
-    void fromConfig() {
-        assertThat(AlertmanagerSink.fromConfig(new MailtapConfig.Alertmanager(List.of(), Duration.ofSeconds(60),
-                Duration.ofSeconds(5), 1000, 5), "s")).isNull();
-        AlertmanagerSink s = closing(AlertmanagerSink.fromConfig(new MailtapConfig.Alertmanager(
-                List.of("http://127.0.0.1:9093", "http://127.0.0.1:9094/am/"), Duration.ofSeconds(60), Duration.ofSeconds(5), 1000, 5), "s"));
+    void namesAndUrls() {
+        AlertmanagerSink s = closing(new AlertmanagerSink(List.of("http://127.0.0.1:9093", "http://127.0.0.1:9094/am/"), "s",
+                Duration.ofSeconds(60), Duration.ofSeconds(5), 1000, 5));
         assertThat(s.name()).isEqualTo("alertmanager");
         assertThat(AlertmanagerSink.apiUrl("http://127.0.0.1:9094/am/")).isEqualTo("http://127.0.0.1:9094/am/api/v2/alerts");
         assertThat(AlertmanagerSink.alertName(RuleId.EGRESS_POLICY)).isEqualTo("MailtapDetectEgressPolicy");
