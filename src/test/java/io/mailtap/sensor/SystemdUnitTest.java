@@ -36,6 +36,9 @@ class SystemdUnitTest {
         Process p = new ProcessBuilder("bash", "systemd/verify.sh").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        if (p.exitValue() == 77 && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("CI must check the unit, but: " + out.strip());
+        }
         Assumptions.assumeFalse(p.exitValue() == 77, out.strip());
         assertThat(p.exitValue()).as(out).isZero();
     }
