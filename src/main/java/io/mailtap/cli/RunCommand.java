@@ -1,7 +1,5 @@
 package io.mailtap.cli;
 
-import io.mailtap.config.ConfigException;
-import io.mailtap.config.ConfigLoader;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.sensor.LiveSensor;
 import io.mailtap.sensor.SensorException;
@@ -29,13 +27,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        MailtapConfig cfg;
-        try {
-            cfg = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            return Main.EXIT_USAGE;
-        }
+        MailtapConfig cfg = ConfigArgument.load(config, err);
+        if (cfg == null) return Main.EXIT_USAGE;
         LiveSensor sensor = new LiveSensor(cfg, config, Version.current());
         try {
             sensor.start();

@@ -1,5 +1,6 @@
 package io.mailtap.sensor;
 
+import io.mailtap.testutil.CorpusDir;
 import io.mailtap.alert.AlertSink;
 import io.mailtap.config.ConfigLoader;
 import io.mailtap.config.MailtapConfig;
@@ -9,7 +10,6 @@ import io.mailtap.flow.EndReason;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.SmtpStats;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The metrics contract over real stage counters: packets from the bundled lab captures (and the
@@ -165,13 +164,6 @@ class SensorMetricsContractTest {
     }
 
     static Path corpusDir() {
-        String env = System.getenv("MAILTAP_CORPUS");
-        Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared", "pcaps");
-        if (!Files.isDirectory(dir)) {
-            String msg = "capture corpus not found at " + dir.toAbsolutePath() + " (set MAILTAP_CORPUS)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail(msg);
-            Assumptions.abort(msg);
-        }
-        return dir;
+        return CorpusDir.get();
     }
 }

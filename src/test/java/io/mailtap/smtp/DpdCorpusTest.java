@@ -1,11 +1,11 @@
 package io.mailtap.smtp;
 
+import io.mailtap.testutil.CorpusDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.sensor.FileReplayer;
 import io.mailtap.sensor.PacketPipeline;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The whole capture corpus replayed with smtp.detect_on_any_port and the default SMTP ports: the
@@ -31,14 +30,7 @@ class DpdCorpusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Path corpus() {
-        String env = System.getenv("MAILTAP_CORPUS");
-        Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared", "pcaps");
-        if (!Files.isDirectory(dir)) {
-            String msg = "capture corpus not found at " + dir.toAbsolutePath() + " (set MAILTAP_CORPUS)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail(msg);
-            Assumptions.abort(msg);
-        }
-        return dir;
+        return CorpusDir.get();
     }
 
     static FlowSettings settings(boolean trackAllTcp) {
