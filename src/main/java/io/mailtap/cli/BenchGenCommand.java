@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -22,7 +23,7 @@ final class BenchGenCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @CommandLine.Unmatched
-    List<String> args = List.of();
+    List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "check-config",
+@Command(name = "check-config", mixinStandardHelpOptions = true,
         description = {"Validate a configuration file and print the effective configuration (defaults filled in, secrets redacted).",
                 "Exit code 2 and one 'config error: <key>: <problem>' line per problem when it is invalid."})
 final class CheckConfigCommand implements Callable<Integer> {

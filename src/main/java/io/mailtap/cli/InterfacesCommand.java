@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-@Command(name = "interfaces", description = "List the interfaces libpcap can capture on.")
+@Command(name = "interfaces", mixinStandardHelpOptions = true, description = "List the interfaces libpcap can capture on.")
 final class InterfacesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

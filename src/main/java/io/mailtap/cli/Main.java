@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Passive SMTP sensor: follows TCP/SMTP on a mirror port or in capture files and reports who sends what mail.",
-        subcommands = {ReplayCommand.class, CheckConfigCommand.class, InterfacesCommand.class, BenchGenCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, CheckConfigCommand.class, InterfacesCommand.class, BenchGenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
@@ -40,7 +40,7 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(e -> EXIT_FAILURE);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("mailtap: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'mailtap " + ex.getCommandLine().getCommandName() + " --help'.");
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_USAGE;
         });
         return cl.execute(args);

@@ -1,7 +1,5 @@
 package io.mailtap.cli;
 
-import io.mailtap.config.ConfigException;
-import io.mailtap.config.ConfigLoader;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.sensor.AlertDigest;
 import io.mailtap.sensor.Detection;
@@ -19,7 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "replay", sortOptions = false,
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Read capture files (pcap or pcapng) in order as one timeline and report every SMTP conversation.",
                 "Writes DIR/smtp.jsonl (one JSON line per mail transaction) and prints a summary."})
 final class ReplayCommand implements Callable<Integer> {
@@ -44,13 +42,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        MailtapConfig cfg;
-        try {
-            cfg = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            return Main.EXIT_USAGE;
-        }
+        MailtapConfig cfg = ConfigArgument.load(config, err);
+        if (cfg == null) return Main.EXIT_USAGE;
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
                 err.println("mailtap: cannot read " + f + ": " + (Files.exists(f) ? "not a readable file" : "no such file"));

@@ -3,6 +3,7 @@ package io.mailtap.cli;
 import io.mailtap.alert.Alert;
 import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.SkipReason;
+import io.mailtap.flow.FlowStats;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.sensor.AlertDigest;
 import io.mailtap.sensor.Replay;
@@ -39,6 +40,7 @@ final class SummaryPrinter {
         out.println();
         printFindings(alerts);
         printSkipped(r.pipeline().decodeStats());
+        printFlows(r.pipeline().flowStats());
         out.printf("Wrote %,d transaction%s to %s%n", r.transactionLines(), r.transactionLines() == 1 ? "" : "s", r.transactionLog());
         if (alertLog != null) {
             out.printf("Wrote %,d alert notification%s to %s%n", alerts.notifications(), alerts.notifications() == 1 ? "" : "s", alertLog);
@@ -98,6 +100,12 @@ final class SummaryPrinter {
         }
         out.printf("Frames: %,d decoded as TCP, %,d skipped%s%n", d.decodedTcp, d.skippedTotal(),
                 parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
+    }
+
+    private void printFlows(FlowStats f) {
+        out.printf("Flows: %,d tracked (at most %,d at once), %,d evicted (table full), %,d out-of-order and %,d duplicate "
+                        + "segments, %,d gaps (%,d bytes never seen)%n",
+                f.flowsCreated, f.activePeak, f.evicted, f.outOfOrderSegments, f.duplicateSegments, f.gapsTotal(), f.gapBytesTotal());
     }
 
     static String endpoint(String ip, int port) {

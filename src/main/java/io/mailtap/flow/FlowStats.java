@@ -76,6 +76,8 @@ public final class FlowStats {
     public long capHitsTotal;
     /** Bytes held in reassembly buffers now (payload plus a fixed bookkeeping charge per segment). */
     public long bufferedBytesNow;
+    /** Most connections tracked at once (summed over workers: an upper bound of the sensor's peak). */
+    public long activePeak;
 
     void countEnd(EndReason reason) { ended[reason.ordinal()]++; }
 
@@ -127,6 +129,7 @@ public final class FlowStats {
         sum.implausibleAcks += implausibleAcks; sum.bytesDelivered += bytesDelivered;
         sum.capHitsPerDirection += capHitsPerDirection; sum.capHitsTotal += capHitsTotal;
         sum.bufferedBytesNow += bufferedBytesNow;
+        sum.activePeak += activePeak;
         for (int i = 0; i < ended.length; i++) sum.ended[i] += ended[i];
         for (int i = 0; i < gaps.length; i++) {
             sum.gaps[i] += gaps[i];

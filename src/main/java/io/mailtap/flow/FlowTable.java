@@ -427,6 +427,7 @@ public final class FlowTable {
         f.nextInBucket = buckets[i];
         buckets[i] = f;
         count++;
+        if (count > stats.activePeak) stats.activePeak = count;
     }
 
     private void unlink(Flow f) {

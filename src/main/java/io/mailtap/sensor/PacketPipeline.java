@@ -25,7 +25,7 @@ public final class PacketPipeline {
     private long nowMicros = Long.MIN_VALUE;
 
     public PacketPipeline(FlowSettings flowSettings, SmtpSettings smtpSettings, SmtpEventListener events) {
-        SmtpAnalyzer smtp = new SmtpAnalyzer(smtpSettings, smtpStats, events);
+        SmtpAnalyzer smtp = new SmtpAnalyzer(smtpSettings, smtpStats, events, flowSettings::isSmtpPort);
         this.flows = new FlowTable(flowSettings, smtp, flowStats);
     }
 

@@ -63,17 +63,20 @@ public final class Replay {
             });
             all.addAll(consumers);
             all.add(summary);
-            PacketPipeline pipeline = new PacketPipeline(flowSettings, smtpSettings, new EventFanout(all));
-
             long start = System.nanoTime();
             List<FileReplayer.Result> results = new ArrayList<>();
             long packets = 0;
-            for (Path f : files) {
-                FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline);
-                results.add(r);
-                packets += r.packets();
+            PacketPipeline pipeline;
+            // decode → flow → smtp on this thread, logs and detection on the pipe's: both cores
+            try (EventPipe pipe = new EventPipe(new EventFanout(all))) {
+                pipeline = new PacketPipeline(flowSettings, smtpSettings, pipe);
+                for (Path f : files) {
+                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline);
+                    results.add(r);
+                    packets += r.packets();
+                }
+                pipeline.finish();
             }
-            pipeline.finish();
             long nanos = System.nanoTime() - start;
             return new Report(results, packets, nanos, pipeline, summary, logPath, log.lines());
         }

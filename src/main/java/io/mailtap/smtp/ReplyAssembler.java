@@ -56,7 +56,12 @@ final class ReplyAssembler {
     }
 
     private void appendText(byte[] b, int from, int to) {
-        if (text == null) text = new byte[maxText];
+        // Grown on demand up to the cap: a million idle sessions must not each hold a full-size buffer.
+        int need = Math.min(maxText, textLen + 1 + (to - from));
+        if (text == null || text.length < need) {
+            int cap = Math.min(maxText, Math.max(need, text == null ? 64 : text.length * 2));
+            text = text == null ? new byte[cap] : java.util.Arrays.copyOf(text, cap);
+        }
         if (textLen > 0 && textLen < maxText) text[textLen++] = ' ';
         int n = Math.min(to - from, maxText - textLen);
         if (n > 0) {

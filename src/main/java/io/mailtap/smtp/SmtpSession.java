@@ -38,6 +38,8 @@ public final class SmtpSession {
         BODY,
         /** Client: a BDAT chunk, exactly chunkRemaining octets. */
         CHUNK,
+        /** Proxy handshake (HTTP CONNECT, SOCKS) before the tunnelled SMTP starts. */
+        TUNNEL,
         /** Bytes are counted and ignored (TLS, or not SMTP). */
         OPAQUE
     }
@@ -58,12 +60,18 @@ public final class SmtpSession {
 
     private Mode client = Mode.SNIFF;
     private Mode server = Mode.SNIFF;
-    private final byte[] clientSniff = new byte[3];
+    /** TLS needs 3 bytes to be told apart, "CONNECT " 8. */
+    private final byte[] clientSniff = new byte[8];
     private int clientSniffLen;
     private final byte[] serverSniff = new byte[3];
     private int serverSniffLen;
     /** STARTTLS was accepted: the next bytes decide whether TLS really follows. */
     private boolean tlsExpected;
+    /** The client's first bytes may still open a proxy tunnel (nothing decided, server silent). */
+    private boolean tunnelAllowed;
+    private boolean serverSpoke;
+    /** The proxy handshake being read; null when none or once it is over. */
+    private ProxyTunnel tunnel;
 
     private LineFramer clientLines;
     private LineFramer serverLines;
@@ -105,6 +113,7 @@ public final class SmtpSession {
         this.stats = stats;
         this.out = out;
         this.midStream = conn.clientBy() == ClientBy.PORT;
+        this.tunnelAllowed = !midStream;
         this.tx = new TransactionBuilder(s.maxRcptPerTransaction());
         stats.sessions++;
     }
@@ -188,6 +197,10 @@ public final class SmtpSession {
                     if (chunkRemaining == 0) client = Mode.LINES;
                     break;
                 }
+                case TUNNEL:
+                    i = tunnel.client(b, i, end);
+                    tunnelProgress(ts);
+                    break;
                 default:
                     stats.opaqueBytes += end - i;
                     return;
@@ -196,6 +209,15 @@ public final class SmtpSession {
     }
 
     private void sniffClient(long ts) {
+        if (tunnelAllowed) {
+            int t = serverSpoke ? 0 : ProxyTunnel.sniff(clientSniff, clientSniffLen);
+            if (t < 0) return;
+            tunnelAllowed = false;
+            if (t > 0) {
+                startTunnel(ts);
+                return;
+            }
+        }
         int verdict = tlsRecordVerdict(clientSniff, clientSniffLen);
         if (verdict < 0) return;
         if (verdict > 0) {
@@ -217,6 +239,43 @@ public final class SmtpSession {
         }
         // Every byte seen so far sits in the sniff buffer: replay it through the normal path.
         clientBytes(clientSniff, 0, clientSniffLen, ts);
+    }
+
+    /**
+     * The client opened with a proxy handshake (its first bytes, before the server said anything):
+     * both directions go through the tunnel parser, and what follows it in each direction is read
+     * as a fresh conversation, greeting first.
+     */
+    private void startTunnel(long ts) {
+        tunnel = ProxyTunnel.start(clientSniff[0]);
+        client = Mode.TUNNEL;
+        server = Mode.TUNNEL;
+        byte[] head = java.util.Arrays.copyOf(clientSniff, clientSniffLen);
+        clientSniffLen = 0;
+        clientBytes(head, 0, head.length, ts);
+    }
+
+    private void tunnelProgress(long ts) {
+        ProxyTunnel t = tunnel;
+        if (t == null) return;
+        if (t.failed()) {
+            tunnel = null;
+            giveUp(t.failure(), ts);
+            return;
+        }
+        if (client == Mode.TUNNEL && t.clientDone()) {
+            client = Mode.SNIFF;
+            clientSniffLen = 0;
+        }
+        if (server == Mode.TUNNEL && t.serverDone()) {
+            server = Mode.SNIFF;
+            serverSniffLen = 0;
+        }
+        if (t.established()) {
+            tunnel = null;
+            stats.proxyTunnels++;
+            anomaly("proxy_tunnel", t.description(), ts);
+        }
     }
 
     /** 1: a TLS handshake record header (0x16 0x03 0x00-0x04), 0: not one, -1: need more bytes. */
@@ -369,6 +428,7 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ server side
 
     private void serverBytes(byte[] b, int i, int end, long ts) {
+        serverSpoke = true;
         while (i < end) {
             switch (server) {
                 case SNIFF:
@@ -378,6 +438,10 @@ public final class SmtpSession {
                 case LINES:
                     i = serverLines().feed(b, i, end);
                     if (serverLines.ready()) serverLine(ts);
+                    break;
+                case TUNNEL:
+                    i = tunnel.server(b, i, end);
+                    tunnelProgress(ts);
                     break;
                 default:
                     stats.opaqueBytes += end - i;
@@ -756,6 +820,15 @@ public final class SmtpSession {
         gaps = true;
         if (tx.open) tx.gaps = true;
         for (PendingCommand c : pending) c.gap = true;
+        if ((fromClient ? client : server) == Mode.TUNNEL) {
+            // Where the handshake ends, and so where SMTP starts, is lost in the hole.
+            stats.opaqueBytes += bytes;
+            tunnel = null;
+            giveUp("gap in the proxy handshake", ts);
+            return;
+        }
+        if (fromClient) tunnelAllowed = false; // the first bytes are in the hole
+        else serverSpoke = true;
         if (fromClient) {
             switch (client) {
                 case SNIFF: case LINES:
@@ -797,6 +870,12 @@ public final class SmtpSession {
     }
 
     private void end(long ts) {
+        if (tunnel != null) {
+            // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
+            stats.notSmtp++;
+            anomaly("not_smtp", "connection ended during the proxy handshake", ts);
+            tunnel = null;
+        }
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
         flushPending(ts);
         if (auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts);
@@ -830,6 +909,7 @@ public final class SmtpSession {
 
     private void goOpaque(boolean isTls) {
         if (isTls) tls = true;
+        tunnel = null;
         client = Mode.OPAQUE;
         server = Mode.OPAQUE;
         if (clientLines != null) clientLines.next();
@@ -848,6 +928,7 @@ public final class SmtpSession {
 
     /** Drop the buffers: a finished session keeps no memory beyond its object. */
     private void release() {
+        tunnel = null;
         clientLines = serverLines = null;
         replies = null;
         body = null;

@@ -49,6 +49,20 @@ public final class SmtpStats {
     public long authUndecodable;
     /** Anomaly events emitted (all kinds). */
     public long anomalies;
+    /** Proxy tunnels (HTTP CONNECT, SOCKS4/5) opened at the start of a connection and read through. */
+    public long proxyTunnels;
+    /**
+     * Flows on ports not configured for SMTP whose first bytes proved SMTP (dynamic protocol
+     * detection, smtp.detect_on_any_port); only these produce events.
+     */
+    public long dpdConfirmed;
+    /**
+     * Flows on other ports whose payload was not SMTP, or did not prove it within the probe's
+     * bounds (1 KiB per direction, 64 chunks) or before the flow ended.
+     */
+    public long dpdRejected;
+    /** Flows on other ports given up before a verdict because of a gap in their first bytes. */
+    public long dpdGaveUp;
     /** Bugs caught at the session boundary; must stay 0 (the session then stops parsing the flow). */
     public long internalErrors;
 

@@ -5,7 +5,9 @@
  *
  * <h2>Units</h2>
  * {@link io.mailtap.smtp.SmtpAnalyzer} (flow glue) owns one {@link io.mailtap.smtp.SmtpSession} per
- * connection, which uses {@code LineFramer} (bounded lines), {@code CommandParser},
+ * connection; on ports not configured for SMTP a {@code ContentProbe} first decides from the first
+ * bytes whether there is one. A session uses {@code ProxyTunnel} (proxy handshakes at the start),
+ * {@code LineFramer} (bounded lines), {@code CommandParser},
  * {@code ReplyAssembler} (multi-line replies), {@code BodyScanner} (DATA text, not kept),
  * {@code AuthTracker}/{@code AuthDecoder} (SASL user names, never passwords) and
  * {@code TransactionBuilder}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
@@ -41,6 +43,21 @@
  *   directions opaque (counted, not parsed), even if plaintext follows as in decrypted captures.</li>
  * <li><b>Not SMTP.</b> A first server line without a reply code, or client HTTP/binary bytes before
  *   any command was answered: the session gives up ({@code not_smtp}) and still logs one record.</li>
+ * <li><b>Proxy tunnels.</b> When the client's very first bytes (before the server said anything, on a
+ *   connection whose start was seen) are an HTTP CONNECT request or a SOCKS4/4a/5 request, the
+ *   handshake is read in both directions and what follows is a fresh SMTP conversation, greeting
+ *   first. The tunnel is a {@code proxy_tunnel} anomaly ("http-connect to host:port", "socks5 to
+ *   host:port user NAME"; a SOCKS password is skipped unread, HTTP headers are only counted). A
+ *   refused, malformed, gap-cut or unfinished handshake gives up ({@code not_smtp}). Clients that
+ *   send SMTP before the proxy answered are read as early talkers.</li>
+ * <li><b>Other ports</b> ({@code smtp.detect_on_any_port}). Nothing is reported for a flow to a
+ *   port that is not configured for SMTP until its first bytes prove SMTP: the client's first word
+ *   is HELO/EHLO/LHLO followed by a space or line end, or the server's first line starts "220"
+ *   followed by a space, dash or line end and the client's first word (if any) is an SMTP verb
+ *   (that keeps FTP, whose servers also greet with 220, out). Inside a proxy tunnel the tunnelled
+ *   bytes are judged. The probe holds at most 1 KiB per direction and 64 chunks; a gap in them
+ *   gives up. A confirmed flow is then reported from its first packet with the original packet
+ *   times; the rest are dropped without an event (counted).</li>
  * <li><b>Gaps.</b> The partial line is dropped. DATA text stays DATA until a "." line (or a reply
  *   that must be the verdict), BDAT chunks absorb the hole. A hole in the replies reports waiting
  *   commands with code 0 rather than guessing. A hole in client commands keeps the queue as is:

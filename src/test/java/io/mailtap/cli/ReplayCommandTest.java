@@ -1,9 +1,9 @@
 package io.mailtap.cli;
 
+import io.mailtap.testutil.CorpusDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailtap.testutil.TcpConversation;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,13 +23,7 @@ class ReplayCommandTest {
     Path dir;
 
     static Path corpus(String relative) {
-        String env = System.getenv("MAILTAP_CORPUS");
-        Path p = (env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared", "pcaps")).resolve(relative);
-        if (!Files.exists(p)) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("corpus missing: " + p);
-            Assumptions.abort("corpus missing: " + p);
-        }
-        return p;
+        return CorpusDir.file(relative);
     }
 
     static List<JsonNode> jsonLines(Path file) throws IOException {

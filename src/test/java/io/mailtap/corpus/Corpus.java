@@ -1,6 +1,6 @@
 package io.mailtap.corpus;
 
-import org.junit.jupiter.api.Assumptions;
+import io.mailtap.testutil.CorpusDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Where the shared capture corpus lives: {@code $MAILTAP_CORPUS}, else {@code ../shared/pcaps}
@@ -19,15 +18,7 @@ final class Corpus {
     private Corpus() {}
 
     static Path dir() {
-        String env = System.getenv("MAILTAP_CORPUS");
-        Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared", "pcaps");
-        if (!Files.isDirectory(dir)) {
-            String msg = "capture corpus not found at " + dir.toAbsolutePath()
-                    + " (set MAILTAP_CORPUS to the shared/pcaps directory)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail(msg);
-            Assumptions.abort(msg);
-        }
-        return dir;
+        return CorpusDir.get();
     }
 
     /** Every {@code *.truth.json}, sorted, as paths relative to the corpus directory. */

@@ -1,5 +1,6 @@
 package io.mailtap.decode;
 
+import io.mailtap.testutil.CorpusDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -39,15 +39,7 @@ class CorpusDecodeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path corpus() {
-        String env = System.getenv("MAILTAP_CORPUS");
-        Path root = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of("").toAbsolutePath().resolve("../shared/pcaps").normalize();
-        if (!Files.isDirectory(root)) {
-            String why = "capture corpus not found at " + root + " (set MAILTAP_CORPUS)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail(why);
-            Assumptions.abort(why);
-        }
-        return root;
+        return CorpusDir.get();
     }
 
     /** What we decoded for one direction of one TCP connection. */

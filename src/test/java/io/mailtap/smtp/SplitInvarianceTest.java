@@ -49,6 +49,17 @@ class SplitInvarianceTest {
         l.add(Arguments.of("long lines", new Harness(new SmtpSettings(16, 16, 4, 2, 2), ClientBy.SYN)
                 .s("220 " + "g".repeat(40) + "\r\n").c("EHLO " + "h".repeat(40) + "\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n")
                 .s("250-a\r\n250-b\r\n250 c\r\n250 1\r\n250 2\r\n250 3\r\n250 4\r\n250 5\r\n")));
+        l.add(Arguments.of("http connect tunnel", ProxyTunnelTest.smtpInside(new Harness()
+                .c("CONNECT mx.example.com:25 HTTP/1.0\r\nProxy-Authorization: Basic eDp5\r\n\r\n")
+                .s("HTTP/1.0 200 OK\r\n\r\n"))));
+        l.add(Arguments.of("socks5 tunnel with authentication", ProxyTunnelTest.smtpInside(new Harness()
+                .c(ProxyTunnelTest.b(5, 2, 0, 2)).s(ProxyTunnelTest.b(5, 2))
+                .c(ProxyTunnelTest.cat(ProxyTunnelTest.b(1, 1, 'u', 2, 'p', 'w'), ProxyTunnelTest.socks5Request("mx.example.com", 25)))
+                .s(ProxyTunnelTest.cat(ProxyTunnelTest.b(1, 0), ProxyTunnelTest.SOCKS5_OK)))));
+        l.add(Arguments.of("socks4a tunnel", ProxyTunnelTest.smtpInside(new Harness()
+                .c(ProxyTunnelTest.cat(ProxyTunnelTest.b(4, 1, 0, 25, 0, 0, 0, 7), "id", ProxyTunnelTest.b(0), "mx", ProxyTunnelTest.b(0)))
+                .s(ProxyTunnelTest.b(0, 0x5a, 0, 0, 0, 0, 0, 0)))));
+        l.add(Arguments.of("refused tunnel", new Harness().c("CONNECT mx:25 HTTP/1.1\r\n\r\n").s("HTTP/1.1 403 no\r\n\r\n220 x\r\n")));
         return l.stream();
     }
 

@@ -1,0 +1,95 @@
+package io.mailtap.alert;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * POSTs each notification to a generic JSON webhook: one JSON object per request, exactly the
+ * {@code alerts.jsonl} object ({@link JsonAlertLog#toJson}), {@code Content-Type: application/json},
+ * {@code Authorization: Bearer <token>} when a token is configured (user:password@ in the URL is
+ * sent as basic auth instead), and {@code X-Mailtap-Sensor: <sensor name>}.
+ *
+ * <p>Delivery as {@link AsyncDelivery}: bounded queue, one daemon thread, retries with backoff for
+ * network errors, 5xx, 408 and 429; other 4xx are given up at once. The token is never logged:
+ * logs show the URL as {@code scheme://host:port} only and cut the token (and the URL's path, which
+ * is the credential of many chat webhooks) out of quoted responses.
+ */
+public final class WebhookSink implements MonitoredSink {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
+    public static final String NAME = "webhook";
+
+    private final HttpTarget target;
+    private final Duration timeout;
+    private final HttpClient client;
+    private final SinkStats stats = new SinkStats();
+    private final LogLimiter failureLog = new LogLimiter(AsyncDelivery.LOG_INTERVAL);
+    private final AsyncDelivery<Alert> delivery;
+
+
+    /**
+     * @param url         http(s) URL the notifications are POSTed to
+     * @param bearerToken sent as {@code Authorization: Bearer}, or null
+     * @param sensorName  sent as {@code X-Mailtap-Sensor}, or null
+     * @param timeout     HTTP connect and request timeout
+     * @param queueSize   notifications waiting at most; more are dropped and counted
+     * @param maxRetries  retries of a failed request
+     */
+    public WebhookSink(String url, String bearerToken, String sensorName, Duration timeout, int queueSize, int maxRetries) {
+        this(url, bearerToken, sensorName, timeout, queueSize, maxRetries, AsyncDelivery.Backoff.DEFAULT);
+    }
+
+    WebhookSink(String url, String bearerToken, String sensorName, Duration timeout, int queueSize, int maxRetries,
+                AsyncDelivery.Backoff backoff) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be > 0");
+        this.target = new HttpTarget(url, bearerToken, sensorName, true);
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.delivery = new AsyncDelivery<>(NAME, queueSize, 1, maxRetries, backoff, this::send, null, null, stats);
+    }
+
+    @Override
+    public String name() { return NAME; }
+
+    @Override
+    public SinkStats stats() { return stats; }
+
+    /** Queues the notification; never blocks, never throws. */
+    @Override
+    public void publish(Alert alert) {
+        if (alert != null) delivery.offer(alert);
+    }
+
+    /** Nothing to do: the delivery thread sends as soon as something is queued. */
+    @Override
+    public void flush() {}
+
+    /** Stops accepting and sends what is queued within min(5 s, timeout). */
+    @Override
+    public void close() {
+        delivery.close(AlertmanagerSink.shutdownBudget(timeout));
+    }
+
+    /** Never shows the token or the URL's path. */
+    @Override
+    public String toString() { return "WebhookSink[" + target.display() + "]"; }
+
+    private AsyncDelivery.Attempt send(List<Alert> batch) throws InterruptedException {
+        byte[] body = JsonAlertLog.toJson(batch.get(0)).getBytes(StandardCharsets.UTF_8);
+        HttpTarget.Result r = target.await(target.post(client, body, timeout), timeout.multipliedBy(2).plusSeconds(1));
+        if (r.ok()) return new AsyncDelivery.Attempt(true, false, 0, null);
+        long skipped = failureLog.acquire();
+        if (skipped >= 0) {
+            LOG.warn("{}: POST to {} failed: {}{}", NAME, target.display(), r.problem(), LogLimiter.suppressedNote(skipped));
+        }
+        return new AsyncDelivery.Attempt(false, r.retryable(), 1, target.display() + ": " + r.problem());
+    }
+}

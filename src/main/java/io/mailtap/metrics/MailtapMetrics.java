@@ -1,0 +1,211 @@
+package io.mailtap.metrics;
+
+import io.mailtap.decode.SkipReason;
+import io.mailtap.detect.RuleId;
+import io.mailtap.detect.Severity;
+import io.mailtap.flow.EndReason;
+import io.mailtap.flow.GapCause;
+import io.mailtap.smtp.AuthMechanism;
+import io.mailtap.smtp.SmtpEvent.AuthResult;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * The metrics contract (METRICS-CONTRACT.md) as Micrometer meters in a Prometheus registry.
+ *
+ * <p>Every meter is a {@code FunctionCounter} or {@code Gauge} reading one field of the latest
+ * {@link SensorTotals}; {@link #scrape()} first asks the {@link MetricsSource} for fresh totals (one
+ * sum over the workers per scrape, so all meters of a scrape agree), then renders. Nothing is
+ * counted through Micrometer on the packet path. Label values come only from fixed sets: the
+ * enums' labels, rule ids, severities, and the few sink names. Series whose label values depend on
+ * configuration (a rule's severity, the configured sinks) are registered when they first appear
+ * and then stay, so counters never vanish after a reload.
+ */
+public final class MailtapMetrics {
+    /** The Prometheus text exposition format this endpoint serves. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+    private final MetricsSource source;
+    private final Set<String> dynamic = new HashSet<>();
+    private volatile SensorTotals current = new SensorTotals();
+
+    /**
+     * @param version the sensor's version, for {@code mailtap_build_info}
+     */
+    public MailtapMetrics(MetricsSource source, String version) {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), source, version);
+    }
+
+    public MailtapMetrics(PrometheusMeterRegistry registry, MetricsSource source, String version) {
+        this.registry = registry;
+        this.source = source;
+        registerStatic(version == null ? "unknown" : version);
+    }
+
+    public PrometheusMeterRegistry registry() { return registry; }
+
+    /** Fresh totals from the source, then the Prometheus text exposition (format 0.0.4). */
+    public synchronized String scrape() {
+        refresh();
+        return registry.scrape();
+    }
+
+
+    /** Collects fresh totals and registers series that just appeared. */
+    public synchronized SensorTotals refresh() {
+        SensorTotals t = new SensorTotals();
+        source.collect(t);
+        current = t;
+        registerDynamic(t);
+        return t;
+    }
+
+    public boolean healthy() { return source.healthy(); }
+
+    // ------------------------------------------------------------------ registration
+
+    private void registerStatic(String version) {
+        Gauge.builder("mailtap.build.info", () -> 1).description("Build information; always 1.")
+                .tag("version", version).tag("java", Runtime.version().feature() + "").register(registry);
+        Gauge.builder("mailtap.up", () -> 1).description("1 while the sensor runs.").register(registry);
+
+        // capture
+        counter("mailtap.capture.packets.received", "Packets the capture handle received (pcap_stats; on lo each direction counts).",
+                t -> t.captureReceived);
+        String dropped = "Packets lost before decoding: kernel (capture buffer full), interface (NIC/driver), ring (a worker's queue was full).";
+        counter("mailtap.capture.packets.dropped", dropped, t -> t.captureDroppedKernel, "where", "kernel");
+        counter("mailtap.capture.packets.dropped", dropped, t -> t.captureDroppedInterface, "where", "interface");
+        counter("mailtap.capture.packets.dropped", dropped, t -> t.captureDroppedRing, "where", "ring");
+
+        // decode
+        counter("mailtap.packets", "Frames handed to the decoder.", t -> t.decode.frames);
+        counter("mailtap.packets.decoded", "Frames decoded as TCP.", t -> t.decode.decodedTcp);
+        for (SkipReason r : SkipReason.values()) {
+            counter("mailtap.packets.skipped", "Frames not decoded as TCP, by reason.", t -> t.decode.skipped(r),
+                    "reason", r.label());
+        }
+        counter("mailtap.bytes", "Frame bytes on the wire (wire length).", t -> t.decode.bytes);
+
+        // flow
+        gauge("mailtap.flows.active", "Connections in the flow tables now.", t -> t.flow.active());
+        // "started", not "created": Prometheus reserves the _created suffix for a counter's creation time.
+        counter("mailtap.flows.started", "Connections the flow tables started tracking.", t -> t.flow.flowsCreated);
+        for (EndReason r : EndReason.values()) {
+            counter("mailtap.flows.ended", "Connections let go, by reason.", t -> t.flow.ended(r), "reason", r.label());
+        }
+        counter("mailtap.flows.evicted", "Connections evicted because flow.max_flows was reached.", t -> t.flow.evicted);
+        for (GapCause c : GapCause.values()) {
+            counter("mailtap.reassembly.gaps", "Holes skipped in TCP streams, by cause.", t -> t.flow.gaps(c), "cause", c.label());
+            counter("mailtap.reassembly.gap.bytes", "Stream bytes skipped by holes, by cause.", t -> t.flow.gapBytes(c),
+                    "cause", c.label());
+        }
+        counter("mailtap.capture.loss.bytes",
+                "Bytes acknowledged by a peer that the sensor never saw (capture loss; ratio = loss / (loss + tcp payload)).",
+                t -> t.flow.gapBytes(GapCause.CAPTURE_LOSS));
+        counter("mailtap.tcp.payload.bytes", "In-order TCP payload bytes delivered to the SMTP analyzer.",
+                t -> t.flow.bytesDelivered);
+
+        // smtp
+        String conns = "Ended connections by whether they got past the SYN (attempted: only SYNs, or refused).";
+        counter("mailtap.smtp.connections", conns, t -> t.flow.attempts + t.flow.rejected, "state", "attempted");
+        counter("mailtap.smtp.connections", conns, t -> t.flow.endedTotal() - t.flow.attempts - t.flow.rejected,
+                "state", "established");
+        counter("mailtap.smtp.sessions", "SMTP sessions (connections that carried data).", t -> t.smtp.sessions);
+        counter("mailtap.smtp.transactions", "Transactions logged (smtp.jsonl lines).", t -> t.smtp.transactions);
+        counter("mailtap.smtp.mail.from", "MAIL FROM commands.", t -> t.smtp.mailFrom);
+        counter("mailtap.smtp.null.sender", "MAIL FROM:<> (empty sender) commands.", t -> t.smtp.nullSender);
+        counter("mailtap.smtp.rcpt", "RCPT TO commands by reply.", t -> t.smtp.rcptAccepted, "result", "accepted");
+        counter("mailtap.smtp.rcpt", "RCPT TO commands by reply.", t -> t.smtp.rcptRejected, "result", "rejected");
+        for (AuthMechanism m : AuthMechanism.values()) {
+            for (AuthResult r : AuthResult.values()) {
+                counter("mailtap.smtp.auth", "Finished AUTH exchanges by mechanism and result.",
+                        t -> t.smtp.auth[m.ordinal()][r.ordinal()],
+                        "mechanism", m.name().toLowerCase(Locale.ROOT), "result", r.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        counter("mailtap.smtp.starttls", "STARTTLS commands issued, and accepted by the server.", t -> t.smtp.starttlsIssued,
+                "result", "issued");
+        counter("mailtap.smtp.starttls", "STARTTLS commands issued, and accepted by the server.", t -> t.smtp.starttlsAccepted,
+                "result", "accepted");
+        counter("mailtap.smtp.not.smtp", "Connections on SMTP ports whose bytes were not SMTP.", t -> t.smtp.notSmtp);
+        counter("mailtap.smtp.lines.truncated", "SMTP lines cut at the configured maximum length.", t -> t.smtp.linesTruncated);
+
+        // alerts and detection, per rule
+        for (RuleId r : RuleId.values()) {
+            int i = r.ordinal();
+            counter("mailtap.alerts.notifications", "Alert notifications by status (firing: opened or re-notified).",
+                    t -> t.alertsFiring[i], "rule", r.id(), "status", "firing");
+            counter("mailtap.alerts.notifications", "Alert notifications by status (firing: opened or re-notified).",
+                    t -> t.alertsResolved[i], "rule", r.id(), "status", "resolved");
+            gauge("mailtap.alerts.active", "Alerts open now.", t -> t.alertsActive[i], "rule", r.id());
+            counter("mailtap.alerts.suppressed", "New alerts not opened because alerts.dedup.max_open_alerts were open.",
+                    t -> t.alertsSuppressed[i], "rule", r.id());
+            counter("mailtap.detect.evictions", "Keys a rule dropped because detect.max_tracked_keys was reached.",
+                    t -> t.detectEvictions[i], "rule", r.id());
+        }
+
+        // the sensor
+        gauge("mailtap.event.queue.depth", "SMTP events waiting for the detection thread.", t -> t.eventQueueDepth);
+        counter("mailtap.config.reloads", "Configuration reloads (SIGHUP) by result.", t -> t.reloadsSuccess,
+                "result", "success");
+        counter("mailtap.config.reloads", "Configuration reloads (SIGHUP) by result.", t -> t.reloadsFailure,
+                "result", "failure");
+        Gauge.builder("mailtap.packet.time.seconds", this,
+                        m -> m.current.packetTimeMicros == Long.MIN_VALUE ? Double.NaN : m.current.packetTimeMicros / 1e6)
+                .description("The sensor's packet time (epoch seconds; advances with the heartbeat on an idle wire; NaN before the first packet).")
+                .register(registry);
+    }
+
+    private void registerDynamic(SensorTotals t) {
+        for (RuleId r : RuleId.values()) {
+            for (Severity s : Severity.values()) {
+                if (t.ruleSeverity[r.ordinal()] == s || t.alertsRaised[r.ordinal()][s.ordinal()] > 0) {
+                    if (dynamic.add("raised/" + r.id() + "/" + s.label())) {
+                        int ri = r.ordinal(), si = s.ordinal();
+                        counter("mailtap.alerts.raised", "Alerts opened, by rule and severity.",
+                                x -> x.alertsRaised[ri][si], "rule", r.id(), "severity", s.label());
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, SensorTotals.SinkTotals> e : t.sinks.entrySet()) {
+            String name = e.getKey();
+            if (!dynamic.add("sink/" + name)) continue;
+            counter("mailtap.alert.sink.delivered", "Notifications a sink delivered.", x -> sink(x, name).delivered,
+                    "sink", name);
+            counter("mailtap.alert.sink.failed.attempts", "Failed delivery attempts (each retry counts).",
+                    x -> sink(x, name).failedAttempts, "sink", name);
+            counter("mailtap.alert.sink.dropped", "Notifications a sink dropped: queue full, or gave up after retries.",
+                    x -> sink(x, name).droppedQueueFull, "sink", name, "reason", "queue_full");
+            counter("mailtap.alert.sink.dropped", "Notifications a sink dropped: queue full, or gave up after retries.",
+                    x -> sink(x, name).gaveUp, "sink", name, "reason", "gave_up");
+            gauge("mailtap.alert.sink.queue.depth", "Notifications waiting in a sink's queue.",
+                    x -> sink(x, name).queueDepth, "sink", name);
+        }
+    }
+
+    private static final SensorTotals.SinkTotals NO_SINK = new SensorTotals.SinkTotals();
+
+    private static SensorTotals.SinkTotals sink(SensorTotals t, String name) {
+        SensorTotals.SinkTotals s = t.sinks.get(name);
+        return s == null ? NO_SINK : s;
+    }
+
+    private void counter(String name, String help, ToLongFunction<SensorTotals> f, String... tags) {
+        FunctionCounter.builder(name, this, m -> f.applyAsLong(m.current)).description(help).tags(tags).register(registry);
+    }
+
+    private void gauge(String name, String help, ToDoubleFunction<SensorTotals> f, String... tags) {
+        Gauge.builder(name, this, m -> f.applyAsDouble(m.current)).description(help).tags(tags).register(registry);
+    }
+}

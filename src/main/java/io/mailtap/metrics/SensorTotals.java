@@ -1,0 +1,127 @@
+package io.mailtap.metrics;
+
+import io.mailtap.alert.SinkStats;
+import io.mailtap.decode.DecodeStats;
+import io.mailtap.detect.RuleId;
+import io.mailtap.detect.Severity;
+import io.mailtap.flow.FlowStats;
+import io.mailtap.smtp.AuthMechanism;
+import io.mailtap.smtp.SmtpEvent.AuthResult;
+import io.mailtap.smtp.SmtpStats;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One scrape's worth of counters: a {@link MetricsSource} adds its stages' stats into a fresh
+ * instance, the meters of {@link MailtapMetrics} read from it. Per-rule, per-reason and
+ * per-mechanism values are arrays indexed by the fixed enums, so every label set is bounded.
+ * Not thread-safe: filled on the scrape thread, then only read.
+ */
+public final class SensorTotals {
+    static final int RULES = RuleId.values().length;
+    static final int SEVERITIES = Severity.values().length;
+
+    // ---- capture (libpcap's counters, and our own hand-off drop point)
+    /** Packets libpcap reports as received (pcap_stats ps_recv). */
+    public long captureReceived;
+    public long captureDroppedKernel;
+    public long captureDroppedInterface;
+    /** Packets dropped because a worker's ring was full (the sensor's one drop point). */
+    public long captureDroppedRing;
+
+    // ---- stages (summed over the workers)
+    public final DecodeStats decode = new DecodeStats();
+    public final FlowStats flow = new FlowStats();
+    public final SmtpTotals smtp = new SmtpTotals();
+
+    // ---- detection and alerts (summed over the detection stages a reload replaced, too)
+    /** Alerts opened, by rule and by the severity the rule had when they opened. */
+    public final long[][] alertsRaised = new long[RULES][SEVERITIES];
+    /** Each rule's configured severity now (null: unknown); its raised series is shown even at 0. */
+    public final Severity[] ruleSeverity = new Severity[RULES];
+    /** Notifications with status firing (opened + re-notified), per rule. */
+    public final long[] alertsFiring = new long[RULES];
+    public final long[] alertsResolved = new long[RULES];
+    public final long[] alertsSuppressed = new long[RULES];
+    /** Alerts open now, per rule. */
+    public final long[] alertsActive = new long[RULES];
+    public final long[] detectEvictions = new long[RULES];
+    /** Per sink name ({@code MonitoredSink.name()}), sorted. */
+    public final Map<String, SinkTotals> sinks = new TreeMap<>();
+
+    // ---- the sensor itself
+    public long eventQueueDepth;
+    public long reloadsSuccess;
+    public long reloadsFailure;
+    /** Packet time in microseconds since the epoch; {@link Long#MIN_VALUE} before the first packet. */
+    public long packetTimeMicros = Long.MIN_VALUE;
+
+    /** The totals of the sink named {@code name}, created at 0 on first use. */
+    public SinkTotals sink(String name) {
+        return sinks.computeIfAbsent(name, k -> new SinkTotals());
+    }
+
+    /**
+     * The SMTP counters the metrics contract exposes. {@link SmtpStats} keeps its per-class
+     * counters private to its package, so sums live here.
+     */
+    public static final class SmtpTotals {
+        public long sessions, transactions, mailFrom, nullSender, rcptAccepted, rcptRejected;
+        public long starttlsIssued, starttlsAccepted, notSmtp, linesTruncated;
+        public final long[][] auth = new long[AuthMechanism.values().length][AuthResult.values().length];
+
+        public void add(SmtpStats s) {
+            sessions += s.sessions;
+            transactions += s.transactions;
+            mailFrom += s.mailFrom;
+            nullSender += s.nullSender;
+            rcptAccepted += s.rcptAccepted;
+            rcptRejected += s.rcptRejected;
+            starttlsIssued += s.starttlsIssued;
+            starttlsAccepted += s.starttlsAccepted;
+            notSmtp += s.notSmtp;
+            linesTruncated += s.linesTruncated;
+            for (AuthMechanism m : AuthMechanism.values()) {
+                for (AuthResult r : AuthResult.values()) auth[m.ordinal()][r.ordinal()] += s.auth(m, r);
+            }
+        }
+
+        public void add(SmtpTotals s) {
+            sessions += s.sessions;
+            transactions += s.transactions;
+            mailFrom += s.mailFrom;
+            nullSender += s.nullSender;
+            rcptAccepted += s.rcptAccepted;
+            rcptRejected += s.rcptRejected;
+            starttlsIssued += s.starttlsIssued;
+            starttlsAccepted += s.starttlsAccepted;
+            notSmtp += s.notSmtp;
+            linesTruncated += s.linesTruncated;
+            for (int m = 0; m < auth.length; m++) {
+                for (int r = 0; r < auth[m].length; r++) auth[m][r] += s.auth[m][r];
+            }
+        }
+    }
+
+    /** Delivery counters of one alert sink (or of every instance a reload replaced, summed). */
+    public static final class SinkTotals {
+        public long delivered, failedAttempts, droppedQueueFull, gaveUp, queueDepth;
+
+        public void add(SinkStats s) {
+            delivered += s.delivered.get();
+            failedAttempts += s.failedAttempts.get();
+            droppedQueueFull += s.droppedQueueFull.get();
+            gaveUp += s.gaveUp.get();
+            queueDepth += s.queueDepth.get();
+        }
+
+        /** Adds the monotonic counters of {@code s} (not its queue depth, a gauge). */
+        public void addCounters(SinkTotals s) {
+            delivered += s.delivered;
+            failedAttempts += s.failedAttempts;
+            droppedQueueFull += s.droppedQueueFull;
+            gaveUp += s.gaveUp;
+        }
+    }
+}

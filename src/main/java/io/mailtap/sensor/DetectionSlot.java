@@ -1,0 +1,116 @@
+package io.mailtap.sensor;
+
+import io.mailtap.alert.AlertStats;
+import io.mailtap.alert.MonitoredSink;
+import io.mailtap.config.MailtapConfig;
+import io.mailtap.detect.DetectStats;
+import io.mailtap.detect.RuleId;
+import io.mailtap.detect.Severity;
+import io.mailtap.metrics.SensorTotals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The detection stage in use and the counters of the ones it replaced. A reload that changes the
+ * detection or alert settings builds a new {@link Detection}; its counters start at 0, so the
+ * metrics add those of every retired generation (folded into plain sums once it is closed) to keep
+ * every counter monotonic across reloads.
+ *
+ * <p>{@link #current()} is read by the event thread; {@link #replace}, {@link #retired} and
+ * {@link #collect} synchronise on this object (the scrape and reloads only, never an event).
+ */
+final class DetectionSlot {
+    /** One detection stage with what the metrics need to know about it. */
+    static final class Generation {
+        final Detection detection;
+        final Severity[] severity;
+        final List<MonitoredSink> sinks;
+
+        Generation(Detection detection, MailtapConfig cfg, List<MonitoredSink> sinks) {
+            this.detection = detection;
+            this.severity = new Severity[RuleId.values().length];
+            for (RuleId r : RuleId.values()) severity[r.ordinal()] = cfg.rule(r).severity();
+            this.sinks = List.copyOf(sinks);
+        }
+    }
+
+    private static final int RULES = RuleId.values().length;
+
+    private volatile Generation current;
+    private final List<Generation> closing = new ArrayList<>();
+    private final long[][] raised = new long[RULES][Severity.values().length];
+    private final long[] firing = new long[RULES];
+    private final long[] resolved = new long[RULES];
+    private final long[] suppressed = new long[RULES];
+    private final long[] evictions = new long[RULES];
+    private final Map<String, SensorTotals.SinkTotals> sinks = new TreeMap<>();
+
+    DetectionSlot(Generation initial) {
+        this.current = initial;
+    }
+
+    Generation current() { return current; }
+
+    /** Makes {@code next} current; the old generation counts as "closing" until {@link #retired}. */
+    synchronized Generation replace(Generation next) {
+        Generation old = current;
+        closing.add(old);
+        current = next;
+        return old;
+    }
+
+    /** {@code old} is closed (its sinks drained): its final counters become plain sums. */
+    synchronized void retired(Generation old) {
+        if (!closing.remove(old)) return;
+        AlertStats a = old.detection.tracker().stats();
+        DetectStats d = old.detection.engine().stats();
+        for (RuleId r : RuleId.values()) {
+            int i = r.ordinal();
+            AlertStats.RuleStats rs = a.rule(r);
+            raised[i][old.severity[i].ordinal()] += rs.opened();
+            firing[i] += rs.opened() + rs.renotified();
+            resolved[i] += rs.resolved();
+            suppressed[i] += rs.suppressed();
+            evictions[i] += d.rule(r).evictions();
+        }
+        for (MonitoredSink s : old.sinks) {
+            SensorTotals.SinkTotals t = new SensorTotals.SinkTotals();
+            t.add(s.stats());
+            sinks.computeIfAbsent(s.name(), k -> new SensorTotals.SinkTotals()).addCounters(t);
+        }
+    }
+
+    synchronized void collect(SensorTotals t) {
+        for (int i = 0; i < RULES; i++) {
+            for (int s = 0; s < raised[i].length; s++) t.alertsRaised[i][s] += raised[i][s];
+            t.alertsFiring[i] += firing[i];
+            t.alertsResolved[i] += resolved[i];
+            t.alertsSuppressed[i] += suppressed[i];
+            t.detectEvictions[i] += evictions[i];
+        }
+        for (Map.Entry<String, SensorTotals.SinkTotals> e : sinks.entrySet()) t.sink(e.getKey()).addCounters(e.getValue());
+        for (Generation g : closing) addLive(g, t, false);
+        Generation c = current;
+        addLive(c, t, true);
+        System.arraycopy(c.severity, 0, t.ruleSeverity, 0, RULES);
+    }
+
+    private static void addLive(Generation g, SensorTotals t, boolean active) {
+        AlertStats a = g.detection.tracker().stats();
+        DetectStats d = g.detection.engine().stats();
+        for (RuleId r : RuleId.values()) {
+            int i = r.ordinal();
+            AlertStats.RuleStats rs = a.rule(r);
+            t.alertsRaised[i][g.severity[i].ordinal()] += rs.opened();
+            t.alertsFiring[i] += rs.opened() + rs.renotified();
+            t.alertsResolved[i] += rs.resolved();
+            t.alertsSuppressed[i] += rs.suppressed();
+            if (active) t.alertsActive[i] += rs.open();
+            t.detectEvictions[i] += d.rule(r).evictions();
+        }
+        for (MonitoredSink s : g.sinks) t.sink(s.name()).add(s.stats());
+    }
+}

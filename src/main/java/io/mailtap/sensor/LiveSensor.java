@@ -1,0 +1,703 @@
+package io.mailtap.sensor;
+
+import io.mailtap.alert.AlertSink;
+import io.mailtap.alert.MonitoredSink;
+import io.mailtap.capture.CaptureException;
+import io.mailtap.capture.CaptureStats;
+import io.mailtap.capture.PacketSource;
+import io.mailtap.capture.RawFrame;
+import io.mailtap.config.ConfigException;
+import io.mailtap.config.ConfigLoader;
+import io.mailtap.config.MailtapConfig;
+import io.mailtap.decode.DecodeStats;
+import io.mailtap.decode.FrameDecoder;
+import io.mailtap.decode.PacketView;
+import io.mailtap.flow.FlowSettings;
+import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.metrics.MailtapMetrics;
+import io.mailtap.metrics.MetricsEndpoint;
+import io.mailtap.metrics.SensorTotals;
+import io.mailtap.smtp.SmtpEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live sensor ({@code mailtap run}): one capture thread, {@code capture.workers} worker
+ * threads, one event thread, and the metrics endpoint.
+ *
+ * <pre>
+ *  capture thread ──ring 0──► worker 0 (decode→flow→smtp, shard 0) ──┐
+ *   (pcap read,    ──ring 1──► worker 1 (decode→flow→smtp, shard 1) ──┼─► event queue ──► event thread
+ *    shard by a                          ...                          │    (bounded)      smtp.jsonl, detection,
+ *    symmetric hash)                                                  ┘                   alert sinks
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>Capture thread</b>: reads packets, picks the worker by a symmetric hash of the 5-tuple
+ *   and VLAN tags (both directions of a connection go to the same worker; the frame is decoded
+ *   there just to find the tuple), and copies the frame into that worker's {@link FrameRing}. A
+ *   full ring drops the packet and counts it — the sensor's <em>one</em> drop point
+ *   ({@code mailtap_capture_packets_dropped_total{where="ring"}}); the capture thread never waits.
+ *   It alone calls pcap_stats (not thread-safe) about once a heartbeat, into volatile fields. On
+ *   an idle wire it sits in {@code pcap_next_ex}; {@link #stop} breaks that with pcap_breakloop.</li>
+ *   <li><b>Workers</b> ({@link Worker}): each owns a {@link PacketPipeline} with its share of
+ *   {@code flow.max_flows} and {@code flow.max_buffered_bytes_total}, and advances its packet
+ *   time with a heartbeat when its ring is idle.</li>
+ *   <li><b>Event thread</b> ({@link EventLoop}): smtp.jsonl (flushed per line), detection, alert
+ *   tracking and sinks. When it falls behind, workers wait for room in its queue, so packets are
+ *   dropped (and counted) at the rings rather than events being lost.</li>
+ *   <li><b>Health thread</b> (only under a systemd watchdog): sends WATCHDOG=1 at half of
+ *   $WATCHDOG_USEC while every thread is alive and making progress.</li>
+ * </ul>
+ *
+ * <p>{@link #reload()} (SIGHUP) and {@link #stop()} (SIGTERM/SIGINT) are plain methods, so tests
+ * drive them without signals; {@link SensorSignals} wires the signals. What a reload changes live
+ * and what needs a restart: {@link ReloadPlan}.
+ */
+public final class LiveSensor {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSensor.class);
+    private static final VarHandle CAPTURE_LOOPS;
+
+    static {
+        try {
+            CAPTURE_LOOPS = MethodHandles.lookup().findVarHandle(LiveSensor.class, "captureLoops", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** SMTP events queued between the workers and the event thread. */
+    static final int EVENT_QUEUE_CAPACITY = 16_384;
+    /** Arena bytes per ring slot: frames average well under this on a mail link (ACKs, MTU-sized data). */
+    static final int ARENA_BYTES_PER_SLOT = 1024;
+    static final Duration STOP_CAPTURE = Duration.ofSeconds(5);
+    static final Duration STOP_WORKERS = Duration.ofSeconds(10);
+    /** The event thread's last job is closing the sinks, which drain within their own timeouts. */
+    static final Duration STOP_EVENTS = Duration.ofSeconds(20);
+    static final Duration RELOAD_SWAP = Duration.ofSeconds(10);
+
+    private enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
+
+    private final MailtapConfig started;
+    private final Path configFile;
+    private final String version;
+    private final CaptureOpener opener;
+    private final SinkFactory sinkFactory;
+    private final SystemdNotifier notifier;
+
+    private final Object lifecycle = new Object();
+    private State state = State.NEW;                       // guarded by lifecycle
+    private CompletableFuture<Boolean> stopped;            // guarded by lifecycle
+    private final Object reloadLock = new Object();
+    private volatile MailtapConfig applied;
+    private final AtomicLong reloadsOk = new AtomicLong();
+    private final AtomicLong reloadsFailed = new AtomicLong();
+
+    // Built by start().
+    private PacketSource source;
+    private String filter;
+    private int linkType;
+    private FrameRing[] rings;
+    private Worker[] workers;
+    private BlockingQueue<SmtpEvent> events;
+    private EventLoop eventLoop;
+    private DetectionSlot detection;
+    private SensorMetrics metricsSource;
+    private MailtapMetrics metrics;
+    private MetricsEndpoint endpoint;
+    private volatile Thread captureThread; // assigned last: its volatile write publishes the other threads
+    private Thread[] workerThreads;
+    private Thread eventThread;
+    private Thread healthThread;
+    private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
+
+    // Capture-thread progress, for the watchdog (opaque: hints, not synchronisation).
+    @SuppressWarnings("unused")
+    private long captureLoops;
+    private volatile boolean captureInRead;
+    private volatile String failure;
+
+    /**
+     * The live sensor on {@code cfg.capture().interface}.
+     *
+     * @param configFile the file {@code cfg} came from, re-read by {@link #reload()}; null: reload fails
+     * @param version    the build's version (for the log and {@code mailtap_build_info})
+     */
+    public LiveSensor(MailtapConfig cfg, Path configFile, String version) {
+        this(cfg, configFile, version, CaptureOpener.live(cfg), SinkFactory.standard(), SystemdNotifier.fromEnvironment());
+    }
+
+    LiveSensor(MailtapConfig cfg, Path configFile, String version, CaptureOpener opener, SinkFactory sinkFactory,
+               SystemdNotifier notifier) {
+        this.started = cfg;
+        this.applied = cfg;
+        this.configFile = configFile;
+        this.version = version;
+        this.opener = opener;
+        this.sinkFactory = sinkFactory;
+        this.notifier = notifier;
+    }
+
+    // ================================================================== start
+
+    /**
+     * Opens the capture, the outputs and the metrics endpoint, starts every thread, and tells
+     * systemd READY=1. On failure everything opened so far is closed again.
+     */
+    public void start() throws SensorException {
+        synchronized (lifecycle) {
+            if (state != State.NEW) throw new IllegalStateException("start() called twice");
+            state = State.STARTING;
+        }
+        MailtapConfig cfg = started;
+        MailtapConfig.Capture cap = cfg.capture();
+        CaptureOpener.Opened opened;
+        try {
+            opened = opener.open();
+        } catch (CaptureException e) {
+            setState(State.STOPPED);
+            throw SensorException.capture(cap.iface(), e);
+        }
+        source = opened.source();
+        filter = opened.filter();
+        linkType = source.linkType();
+        TransactionLogWriter log = null;
+        DetectionSlot.Generation generation = null;
+        boolean threadsStarted = false;
+        try {
+            Path outDir = cfg.outputDir();
+            Path logPath = outDir.resolve(Replay.TRANSACTION_LOG);
+            try {
+                Files.createDirectories(outDir);
+                log = new TransactionLogWriter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(logPath,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE),
+                        StandardCharsets.UTF_8), 1 << 16), true);
+                generation = buildGeneration(cfg);
+            } catch (IOException e) {
+                String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
+                throw new SensorException("cannot write the outputs in " + outDir.toAbsolutePath() + " (output.dir): " + why, false, e);
+            } catch (RuntimeException e) {
+                throw new SensorException("cannot set up alerting: " + e.getMessage(), false, e);
+            }
+            detection = new DetectionSlot(generation);
+
+            int n = cap.workers();
+            long heartbeatNanos = Math.max(1, cap.heartbeat().toNanos());
+            long lagMicros = cap.timeoutMs() * 1000L;
+            int arena = arenaBytes(cap.ringSize(), source.snaplen());
+            events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
+            eventLoop = new EventLoop(events, log, detection, heartbeatNanos); // closes log and generation when it ends
+            FlowSettings share = shardFlowSettings(cfg.flowSettings(), n);
+            rings = new FrameRing[n];
+            workers = new Worker[n];
+            List<PacketPipeline> pipelines = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                rings[i] = new FrameRing(cap.ringSize(), arena);
+                workers[i] = new Worker(i, rings[i], linkType, share, cfg.smtpSettings(), events, eventLoop,
+                        heartbeatNanos, lagMicros);
+                pipelines.add(workers[i].pipeline());
+            }
+            eventLoop.setWorkers(workers);
+
+            metricsSource = new SensorMetrics(pipelines, detection);
+            metricsSource.capture = captureCounters;
+            metricsSource.ringDrops = () -> {
+                long d = 0;
+                for (FrameRing r : rings) d += r.dropped();
+                return d;
+            };
+            metricsSource.eventQueueDepth = events::size;
+            metricsSource.reloadsSuccess = reloadsOk::get;
+            metricsSource.reloadsFailure = reloadsFailed::get;
+            metricsSource.packetTimeMicros = eventLoop::slowestWorkerTime;
+            metricsSource.healthy = this::healthy;
+            metrics = new MailtapMetrics(metricsSource, version);
+            if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
+
+            eventThread = thread("mailtap-events", eventLoop);
+            workerThreads = new Thread[n];
+            for (int i = 0; i < n; i++) workerThreads[i] = thread("mailtap-worker-" + i, workers[i]);
+            captureThread = thread("mailtap-capture", this::captureLoop);
+            threadsStarted = true;
+            eventThread.start();
+            for (Thread t : workerThreads) t.start();
+            captureThread.start();
+        } catch (SensorException | RuntimeException e) {
+            if (endpoint != null) endpoint.close();
+            if (threadsStarted) { // a Thread.start failed (out of native threads): wind down what runs
+                if (captureThread.isAlive()) {
+                    source.breakLoop(); // the capture thread closes the handle and the rings
+                } else {
+                    source.close();
+                    for (FrameRing r : rings) r.close();
+                }
+            } else {
+                if (log != null) closeQuietly(log);
+                if (generation != null) closeGeneration(generation);
+                source.close();
+            }
+            setState(State.STOPPED);
+            throw e;
+        }
+        setState(State.RUNNING);
+        String line = "mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + linkType + ")"
+                + ", filter '" + (filter == null ? "" : filter) + "'"
+                + ", " + workers.length + (workers.length == 1 ? " worker" : " workers")
+                + " (ring " + rings[0].capacity() + " frames / " + (rings[0].arenaBytes() >> 20) + " MiB each)"
+                + ", heartbeat " + cap.heartbeat().toMillis() + " ms"
+                + ", metrics " + (endpoint == null ? "off" : endpoint.url())
+                + ", output " + cfg.outputDir().toAbsolutePath().normalize();
+        LOG.info(line);
+        for (String w : cfg.warnings()) LOG.warn("config: {}", w);
+        notifier.ready("capturing on " + cap.iface());
+        if (notifier.watchdogIntervalNanos() > 0) { // WATCHDOG=1 only after READY=1
+            healthThread = thread("mailtap-health", this::healthLoop);
+            healthThread.start();
+        }
+    }
+
+    private MetricsEndpoint startEndpoint(MailtapConfig.Metrics m) throws SensorException {
+        MetricsEndpoint.Settings s = new MetricsEndpoint.Settings(m.listen(), m.path(), m.basicAuth().username(),
+                m.basicAuth().password(), m.tls().cert() == null ? null : Path.of(m.tls().cert()),
+                m.tls().key() == null ? null : Path.of(m.tls().key()));
+        try {
+            return MetricsEndpoint.start(s, metrics);
+        } catch (GeneralSecurityException e) {
+            throw new SensorException("cannot load metrics.tls: " + e.getMessage(), true, e);
+        } catch (IOException e) {
+            boolean tlsFile = e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException;
+            throw new SensorException((tlsFile ? "cannot read metrics.tls file " : "cannot listen on metrics.listen " + m.listen() + ": ")
+                    + e.getMessage(), tlsFile, e);
+        }
+    }
+
+    /** The alert stage of {@code cfg}: detection, tracker, alert log and the configured sinks. */
+    private DetectionSlot.Generation buildGeneration(MailtapConfig cfg) throws IOException {
+        List<AlertSink> extra = sinkFactory.create(cfg);
+        Detection d;
+        try {
+            d = Detection.build(cfg, started.outputDir(), true, extra);
+        } catch (IOException | RuntimeException e) {
+            for (AlertSink s : extra) s.close();
+            throw e;
+        }
+        List<MonitoredSink> monitored = new ArrayList<>();
+        for (AlertSink s : extra) if (s instanceof MonitoredSink m) monitored.add(m);
+        return new DetectionSlot.Generation(d, cfg, monitored);
+    }
+
+    private void closeGeneration(DetectionSlot.Generation g) {
+        try {
+            g.detection.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the previous alert sinks failed", e);
+        }
+        if (detection != null) detection.retired(g);
+    }
+
+    /** A worker's part of the flow limits: max_flows and the total buffer budget are split evenly. */
+    static FlowSettings shardFlowSettings(FlowSettings s, int workers) {
+        if (workers <= 1) return s;
+        int maxFlows = (int) Math.max(1, (s.maxFlows() + (long) workers - 1) / workers);
+        long total = Math.max(1, s.maxBufferedBytesTotal() / workers);
+        int perDirection = (int) Math.min(s.maxBufferedBytesPerDirection(), total);
+        return new FlowSettings(s.smtpPorts(), s.trackAllTcp(), maxFlows, perDirection, total,
+                s.attemptTimeoutMicros(), s.idleTimeoutMicros(), s.closedTimeoutMicros());
+    }
+
+    /** Arena bytes per ring: ARENA_BYTES_PER_SLOT per slot, at least 1 MiB and 4 full frames, at most 1 GiB. */
+    static int arenaBytes(int ringSize, int snaplen) {
+        long want = (long) ringSize * ARENA_BYTES_PER_SLOT;
+        long min = Math.max(1L << 20, 4L * Math.max(snaplen, 1));
+        return (int) Math.min(1L << 30, Math.max(want, min));
+    }
+
+    private static Thread thread(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((th, e) -> LOG.error("thread {} died", th.getName(), e));
+        return t;
+    }
+
+    private void setState(State s) {
+        synchronized (lifecycle) {
+            state = s;
+        }
+    }
+
+    // ================================================================== capture thread
+
+    private void captureLoop() {
+        PacketSource src = source;
+        FrameRing[] rs = rings;
+        int n = rs.length;
+        RawFrame f = new RawFrame(Math.min(Math.max(src.snaplen(), 64), 1 << 16));
+        FrameDecoder peek = new FrameDecoder(new DecodeStats()); // only to find the tuple; not counted
+        PacketView view = new PacketView();
+        long statsEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(100), started.capture().heartbeat().toNanos());
+        long nextStats = System.nanoTime() + statsEvery;
+        int roundRobin = 0;
+        long k = 0;
+        boolean statsBroken = false;
+        try {
+            while (true) {
+                captureInRead = true;
+                int r = src.read(f);
+                captureInRead = false;
+                CAPTURE_LOOPS.setOpaque(this, ++k);
+                if (r == PacketSource.PACKET) {
+                    int shard;
+                    if (n == 1) {
+                        shard = 0;
+                    } else if (peek.decode(linkType, f.data, f.capturedLength, f.wireLength, f.tsMicros, view)) {
+                        shard = FlowHash.shard(view, n);
+                    } else {
+                        // Not TCP (or not decodable): no flow to keep together; the worker counts the skip.
+                        shard = roundRobin = roundRobin + 1 == n ? 0 : roundRobin + 1;
+                    }
+                    rs[shard].offer(f.data, f.capturedLength, f.wireLength, f.tsMicros);
+                    if ((k & 63) != 0) continue;
+                } else if (r == PacketSource.END) {
+                    break;
+                }
+                long now = System.nanoTime();
+                if (!statsBroken && now - nextStats >= 0) {
+                    nextStats = now + statsEvery;
+                    statsBroken = !pollStats(src);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            failure = "capture thread failed: " + e;
+            LOG.error("capture thread failed", e);
+        } finally {
+            captureInRead = false;
+            if (!statsBroken) pollStats(src);
+            CaptureException err = src.error();
+            if (err != null) {
+                failure = err.getMessage();
+                LOG.error("capture stopped: {}", err.getMessage());
+            }
+            src.close(); // from the capture thread, as libpcap wants
+            for (FrameRing ring : rs) ring.close();
+        }
+    }
+
+    /** pcap_stats into the volatile counters; capture thread only. False if stats are unavailable. */
+    private boolean pollStats(PacketSource src) {
+        try {
+            CaptureStats s = src.stats();
+            captureCounters.received = s.received();
+            captureCounters.droppedByKernel = s.droppedByKernel();
+            captureCounters.droppedByInterface = s.droppedByInterface();
+            return true;
+        } catch (CaptureException | RuntimeException e) {
+            LOG.warn("capture statistics unavailable; kernel/interface drop counters stay at their last value: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    // ================================================================== health
+
+    /** The capture thread, every worker and the event thread are alive. */
+    public boolean healthy() {
+        Thread c = captureThread;
+        if (c == null || !c.isAlive() || !eventThread.isAlive()) return false;
+        for (Thread t : workerThreads) if (!t.isAlive()) return false;
+        return true;
+    }
+
+    private void healthLoop() {
+        long interval = notifier.watchdogIntervalNanos();
+        long lastCapture = -1;
+        long[] lastWorker = new long[workers.length];
+        boolean warned = false;
+        while (true) {
+            synchronized (lifecycle) {
+                if (state == State.STOPPED) return;
+            }
+            long loops = (long) CAPTURE_LOOPS.getOpaque(this);
+            boolean progress = loops != lastCapture || captureInRead; // blocked in a read on a quiet wire is fine
+            lastCapture = loops;
+            for (int i = 0; i < workers.length; i++) {
+                long w = workers[i].loops();
+                if (w == lastWorker[i]) progress = false; // a worker loops at least every millisecond
+                lastWorker[i] = w;
+            }
+            boolean ok = healthy() && progress;
+            if (ok) {
+                notifier.watchdog();
+                warned = false;
+            } else if (!warned) {
+                LOG.error("sensor unhealthy (a thread died or stopped making progress); not petting the systemd watchdog");
+                warned = true;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ================================================================== reload
+
+    /**
+     * Re-reads the configuration file (SIGHUP). A valid file takes effect without losing flow state:
+     * detection and alert settings are rebuilt and swapped in between two events; keys that need a
+     * restart are logged and keep their running value ({@link ReloadPlan}). An invalid file is
+     * logged in one line and the running configuration stays. Counted in
+     * {@code mailtap_config_reloads_total{result}}.
+     *
+     * @return true if the new configuration was accepted
+     */
+    public boolean reload() {
+        synchronized (reloadLock) {
+            synchronized (lifecycle) {
+                if (state != State.RUNNING) {
+                    LOG.warn("config reload ignored: the sensor is not running");
+                    return false;
+                }
+            }
+            if (configFile == null) return reloadFailed("the sensor was started without --config");
+            notifier.reloading();
+            try {
+                return doReload();
+            } finally {
+                notifier.ready("capturing on " + started.capture().iface());
+            }
+        }
+    }
+
+    private boolean doReload() {
+        MailtapConfig next;
+        try {
+            next = ConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            return reloadFailed(oneLine(e.getMessage()));
+        }
+        ReloadPlan plan = ReloadPlan.of(started, applied, next);
+        if (plan.detectionChanged()) {
+            DetectionSlot.Generation g;
+            try {
+                g = buildGeneration(next);
+            } catch (IOException | RuntimeException e) {
+                return reloadFailed("cannot set up alerting: " + oneLine(String.valueOf(e.getMessage())));
+            }
+            CompletableFuture<DetectionSlot.Generation> swapped = eventLoop.swap(g);
+            DetectionSlot.Generation old;
+            try {
+                old = awaitSwap(swapped);
+            } catch (IllegalStateException e) {
+                closeGenerationUnused(g);
+                return reloadFailed(e.getMessage());
+            }
+            closeGeneration(old);
+        }
+        applied = next;
+        reloadsOk.incrementAndGet();
+        for (String k : plan.needsRestart()) {
+            LOG.warn("config reload: {} changed; it takes effect after a restart (the running value is kept)", k);
+        }
+        LOG.info("config reloaded from {}: {}", configFile,
+                plan.detectionChanged() ? "detection and alert settings applied (rule windows and open alerts start over)"
+                        : "no live setting changed");
+        for (String w : next.warnings()) LOG.warn("config: {}", w);
+        return true;
+    }
+
+    private DetectionSlot.Generation awaitSwap(CompletableFuture<DetectionSlot.Generation> swapped) {
+        try {
+            return swapped.get(RELOAD_SWAP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (eventLoop.withdraw(swapped)) throw new IllegalStateException("the event thread did not take the new settings in time");
+            return swapped.join(); // taken just now
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (eventLoop.withdraw(swapped)) throw new IllegalStateException("interrupted");
+            return swapped.join();
+        }
+    }
+
+    private void closeGenerationUnused(DetectionSlot.Generation g) {
+        try {
+            g.detection.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing unused alert sinks failed", e);
+        }
+    }
+
+    private boolean reloadFailed(String why) {
+        reloadsFailed.incrementAndGet();
+        LOG.error("config reload failed, keeping the running configuration: {}", why);
+        return false;
+    }
+
+    private static String oneLine(String s) {
+        return s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+    }
+
+    // ================================================================== stop
+
+    /**
+     * Stops the sensor (SIGTERM/SIGINT): breaks the capture read, lets the workers drain their rings
+     * and flush every flow, lets the event thread write the last transactions and close the sinks
+     * (bounded waits: {@link #STOP_CAPTURE}, {@link #STOP_WORKERS}, {@link #STOP_EVENTS}), then
+     * closes the metrics endpoint. Idempotent; concurrent callers wait for the first.
+     *
+     * @return true if every stage finished within its bound
+     */
+    public boolean stop() {
+        CompletableFuture<Boolean> mine;
+        synchronized (lifecycle) {
+            if (stopped != null) {
+                mine = null;
+            } else {
+                stopped = new CompletableFuture<>();
+                mine = stopped;
+                if (state == State.NEW || state == State.STOPPED) {
+                    state = State.STOPPED;
+                    stopped.complete(true);
+                    return true;
+                }
+                state = State.STOPPING;
+            }
+        }
+        if (mine == null) return stopped.join();
+        boolean clean;
+        try {
+            clean = doStop();
+        } catch (RuntimeException e) {
+            LOG.error("stopping failed", e);
+            clean = false;
+        }
+        setState(State.STOPPED);
+        mine.complete(clean);
+        return clean;
+    }
+
+    private boolean doStop() {
+        notifier.stopping("stopping: draining the workers");
+        LOG.info("stopping: draining {} workers and flushing every flow", workers.length);
+        boolean clean = true;
+        source.breakLoop();
+        if (!join(captureThread, STOP_CAPTURE)) {
+            LOG.error("the capture thread did not return from libpcap within {} s; stopping the workers anyway",
+                    STOP_CAPTURE.toSeconds());
+            for (Worker w : workers) w.abort();
+            clean = false;
+        }
+        long deadline = System.nanoTime() + STOP_WORKERS.toNanos();
+        for (Thread t : workerThreads) {
+            if (!join(t, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                clean = false;
+            }
+        }
+        if (!clean) {
+            for (Worker w : workers) w.abort();
+            for (Thread t : workerThreads) join(t, Duration.ofSeconds(2));
+        }
+        if (!join(eventThread, STOP_EVENTS)) {
+            LOG.error("the event thread did not finish within {} s (alert sinks still draining?); exiting anyway",
+                    STOP_EVENTS.toSeconds());
+            clean = false;
+        }
+        if (healthThread != null) {
+            healthThread.interrupt();
+            join(healthThread, Duration.ofSeconds(1));
+        }
+        if (endpoint != null) endpoint.close();
+        SensorTotals t = metrics.refresh();
+        LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions",
+                t.captureReceived, t.captureDroppedKernel, t.captureDroppedInterface, t.captureDroppedRing,
+                t.smtp.transactions);
+        return clean;
+    }
+
+    private static boolean join(Thread t, Duration bound) {
+        if (t == null) return true;
+        try {
+            t.join(Math.max(1, bound.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
+    }
+
+    /** Blocks until the sensor's pipeline has finished: after {@link #stop} or when the capture ended by itself. */
+    public void awaitTermination() throws InterruptedException {
+        Thread t = eventThread;
+        if (t != null) t.join();
+    }
+
+    /** As {@link #awaitTermination()}, at most {@code bound}; true if finished. */
+    public boolean awaitTermination(Duration bound) throws InterruptedException {
+        Thread t = eventThread;
+        if (t == null) return true;
+        t.join(Math.max(1, bound.toMillis()));
+        return !t.isAlive();
+    }
+
+    private static void closeQuietly(TransactionLogWriter w) {
+        try {
+            w.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close smtp.jsonl", e);
+        }
+    }
+
+    // ================================================================== accessors
+
+    /** Why the capture ended by itself (interface gone, read error), or null. */
+    public String failure() { return failure; }
+
+    /** The configuration whose live parts are in effect (the last accepted reload). */
+    public MailtapConfig config() { return applied; }
+
+    /** The BPF filter in use, or null. */
+    public String filter() { return filter; }
+
+    public int linkType() { return linkType; }
+
+    /** The metrics endpoint's bound address, or null when metrics.listen is null. */
+    public InetSocketAddress metricsAddress() { return endpoint == null ? null : endpoint.address(); }
+
+    /** The metrics endpoint's URL, or null. */
+    public String metricsUrl() { return endpoint == null ? null : endpoint.url(); }
+
+    /** The sensor's meters (also usable without the endpoint). */
+    public MailtapMetrics metrics() { return metrics; }
+
+    long reloadsSucceeded() { return reloadsOk.get(); }
+
+    long reloadsFailedCount() { return reloadsFailed.get(); }
+
+    DetectionSlot detection() { return detection; }
+
+    Worker[] workers() { return workers.clone(); }
+
+    EventLoop eventLoop() { return eventLoop; }
+}

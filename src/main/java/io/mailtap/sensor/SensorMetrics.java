@@ -1,0 +1,71 @@
+package io.mailtap.sensor;
+
+import io.mailtap.metrics.MetricsSource;
+import io.mailtap.metrics.SensorTotals;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The sensor's {@link MetricsSource}: at scrape time it sums the workers' decode/flow/SMTP stats
+ * (with their {@code addTo} methods), adds the capture counters, the ring drops, the detection
+ * generations' counters and the sensor's own gauges. The live sensor fills in every hook; a test
+ * (or a replay) can use it over plain pipelines and a {@link DetectionSlot}.
+ */
+final class SensorMetrics implements MetricsSource {
+    /** libpcap's counters as last polled by the capture thread (volatile: written there, read here). */
+    static final class CaptureCounters {
+        volatile long received;
+        volatile long droppedByKernel;
+        volatile long droppedByInterface;
+    }
+
+    private final List<PacketPipeline> pipelines;
+    private final DetectionSlot detection;
+    CaptureCounters capture = new CaptureCounters();
+    LongSupplier ringDrops = () -> 0;
+    IntSupplier eventQueueDepth = () -> 0;
+    LongSupplier reloadsSuccess = () -> 0;
+    LongSupplier reloadsFailure = () -> 0;
+    LongSupplier packetTimeMicros;
+    BooleanSupplier healthy = () -> true;
+
+    SensorMetrics(List<PacketPipeline> pipelines, DetectionSlot detection) {
+        this.pipelines = List.copyOf(pipelines);
+        this.detection = detection;
+        this.packetTimeMicros = () -> {
+            long min = Long.MAX_VALUE;
+            for (PacketPipeline p : this.pipelines) {
+                long t = p.nowMicros();
+                if (t != Long.MIN_VALUE && t < min) min = t;
+            }
+            return min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
+        };
+    }
+
+    @Override
+    public void collect(SensorTotals t) {
+        CaptureCounters c = capture;
+        t.captureReceived = c.received;
+        t.captureDroppedKernel = c.droppedByKernel;
+        t.captureDroppedInterface = c.droppedByInterface;
+        t.captureDroppedRing = ringDrops.getAsLong();
+        for (PacketPipeline p : pipelines) {
+            p.decodeStats().addTo(t.decode);
+            p.flowStats().addTo(t.flow);
+            t.smtp.add(p.smtpStats());
+        }
+        if (detection != null) detection.collect(t);
+        t.eventQueueDepth = eventQueueDepth.getAsInt();
+        t.reloadsSuccess = reloadsSuccess.getAsLong();
+        t.reloadsFailure = reloadsFailure.getAsLong();
+        t.packetTimeMicros = packetTimeMicros.getAsLong();
+    }
+
+    @Override
+    public boolean healthy() {
+        return healthy.getAsBoolean();
+    }
+}

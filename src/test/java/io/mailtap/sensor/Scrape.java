@@ -1,0 +1,156 @@
+package io.mailtap.sensor;
+
+import io.mailtap.decode.SkipReason;
+import io.mailtap.detect.RuleId;
+import io.mailtap.detect.Severity;
+import io.mailtap.flow.EndReason;
+import io.mailtap.flow.GapCause;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A parsed Prometheus text scrape, and the metrics contract (METRICS-CONTRACT.md) to check it against. */
+final class Scrape {
+    record Series(String name, Map<String, String> labels, double value) {}
+
+    final List<Series> series;
+
+    private Scrape(List<Series> series) { this.series = series; }
+
+    static Scrape parse(String text) {
+        List<Series> out = new java.util.ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            String name;
+            Map<String, String> labels = new TreeMap<>();
+            if (brace >= 0 && brace < space) {
+                name = line.substring(0, brace);
+                String body = line.substring(brace + 1, line.lastIndexOf('}'));
+                for (String kv : body.split(",(?=[a-z_]+=\")")) {
+                    if (kv.isEmpty()) continue;
+                    int eq = kv.indexOf('=');
+                    labels.put(kv.substring(0, eq), kv.substring(eq + 2, kv.length() - 1));
+                }
+            } else {
+                name = line.substring(0, space);
+            }
+            out.add(new Series(name, labels, Double.parseDouble(line.substring(space + 1))));
+        }
+        return new Scrape(out);
+    }
+
+    /** The value of the one series {@code name{k=v,...}}; fails if absent. */
+    double value(String name, String... kv) {
+        Map<String, String> want = new TreeMap<>();
+        for (int i = 0; i < kv.length; i += 2) want.put(kv[i], kv[i + 1]);
+        return series.stream().filter(s -> s.name().equals(name) && s.labels().equals(want)).findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + name + want)).value();
+    }
+
+    /** Sum over every series of {@code name}. */
+    double sum(String name) {
+        return series.stream().filter(s -> s.name().equals(name)).mapToDouble(Series::value).sum();
+    }
+
+    Set<String> names() { return series.stream().map(Series::name).collect(Collectors.toSet()); }
+
+    // ------------------------------------------------------------------ the contract
+
+    private static Set<String> labels(Enum<?>[] values, java.util.function.Function<Enum<?>, String> f) {
+        return Arrays.stream(values).map(f).collect(Collectors.toSet());
+    }
+
+    static final Set<String> RULES = Arrays.stream(RuleId.values()).map(RuleId::id).collect(Collectors.toSet());
+    static final Set<String> SEVERITIES = Arrays.stream(Severity.values()).map(Severity::label).collect(Collectors.toSet());
+    static final Set<String> SINKS = Set.of("alertmanager", "webhook", "log");
+
+    /** name → label name → allowed values (null: any value, e.g. the version). */
+    static final Map<String, Map<String, Set<String>>> CONTRACT = new LinkedHashMap<>();
+    /** Series that exist only when a monitored sink is configured. */
+    static final Set<String> SINK_METRICS = Set.of("mailtap_alert_sink_delivered_total",
+            "mailtap_alert_sink_failed_attempts_total", "mailtap_alert_sink_dropped_total", "mailtap_alert_sink_queue_depth");
+
+    private static void m(String name, Object... labelAndValues) {
+        Map<String, Set<String>> l = new LinkedHashMap<>();
+        for (int i = 0; i < labelAndValues.length; i += 2) {
+            @SuppressWarnings("unchecked")
+            Set<String> allowed = (Set<String>) labelAndValues[i + 1];
+            l.put((String) labelAndValues[i], allowed);
+        }
+        CONTRACT.put(name, l);
+    }
+
+    static {
+        m("mailtap_build_info", "version", null, "java", null);
+        m("mailtap_capture_packets_received_total");
+        m("mailtap_capture_packets_dropped_total", "where", Set.of("kernel", "interface", "ring"));
+        m("mailtap_packets_total");
+        m("mailtap_packets_decoded_total");
+        m("mailtap_packets_skipped_total", "reason", labels(SkipReason.values(), e -> ((SkipReason) e).label()));
+        m("mailtap_bytes_total");
+        m("mailtap_flows_active");
+        m("mailtap_flows_started_total");
+        m("mailtap_flows_ended_total", "reason", labels(EndReason.values(), e -> ((EndReason) e).label()));
+        m("mailtap_flows_evicted_total");
+        m("mailtap_reassembly_gaps_total", "cause", labels(GapCause.values(), e -> ((GapCause) e).label()));
+        m("mailtap_reassembly_gap_bytes_total", "cause", labels(GapCause.values(), e -> ((GapCause) e).label()));
+        m("mailtap_capture_loss_bytes_total");
+        m("mailtap_tcp_payload_bytes_total");
+        m("mailtap_smtp_connections_total", "state", Set.of("attempted", "established"));
+        m("mailtap_smtp_sessions_total");
+        m("mailtap_smtp_transactions_total");
+        m("mailtap_smtp_mail_from_total");
+        m("mailtap_smtp_null_sender_total");
+        m("mailtap_smtp_rcpt_total", "result", Set.of("accepted", "rejected"));
+        m("mailtap_smtp_auth_total", "mechanism", Set.of("plain", "login", "cram_md5", "other"),
+                "result", Set.of("success", "failure", "unknown"));
+        m("mailtap_smtp_starttls_total", "result", Set.of("issued", "accepted"));
+        m("mailtap_smtp_not_smtp_total");
+        m("mailtap_smtp_lines_truncated_total");
+        m("mailtap_alerts_raised_total", "rule", RULES, "severity", SEVERITIES);
+        m("mailtap_alerts_notifications_total", "rule", RULES, "status", Set.of("firing", "resolved"));
+        m("mailtap_alerts_active", "rule", RULES);
+        m("mailtap_alerts_suppressed_total", "rule", RULES);
+        m("mailtap_detect_evictions_total", "rule", RULES);
+        m("mailtap_alert_sink_delivered_total", "sink", SINKS);
+        m("mailtap_alert_sink_failed_attempts_total", "sink", SINKS);
+        m("mailtap_alert_sink_dropped_total", "sink", SINKS, "reason", Set.of("queue_full", "gave_up"));
+        m("mailtap_alert_sink_queue_depth", "sink", SINKS);
+        m("mailtap_event_queue_depth");
+        m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
+        m("mailtap_packet_time_seconds");
+        m("mailtap_up");
+    }
+
+    /**
+     * Every series is a contract metric with exactly its label names and only allowed values; every
+     * contract metric is present (the sink ones only if {@code withSinks}).
+     */
+    void assertFollowsContract(boolean withSinks) {
+        for (Series s : series) {
+            assertThat(CONTRACT).as("metric %s is in the contract", s.name()).containsKey(s.name());
+            Map<String, Set<String>> allowed = CONTRACT.get(s.name());
+            assertThat(s.labels().keySet()).as("label names of %s", s.name()).isEqualTo(allowed.keySet());
+            for (Map.Entry<String, String> l : s.labels().entrySet()) {
+                Set<String> values = allowed.get(l.getKey());
+                if (values != null) {
+                    assertThat(values).as("%s{%s=\"%s\"} is from the fixed set", s.name(), l.getKey(), l.getValue())
+                            .contains(l.getValue());
+                }
+            }
+        }
+        for (String name : CONTRACT.keySet()) {
+            if (!withSinks && SINK_METRICS.contains(name)) continue;
+            assertThat(names()).as("contract metric %s is exposed", name).contains(name);
+        }
+    }
+}
