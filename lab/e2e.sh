@@ -56,6 +56,7 @@ E2E_CHECK_ONLY=0
 E2E_DONE=0                  # 1 once every step ran
 E2E_LAB_OURS=0              # 1 once this run brings the lab up (then it must leave no namespace)
 E2E_STEP="start"
+E2E_ABORT=                  # why e2e_die stopped the run
 E2E_PIDS=()                 # name:pid of what we started (for the cleanup check)
 PY=$LAB_PYTHON
 
@@ -74,7 +75,7 @@ e2e_log() {
   printf '[e2e %6.1fs] %s\n' "$(((now - E2E_T0) / 100000))e-1" "$*"
 }
 e2e_step() { E2E_STEP=$*; e2e_log "== $*"; }
-e2e_die() { e2e_log "ERROR: $*"; exit 1; }
+e2e_die() { E2E_ABORT=$*; e2e_log "ERROR: $*"; exit 1; }
 
 # ---------------------------------------------------------------- prerequisites
 # What the machine must have (Debian packages: see lab/README.md); the repository's own files
@@ -87,7 +88,8 @@ e2e_prereqs() {
     command -v "$c" >/dev/null 2>&1 || missing+=("$c")
   done
   [[ -x $PY ]] && "$PY" -c 'import aiosmtpd' 2>/dev/null || missing+=("$PY with aiosmtpd (python3-aiosmtpd)")
-  ldconfig -p 2>/dev/null | grep -q 'libpcap\.so' || missing+=("libpcap (libpcap0.8)")
+  # (not `ldconfig -p | grep -q`: with pipefail, grep's early exit fails the pipeline by SIGPIPE)
+  [[ $(ldconfig -p 2>/dev/null) == *libpcap.so* ]] || missing+=("libpcap (libpcap0.8)")
   if ((${#missing[@]})); then
     local list
     printf -v list '%s, ' "${missing[@]}"
@@ -221,7 +223,7 @@ e2e_lock() {
     rc=0
     (
       flock -w 10 9 || exit 2
-      read -r opid ostart <"$E2E_OWNER" || true
+      { read -r opid ostart <"$E2E_OWNER"; } 2>/dev/null || true
       if [[ -n ${opid:-} && $opid != "$$" && $(_e2e_starttime "$opid") == "$ostart" ]]; then exit 1; fi
       echo "$$ $(_e2e_starttime $$)" >"$E2E_OWNER"
     ) 9>>"$E2E_LOCK" || rc=$?
@@ -332,7 +334,7 @@ e2e_finish() {
   echo "================================================================ mailtap e2e summary"
   sed 's/^\(PASS\|FAIL\)\t\([^\t]*\)\t\(.*\)$/\1  \2\n        \3/' "$RESULTS"
   [[ -e $W/timeout ]] && echo "FAIL  overall timeout of ${E2E_TIMEOUT}s reached"
-  ((E2E_DONE)) || echo "FAIL  aborted during: $E2E_STEP"
+  ((E2E_DONE)) || echo "FAIL  aborted during: $E2E_STEP${E2E_ABORT:+: $E2E_ABORT}"
   if [[ -z $ns_left && ${#left[@]} == 0 ]]; then
     echo "PASS  cleanup: no mt-* namespace and none of the ${#E2E_PIDS[@]} started processes left"
   else

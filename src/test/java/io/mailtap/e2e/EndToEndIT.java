@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>Needs root and the lab's Debian packages ({@code lab/e2e.sh --check} names what is missing). Without
  * them the test is skipped, except with {@code CI=true}, where it fails: CI must run it. The script's
- * output is streamed to the test log; its work directory (configs, component logs, outputs, a capture of
- * the SPAN port) is {@code target/e2e}.
+ * output is streamed to the test log (failsafe writes it to
+ * {@code target/failsafe-reports/io.mailtap.e2e.EndToEndIT-output.txt}); a failure message carries the
+ * script's PASS/FAIL summary. Its work directory (configs, component logs, outputs, a capture of the SPAN
+ * port) is {@code target/e2e}.
  */
 class EndToEndIT {
     /** The whole run, lab up to cleanup, normally takes well under a minute. */
@@ -40,6 +45,11 @@ class EndToEndIT {
     private static final int EXIT_PREREQUISITES = 2;
     /** e2e.sh: the lab is up and in use by someone else (not an e2e run). */
     private static final int EXIT_LAB_BUSY = 75;
+    /** First line of the script's summary. */
+    private static final String SUMMARY_MARK = "mailtap e2e summary";
+    private static final int MAX_SUMMARY_LINES = 150;
+    private static final String WHERE = "full output: target/failsafe-reports/io.mailtap.e2e.EndToEndIT-output.txt;"
+            + " configs, logs, outputs and a capture of the run: target/e2e";
 
     private static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
@@ -75,12 +85,17 @@ class EndToEndIT {
         System.out.println("[EndToEndIT] lab/e2e.sh exit " + e2e.exit + " after " + seconds + " s");
 
         if (e2e.exit == EXIT_LAB_BUSY) unavailable("the lab is in use by someone else: " + e2e.tail.trim());
-        if (e2e.timedOut) fail("lab/e2e.sh did not finish within " + TIMEOUT.toMinutes() + " min; last output:\n" + e2e.tail);
-        assertEquals(0, e2e.exit, "lab/e2e.sh failed (full output above; work directory target/e2e); last output:\n" + e2e.tail);
+        if (e2e.timedOut) fail("lab/e2e.sh did not finish within " + TIMEOUT.toMinutes() + " min (" + WHERE
+                + "); last output:\n" + e2e.tail);
+        assertEquals(0, e2e.exit, () -> "lab/e2e.sh failed (" + WHERE + ")\n"
+                + (e2e.summary.isEmpty() ? "last output:\n" + e2e.tail : e2e.summary));
     }
 
-    /** Result of a script run: exit code, whether it was stopped for time, its last lines. */
-    private record Run(int exit, boolean timedOut, String tail) {}
+    /**
+     * Result of a script run: exit code, whether it was stopped for time, its last lines, and its
+     * PASS/FAIL summary without the log dump (capped; empty when it printed none).
+     */
+    private record Run(int exit, boolean timedOut, String tail, String summary) {}
 
     /**
      * Runs a command in {@code dir}, streaming its output (stderr merged) to the test log. Past
@@ -91,9 +106,11 @@ class EndToEndIT {
         pb.environment().put("MAILTAP_JAR", dir.resolve("target/mailtap.jar").toString());
         pb.environment().put("MAILTAP_E2E_DIR", dir.resolve("target/e2e").toString());
         pb.environment().put("MAILTAP_E2E_TIMEOUT", Integer.toString(SCRIPT_TIMEOUT_S));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p = pb.start();
         Deque<String> last = new ArrayDeque<>();
+        List<String> summary = new ArrayList<>();
+        boolean[] inSummary = {false};
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -101,6 +118,16 @@ class EndToEndIT {
                     synchronized (last) {
                         last.addLast(line);
                         if (last.size() > 40) last.removeFirst();
+                        // the summary: from its first line to the log dump, and the final verdict
+                        if (line.contains(SUMMARY_MARK)) {
+                            summary.clear();
+                            inSummary[0] = true;
+                        } else if (line.startsWith("-----")) {
+                            inSummary[0] = false;
+                        }
+                        if ((inSummary[0] || line.startsWith("E2E ")) && summary.size() < MAX_SUMMARY_LINES) {
+                            summary.add(line);
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -121,9 +148,11 @@ class EndToEndIT {
         }
         pump.join(5_000);
         String tail;
+        String sum;
         synchronized (last) {
             tail = String.join("\n", last);
+            sum = String.join("\n", summary);
         }
-        return new Run(timedOut ? -1 : p.exitValue(), timedOut, tail);
+        return new Run(timedOut ? -1 : p.exitValue(), timedOut, tail, sum);
     }
 }
