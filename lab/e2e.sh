@@ -141,6 +141,7 @@ e2e_start() {
   E2E_LAST_PID=$!
   E2E_PIDS+=("$name:$E2E_LAST_PID")
   lab_cleanup_push "e2e_stop $name $E2E_LAST_PID TERM 10"
+  e2e_signal_traps
   e2e_log "started $name (pid $E2E_LAST_PID): $*"
 }
 
@@ -148,14 +149,14 @@ e2e_start() {
 e2e_stop() {
   local name=$1 pid=$2 sig=$3 t=$4 i killed=0 rc
   if _e2e_alive "$pid"; then
-    kill -"$sig" "$pid" 2>/dev/null
+    kill -"$sig" "$pid" 2>/dev/null || true
     for ((i = 0; i < t * 10; i++)); do
       _e2e_alive "$pid" || break
       sleep 0.1
     done
     if _e2e_alive "$pid"; then
       e2e_log "$name (pid $pid) still running ${t}s after SIG$sig: KILL"
-      kill -KILL "$pid" 2>/dev/null
+      kill -KILL "$pid" 2>/dev/null || true
       killed=1
     fi
   fi
@@ -218,7 +219,7 @@ _e2e_starttime() { # field 22 of /proc/PID/stat (after the "(comm)", field 3 is 
   echo "${f[19]}"
 }
 e2e_lock() {
-  local end=$((SECONDS + 300)) rc
+  local end=$((SECONDS + 300)) rc said=0
   while :; do
     rc=0
     (
@@ -229,7 +230,7 @@ e2e_lock() {
     ) 9>>"$E2E_LOCK" || rc=$?
     ((rc == 0)) && { E2E_LOCKED=1; return 0; }
     ((SECONDS < end)) || return 1
-    ((rc == 1)) && e2e_log "waiting for the e2e run $(cut -d' ' -f1 "$E2E_OWNER") to finish"
+    if ((rc == 1 && !said)); then e2e_log "waiting (up to 300 s) for the e2e run $(cut -d' ' -f1 "$E2E_OWNER") to finish"; said=1; fi
     sleep 5
   done
 }
@@ -242,6 +243,12 @@ e2e_unlock() {
 }
 
 # ---------------------------------------------------------------- cleanup and summary
+# lab_cleanup_push (re)sets INT/TERM to a plain exit; these also say why the run stopped.
+e2e_signal_traps() {
+  trap 'E2E_ABORT="stopped by SIGTERM"; exit 143' TERM
+  trap 'E2E_ABORT="stopped by SIGINT"; exit 130' INT
+}
+
 _e2e_ppid() { local s; { s=$(<"/proc/$1/stat"); } 2>/dev/null || return 1; read -r _ s _ <<<"${s##*) }"; echo "$s"; }
 _e2e_watchdog() {
   local t=$1 main=$2 i c
@@ -252,20 +259,20 @@ _e2e_watchdog() {
   done
   echo "[e2e] TIMEOUT: the run took more than ${t}s; stopping it" >&2
   echo "TIMEOUT" >"$W/timeout"
-  kill -TERM "$main" 2>/dev/null
+  kill -TERM "$main" 2>/dev/null || true
   sleep 2
   # the main shell runs its trap only when its foreground command ends: end that command
   for c in $(_e2e_children "$main"); do
-    [[ $c == "$BASHPID" ]] || kill -TERM "$c" 2>/dev/null
+    [[ $c == "$BASHPID" ]] || kill -TERM "$c" 2>/dev/null || true
   done
 }
 
 e2e_stop_watchdog() {
   local c
   [[ -n ${E2E_WD:-} ]] || return 0
-  for c in $(_e2e_children "$E2E_WD"); do kill "$c" 2>/dev/null; done
-  kill "$E2E_WD" 2>/dev/null
-  wait "$E2E_WD" 2>/dev/null
+  for c in $(_e2e_children "$E2E_WD"); do kill "$c" 2>/dev/null || true; done
+  kill "$E2E_WD" 2>/dev/null || true
+  wait "$E2E_WD" 2>/dev/null || true   # its TERM status; set -e must not see it
   E2E_WD=
 }
 
@@ -352,6 +359,7 @@ e2e_finish() {
 
 # ---------------------------------------------------------------- run
 lab_cleanup_push e2e_finish
+e2e_signal_traps
 E2E_WD=
 _e2e_watchdog "$E2E_TIMEOUT" $$ &
 E2E_WD=$!
@@ -379,8 +387,10 @@ if ((lab_present)); then
   fi
 fi
 lab_cleanup_push e2e_lab_down
+e2e_signal_traps
 E2E_LAB_OURS=1
 lab_up
+e2e_signal_traps
 lab_is_up || e2e_die "the lab did not come up"
 echo $$ >"$LAB_RUN/started-by-e2e"
 
