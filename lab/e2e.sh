@@ -383,6 +383,7 @@ if ((lab_present)); then
     E2E_PIDS=()
     lab_cleanup_pop   # e2e_finish: nothing of ours to clean up
     e2e_stop_watchdog
+    e2e_unlock
     exit 75
   fi
 fi
