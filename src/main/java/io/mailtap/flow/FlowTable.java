@@ -42,6 +42,7 @@ public final class FlowTable {
     private final FlowListener listener;
     private final FlowStats stats;
     private final BufferBudget budget;
+    private final TcpReassembler.Shared reassembly;
     private final ConnectionFactory connections = new ConnectionFactory();
     private final long[] smtpPortBits = new long[1 << 10];
     private final boolean trackAllTcp;
@@ -75,6 +76,7 @@ public final class FlowTable {
         this.maxFlows = Math.max(1, settings.maxFlows());
         this.maxBufferedPerDirection = settings.maxBufferedBytesPerDirection();
         this.budget = new BufferBudget(settings.maxBufferedBytesTotal(), stats);
+        this.reassembly = new TcpReassembler.Shared(listener, stats, budget, maxBufferedPerDirection);
         this.attempting = new LruList(settings.attemptTimeoutMicros());
         this.open = new LruList(settings.idleTimeoutMicros());
         this.closed = new LruList(settings.closedTimeoutMicros());
@@ -329,25 +331,24 @@ public final class FlowTable {
 
         Flow f = new Flow();
         if (clientIsSrc) {
-            f.cHi = p.srcHi; f.cLo = p.srcLo; f.cPort = sp;
-            f.sHi = p.dstHi; f.sLo = p.dstLo; f.sPort = dp;
+            f.cHi = p.srcHi; f.cLo = p.srcLo; f.cPort = (char) sp;
+            f.sHi = p.dstHi; f.sLo = p.dstLo; f.sPort = (char) dp;
         } else {
-            f.cHi = p.dstHi; f.cLo = p.dstLo; f.cPort = dp;
-            f.sHi = p.srcHi; f.sLo = p.srcLo; f.sPort = sp;
+            f.cHi = p.dstHi; f.cLo = p.dstLo; f.cPort = (char) dp;
+            f.sHi = p.srcHi; f.sLo = p.srcLo; f.sPort = (char) sp;
         }
         f.vlanKey = vlan;
         f.hash = h;
-        f.firstMicros = p.tsMicros;
         f.lastMicros = now;
         f.state = !syn ? ConnState.ESTABLISHED : ack ? ConnState.SYN_ACKED : ConnState.ATTEMPTED;
         // Listeners learn in onFlowStart whether the client's SYN opened the flow (an egress
         // policy alerts on the attempt itself, before any answer).
         f.synSeen = syn && !ack;
-        f.toServer = new TcpReassembler(f, true, listener, stats, budget, maxBufferedPerDirection);
-        f.toClient = new TcpReassembler(f, false, listener, stats, budget, maxBufferedPerDirection);
+        f.toServer = new TcpReassembler(f, true, reassembly);
+        f.toClient = new TcpReassembler(f, false, reassembly);
         int ipVersion = p.ipVersion == 4 || p.ipVersion == 6 ? p.ipVersion
                 : IpText.isV4Mapped(p.srcHi, p.srcLo) ? 4 : 6;
-        f.connection = connections.create(f, ipVersion, p.vlanOuter, p.vlanInner, by);
+        f.connection = connections.create(f, p.tsMicros, ipVersion, p.vlanOuter, p.vlanInner, by);
 
         insert(f);
         addToList(listFor(f.state), f);
