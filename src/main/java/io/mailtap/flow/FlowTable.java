@@ -33,6 +33,28 @@ import java.util.SplittableRandom;
  *
  * <p><b>Buffer budget.</b> maxBufferedBytesTotal applies to this table. With several worker
  * shards, give each its share.
+ *
+ * <p><b>Memory per connection</b> (64-bit JVM with compressed oops, the default below 32 GiB of
+ * heap; IPv4; measured with {@code jcmd PID GC.class_histogram} during a replay of
+ * {@code bench-gen --variant many-flows}, live objects divided by live flows):
+ * <table>
+ * <caption>bytes per tracked connection</caption>
+ * <tr><th>what</th><th>bytes</th></tr>
+ * <tr><td>{@link Flow}</td><td>152</td></tr>
+ * <tr><td>2 {@link TcpReassembler}s (out-of-order state only while data is held)</td><td>80</td></tr>
+ * <tr><td>{@link Connection}</td><td>64</td></tr>
+ * <tr><td>its uid (String of 18 chars)</td><td>64</td></tr>
+ * <tr><td>client address: InetAddress and text (shared per address, {@link AddressCache})</td><td>112</td></tr>
+ * <tr><td>server address (shared: a few MXs serve a million connections)</td><td>0</td></tr>
+ * <tr><td>slot in the bucket array</td><td>4 to 8</td></tr>
+ * <tr><td><b>a SYN that was never answered</b> (measured 493 during a 5 M SYN flood)</td><td><b>about 480</b></td></tr>
+ * <tr><td>SMTP session, idle after greeting and EHLO (see {@code io.mailtap.smtp})</td><td>120</td></tr>
+ * <tr><td>its HELO argument (String of 21 chars)</td><td>64</td></tr>
+ * <tr><td><b>an idle established SMTP connection</b> (measured 669)</td><td><b>about 660</b></td></tr>
+ * </table>
+ * So the default {@code flow.max_flows} of a million fits in a 1 GiB heap with room for the
+ * collector (a million concurrent SMTP connections replay in {@code -Xmx1g} without a full GC).
+ * Before these numbers were worked on, a connection cost 2 KB.
  */
 public final class FlowTable {
     /** Segment lengths beyond this are not believed (jumbograms aside, IP carries at most 64 KiB). */

@@ -12,9 +12,10 @@ import java.util.ArrayDeque;
  * are simply shared.
  *
  * <p>Why: a million idle established connections are a normal day for a sensor in front of busy
- * MXs, and per-session buffers (two 128-byte line buffers, the reply text, the queue's array) were
- * most of the 1.8 KB each session cost. Idle sessions now hold only their own state (see
- * {@link SmtpSession} for the byte count).
+ * MXs, and per-session buffers and helpers (two 128-byte line buffers, the reply text, the queue's
+ * 16-slot array, parser, SASL tracker, transaction builder) made the SMTP side of a connection cost
+ * over a kilobyte. Idle sessions now hold only their own state (see {@link SmtpSession} for the
+ * byte count, and {@code io.mailtap.flow.FlowTable} for the whole connection).
  */
 final class SessionResources {
     /** Spare objects kept per kind: enough for the sessions active in one burst of packets. */
