@@ -138,6 +138,36 @@ class SharedResourcesTest {
     }
 
     @Test
+    void aSessionThatFailsInsideACallLeavesTheSparesClean() {
+        Connection bad = connection(1, ClientBy.SYN), good = connection(2, ClientBy.SYN);
+        List<SmtpEvent> goodAlone = new ArrayList<>();
+        SmtpSession alone = new SmtpSession(good, SETTINGS, new SmtpStats(), goodAlone::add);
+        List<SmtpEvent> goodShared = new ArrayList<>();
+        SmtpStats stats = new SmtpStats();
+        SessionResources res = new SessionResources(SETTINGS, stats, e -> {
+            if (e.conn() == bad && e instanceof SmtpEvent.Helo) throw new IllegalStateException("listener bug");
+            if (e.conn() == good) goodShared.add(e);
+        });
+        SmtpSession a = new SmtpSession(bad, res), b = new SmtpSession(good, res);
+        String[][] script = {
+            {"S", "220 mx\r\n"}, {"C", "EHLO a\r\nMAIL FROM:<x@y>\r\nRCPT TO:<z@y>\r\nDA"},
+            {"S", "250-mx\r\n250 PIPELINING\r\n250 ok\r\n"}, {"S", "250 ok\r\n"}, {"C", "TA\r\nhello\r\n.\r\n"},
+            {"S", "354 go\r\n250-queued\r\n"}, {"S", "250 as 1\r\n"}, {"C", "QUIT\r\n"}, {"S", "221 bye\r\n"},
+        };
+        for (String[] st : script) {
+            feed(a, st[0].charAt(0), st[1]); // fails in the EHLO reply, then is opaque
+            feed(b, st[0].charAt(0), st[1]);
+            feed(alone, st[0].charAt(0), st[1]);
+        }
+        a.onEnd(ConnState.CLOSED, EndReason.FIN, Harness.START + 1);
+        b.onEnd(ConnState.CLOSED, EndReason.FIN, Harness.START + 1);
+        alone.onEnd(ConnState.CLOSED, EndReason.FIN, Harness.START + 1);
+        assertThat(stats.internalErrors).isEqualTo(1);
+        assertThat(dump(goodShared)).isEqualTo(dump(goodAlone));
+        assertThat(goodShared).anyMatch(e -> e instanceof SmtpEvent.Transaction);
+    }
+
+    @Test
     void saslResponsesAreWipedBeforeTheBufferIsShared() {
         String plain = b64("\0alice\0" + AuthScenarioTest.PW);
         String user = b64("bob"), pw = b64(AuthScenarioTest.PW);
