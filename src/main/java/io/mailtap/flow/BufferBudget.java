@@ -10,21 +10,21 @@ final class BufferBudget {
     final long max;
     long used;
     private final FlowStats stats;
-    private TcpReassembler oldest, newest;
+    private TcpReassembler.Held oldest, newest;
 
     BufferBudget(long max, FlowStats stats) {
         this.max = max;
         this.stats = stats;
     }
 
-    void charge(TcpReassembler r, long bytes) {
+    void charge(TcpReassembler.Held r, long bytes) {
         if (r.buffered == 0) link(r);
         r.buffered += bytes;
         used += bytes;
         stats.bufferedBytesNow += bytes;
     }
 
-    void release(TcpReassembler r, long bytes) {
+    void release(TcpReassembler.Held r, long bytes) {
         r.buffered -= bytes;
         used -= bytes;
         stats.bufferedBytesNow -= bytes;
@@ -33,22 +33,22 @@ final class BufferBudget {
 
     /** Flushes other directions, oldest holder first, until {@code need} more bytes fit. */
     void reclaim(long need, TcpReassembler except, long tsMicros) {
-        TcpReassembler r = oldest;
+        TcpReassembler.Held r = oldest;
         while (r != null && used + need > max) {
-            TcpReassembler next = r.budgetNext;
-            if (r != except) r.flushBuffered(GapCause.BUFFER_CAP, tsMicros);
+            TcpReassembler.Held next = r.budgetNext;
+            if (r.owner != except) r.owner.flushBuffered(GapCause.BUFFER_CAP, tsMicros);
             r = next;
         }
     }
 
-    private void link(TcpReassembler r) {
+    private void link(TcpReassembler.Held r) {
         r.budgetPrev = newest;
         r.budgetNext = null;
         if (newest != null) newest.budgetNext = r; else oldest = r;
         newest = r;
     }
 
-    private void unlink(TcpReassembler r) {
+    private void unlink(TcpReassembler.Held r) {
         if (r.budgetPrev != null) r.budgetPrev.budgetNext = r.budgetNext; else oldest = r.budgetNext;
         if (r.budgetNext != null) r.budgetNext.budgetPrev = r.budgetPrev; else newest = r.budgetPrev;
         r.budgetPrev = r.budgetNext = null;

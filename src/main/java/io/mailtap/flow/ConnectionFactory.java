@@ -5,8 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Builds the immutable {@link Connection} of a new flow: formats the addresses once and names the
- * connection. Owned by one flow table (one thread), so the digest and its input are reused.
+ * Builds the immutable {@link Connection} of a new flow: formats the addresses once (and shares
+ * them between connections of the same endpoints, {@link AddressCache}) and names the connection. Owned by one flow table (one thread), so the digest and its input are reused.
  */
 final class ConnectionFactory {
     private static final char[] BASE62 =
@@ -15,6 +15,9 @@ final class ConnectionFactory {
 
     private final MessageDigest sha256;
     private final ByteBuffer input = ByteBuffer.allocate(8 + 4 * 8 + 2 + 2 + 4 + 1);
+    // Separate tables, so a scan of many clients does not push the few servers out.
+    private final AddressCache clients = new AddressCache(512);
+    private final AddressCache servers = new AddressCache(512);
 
     ConnectionFactory() {
         try {
@@ -24,12 +27,14 @@ final class ConnectionFactory {
         }
     }
 
-    Connection create(Flow f, int ipVersion, int vlanOuter, int vlanInner, ClientBy clientBy) {
+    Connection create(Flow f, long firstMicros, int ipVersion, int vlanOuter, int vlanInner, ClientBy clientBy) {
+        int c = clients.lookup(ipVersion, f.cHi, f.cLo);
+        int s = servers.lookup(ipVersion, f.sHi, f.sLo);
         return new Connection(
-                uid(f.firstMicros, f.cHi, f.cLo, f.cPort, f.sHi, f.sLo, f.sPort, f.vlanKey),
-                f.firstMicros,
-                IpText.inetAddress(ipVersion, f.cHi, f.cLo), IpText.format(ipVersion, f.cHi, f.cLo), f.cPort,
-                IpText.inetAddress(ipVersion, f.sHi, f.sLo), IpText.format(ipVersion, f.sHi, f.sLo), f.sPort,
+                uid(firstMicros, f.cHi, f.cLo, f.cPort, f.sHi, f.sLo, f.sPort, f.vlanKey),
+                firstMicros,
+                clients.address(c), clients.text(c), f.cPort,
+                servers.address(s), servers.text(s), f.sPort,
                 vlanOuter, vlanInner, ipVersion, clientBy);
     }
 

@@ -10,7 +10,8 @@ package io.mailtap.flow;
 public final class Flow {
     // --- key (client side first once the originator is known) ---
     long cHi, cLo, sHi, sLo;
-    int cPort, sPort;
+    /** Ports as char (16 bits unsigned): a million flows, and every field counts (see FlowTable). */
+    char cPort, sPort;
     int vlanKey;
     int hash;
 
@@ -20,7 +21,6 @@ public final class Flow {
 
     Connection connection;
     ConnState state;
-    long firstMicros;
     long lastMicros;
     boolean synSeen, synAckSeen, handshakeSeen, finFromClient, finFromServer, rstSeen;
     long clientPayloadBytes, serverPayloadBytes;
@@ -41,7 +41,8 @@ public final class Flow {
 
     public Connection connection() { return connection; }
     public ConnState state() { return state; }
-    public long firstMicros() { return firstMicros; }
+    /** Packet time of the first packet seen (kept once, in the connection). */
+    public long firstMicros() { return connection.startMicros(); }
     public long lastMicros() { return lastMicros; }
     public boolean synSeen() { return synSeen; }
     public boolean synAckSeen() { return synAckSeen; }

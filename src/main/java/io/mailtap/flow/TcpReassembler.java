@@ -26,6 +26,12 @@ package io.mailtap.flow;
  * data we never saw ({@link GapCause#CAPTURE_LOSS}), declared as soon as the ACK is seen;
  * (b) a buffer cap is hit ({@link GapCause#BUFFER_CAP}); (c) the snaplen cut a segment's tail
  * ({@link GapCause#TRUNCATION}); (d) the flow ends with holes open ({@link GapCause#FLOW_END}).
+ *
+ * <p><b>Memory.</b> Two of these exist per tracked connection, a million of them on a busy link,
+ * nearly all in order. So a reassembler is 40 bytes: what every direction of the table shares
+ * (listener, counters, budget, cap) is one {@link Shared} reference, and the out-of-order state
+ * ({@link Held}: the segments, their charge, the budget list links) only exists while something
+ * is buffered.
  */
 final class TcpReassembler {
     /**
@@ -39,12 +45,45 @@ final class TcpReassembler {
      */
     static final int SEGMENT_OVERHEAD = 64;
 
+    /** What every reassembler of one flow table uses; one reference instead of four fields each. */
+    static final class Shared {
+        final FlowListener listener;
+        final FlowStats stats;
+        final BufferBudget budget;
+        final long maxBuffered;
+        /**
+         * The segment being processed was already counted as a duplicate (once per segment). The
+         * table processes one segment at a time, so this per-segment scratch is shared too.
+         */
+        boolean duplicateCounted;
+
+        Shared(FlowListener listener, FlowStats stats, BufferBudget budget, long maxBufferedPerDirection) {
+            this.listener = listener;
+            this.stats = stats;
+            this.budget = budget;
+            this.maxBuffered = maxBufferedPerDirection;
+        }
+    }
+
+    /**
+     * Out-of-order data of one direction: sorted, non-overlapping segments, every one starting
+     * after nextSeq, the bytes charged for them, and the links in the budget's list of directions
+     * holding data. Created with the first held segment, dropped with the last.
+     */
+    static final class Held {
+        final TcpReassembler owner;
+        Segment head;
+        long buffered;
+        Held budgetPrev, budgetNext;
+
+        Held(TcpReassembler owner) { this.owner = owner; }
+    }
+
     private final Flow flow;
+    private final Shared shared;
     private final boolean fromClient;
-    private final FlowListener listener;
-    private final FlowStats stats;
-    private final BufferBudget budget;
-    private final long maxBuffered;
+    /** Null while nothing is buffered (the usual case). */
+    private Held held;
 
     boolean initialized;
     boolean synSeen;
@@ -55,24 +94,16 @@ final class TcpReassembler {
     /** Sequence number the FIN occupies (the first FIN seen wins). */
     int finSeq;
 
-    /** Out-of-order data, sorted by seq, never overlapping, every segment starting after nextSeq. */
-    private Segment head;
-    /** Bytes charged for the segments held (maintained by the budget). */
-    long buffered;
-    /** Links in the budget's list of directions holding data. */
-    TcpReassembler budgetPrev, budgetNext;
-
-    /** Per-segment flag so one segment counts at most once as a duplicate. */
-    private boolean duplicateCounted;
-
-    TcpReassembler(Flow flow, boolean fromClient, FlowListener listener, FlowStats stats,
-                   BufferBudget budget, long maxBuffered) {
+    TcpReassembler(Flow flow, boolean fromClient, Shared shared) {
         this.flow = flow;
         this.fromClient = fromClient;
-        this.listener = listener;
-        this.stats = stats;
-        this.budget = budget;
-        this.maxBuffered = maxBuffered;
+        this.shared = shared;
+    }
+
+    /** The first held segment, or null. */
+    private Segment head() {
+        Held h = held;
+        return h == null ? null : h.head;
     }
 
     /** The SYN occupies one sequence number: data starts at ISN+1. */
@@ -97,7 +128,7 @@ final class TcpReassembler {
         }
     }
 
-    boolean hasBuffered() { return head != null; }
+    boolean hasBuffered() { return held != null; }
 
     /**
      * A segment of this direction: {@code len} captured bytes at {@code buf[off]} out of
@@ -106,12 +137,14 @@ final class TcpReassembler {
      */
     void onSegment(int seq, byte[] buf, int off, int len, int claimed, long ts) {
         // A keep-alive probe re-sends the last acknowledged byte (or nothing) to poke the peer.
+        FlowStats stats = shared.stats;
+        BufferBudget budget = shared.budget;
         if (claimed <= 1 && seq == nextSeq - 1) {
             stats.keepAlives++;
             return;
         }
         if (claimed <= 0) return;
-        duplicateCounted = false;
+        shared.duplicateCounted = false;
         boolean capCounted = false;
         for (;;) {
             if (seq + claimed - nextSeq <= 0) {
@@ -138,7 +171,7 @@ final class TcpReassembler {
                 return;
             }
             long need = place(seq, buf, off, len, claimed, false);
-            boolean overDirection = buffered + need > maxBuffered;
+            boolean overDirection = (held == null ? 0 : held.buffered) + need > shared.maxBuffered;
             boolean overTotal = budget.used + need > budget.max;
             if (!overDirection && !overTotal) {
                 place(seq, buf, off, len, claimed, true);
@@ -155,6 +188,7 @@ final class TcpReassembler {
             // Make room in our own buffer in sequence order: skip the hole before the first held
             // segment and release what follows it; if this segment comes first, skip to it instead
             // and it becomes in order. Each round moves nextSeq forward, so the loop ends.
+            Segment head = head();
             if (head != null && head.seq - seq < 0) {
                 skipTo(head.seq, GapCause.BUFFER_CAP, ts);
                 drain(ts);
@@ -176,10 +210,11 @@ final class TcpReassembler {
         int ahead = limit - nextSeq;
         if (ahead <= 0) return;
         if (ahead >= MAX_AHEAD) {
-            stats.implausibleAcks++;
+            shared.stats.implausibleAcks++;
             return;
         }
         while (nextSeq - limit < 0) {
+            Segment head = head();
             int target = head != null && head.seq - limit < 0 ? head.seq : limit;
             skipTo(target, GapCause.CAPTURE_LOSS, ts);
             drain(ts);
@@ -188,7 +223,8 @@ final class TcpReassembler {
 
     /** Releases every held segment, declaring the holes before them as gaps of {@code cause}. */
     void flushBuffered(GapCause cause, long ts) {
-        while (head != null) {
+        Segment head;
+        while ((head = head()) != null) {
             skipTo(head.seq, cause, ts);
             drain(ts);
         }
@@ -213,7 +249,8 @@ final class TcpReassembler {
     private void deliverInOrder(int seq, byte[] buf, int off, int len, int claimed, long ts) {
         int dataEnd = seq + len, end = seq + claimed;
         boolean conflict = false;
-        while (head != null && head.seq - end < 0) {
+        Segment head;
+        while ((head = head()) != null && head.seq - end < 0) {
             Segment held = head;
             if (nextSeq - held.seq < 0) emitNew(seq, buf, off, dataEnd, held.seq, ts);
             int heldEnd = held.end();
@@ -224,7 +261,7 @@ final class TcpReassembler {
             emit(held, ts);
         }
         if (nextSeq - end < 0) emitNew(seq, buf, off, dataEnd, end, ts);
-        if (conflict) stats.overlapConflicts++;
+        if (conflict) shared.stats.overlapConflicts++;
     }
 
     /** Emits the new segment from nextSeq up to {@code to}: captured bytes, then the cut-off tail. */
@@ -246,7 +283,7 @@ final class TcpReassembler {
         int end = seq + claimed, dataEnd = seq + len;
         long charge = 0;
         boolean overlapped = false, conflict = false;
-        Segment prev = null, cur = head;
+        Segment prev = null, cur = head();
         while (cur != null && cur.end() - seq <= 0) {
             prev = cur;
             cur = cur.next;
@@ -278,10 +315,10 @@ final class TcpReassembler {
         }
         if (apply) {
             if (overlapped) countDuplicate();
-            if (conflict) stats.overlapConflicts++;
+            if (conflict) shared.stats.overlapConflicts++;
             if (charge > 0) {
-                stats.outOfOrderSegments++;
-                budget.charge(this, charge);
+                shared.stats.outOfOrderSegments++;
+                shared.budget.charge(held, charge);
             }
         }
         return charge;
@@ -299,7 +336,8 @@ final class TcpReassembler {
 
     /** Delivers held segments that have become contiguous with the delivery point. */
     private void drain(long ts) {
-        while (head != null && head.seq - nextSeq <= 0) {
+        Segment head;
+        while ((head = head()) != null && head.seq - nextSeq <= 0) {
             Segment held = head;
             removeHead();
             int behind = nextSeq - held.seq;
@@ -327,28 +365,29 @@ final class TcpReassembler {
         if (len <= 0) return;
         nextSeq += len;
         if (fromClient) flow.clientPayloadBytes += len; else flow.serverPayloadBytes += len;
-        stats.bytesDelivered += len;
-        listener.onData(flow, fromClient, data, off, len, ts);
+        shared.stats.bytesDelivered += len;
+        shared.listener.onData(flow, fromClient, data, off, len, ts);
     }
 
     private void emitGap(int n, GapCause cause, long ts) {
         nextSeq += n;
         if (fromClient) flow.clientGapBytes += n; else flow.serverGapBytes += n;
-        stats.gap(cause, n);
-        listener.onGap(flow, fromClient, n, ts);
+        shared.stats.gap(cause, n);
+        shared.listener.onGap(flow, fromClient, n, ts);
     }
 
     private void countDuplicate() {
-        if (!duplicateCounted) {
-            duplicateCounted = true;
-            stats.duplicateSegments++;
+        if (!shared.duplicateCounted) {
+            shared.duplicateCounted = true;
+            shared.stats.duplicateSegments++;
         }
     }
 
     private void link(Segment prev, Segment s) {
         if (prev == null) {
-            s.next = head;
-            head = s;
+            if (held == null) held = new Held(this);
+            s.next = held.head;
+            held.head = s;
         } else {
             s.next = prev.next;
             prev.next = s;
@@ -356,10 +395,12 @@ final class TcpReassembler {
     }
 
     private void removeHead() {
-        Segment s = head;
-        head = s.next;
+        Held h = held;
+        Segment s = h.head;
+        h.head = s.next;
         s.next = null;
-        budget.release(this, s.charge());
+        shared.budget.release(h, s.charge());
+        if (h.head == null) held = null; // the budget unlinked it: its charge is back to 0
     }
 
     /** A held piece of the stream: copied bytes, or (data == null) a known-lost truncated tail. */

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Pulls the user names out of SASL responses (RFC 4954) without ever holding a password in a
- * String. Base64 is decoded into one scratch buffer per session; for PLAIN (RFC 4616,
+ * String. Base64 is decoded into one scratch buffer (one decoder per analyzer, shared by its
+ * sessions: nothing is kept between calls); for PLAIN (RFC 4616,
  * {@code authzid NUL authcid NUL passwd}) and XOAUTH2 ({@code user=U ^A auth=Bearer T ^A^A})
  * decoding stops at the separator that precedes the secret, the rest of the input is only
  * checked for being base64, and the buffer is zeroed after use.

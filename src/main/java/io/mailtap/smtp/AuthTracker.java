@@ -16,7 +16,8 @@ import io.mailtap.smtp.SmtpEvent.AuthResult;
 final class AuthTracker {
     enum Response { USER_DECODED, UNDECODABLE, NOT_DECODED, CANCELLED }
 
-    private final AuthDecoder decoder = new AuthDecoder();
+    /** Shared by the analyzer's sessions: it keeps nothing between calls (its scratch is wiped). */
+    private final AuthDecoder decoder;
 
     /** An exchange is in progress (AUTH sent, no final reply yet). */
     boolean active;
@@ -35,6 +36,10 @@ final class AuthTracker {
     AuthResult lastResult;
     /** User of the last successful exchange: the session's identity for later events. */
     String authenticatedUser;
+
+    AuthTracker(AuthDecoder decoder) {
+        this.decoder = decoder;
+    }
 
     void start(String mechanism) {
         active = true;

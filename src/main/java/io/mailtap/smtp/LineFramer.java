@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Splits one direction of a connection into lines. A line ends at LF; CRs before it are dropped
  * (CRLF is the standard, bare LF is what real clients and servers also send). A line longer than
  * the cap keeps its head and the rest up to its end is discarded, so memory per direction is
- * bounded by the cap whatever the peer sends. The buffer is allocated on first use and reused.
+ * bounded by the cap whatever the peer sends. The buffer is allocated on first use and reused; a
+ * session hands its framer back to the analyzer's spares between lines ({@link #idle()}).
  */
 final class LineFramer {
     private static final int INITIAL = 128;
@@ -70,6 +71,18 @@ final class LineFramer {
 
     /** Bytes of an unfinished line are held. */
     boolean hasPartial() { return !ready && (len > 0 || truncated); }
+
+    /**
+     * Nothing of the stream is held: no partial line, not skipping to a line end. The framer can
+     * then go back to the spares and another one take over at the next byte.
+     */
+    boolean idle() { return len == 0 && !truncated && !ready && !discarding; }
+
+    /** Back to the state of a new framer (the buffer is kept for reuse). */
+    void reset() {
+        next();
+        discarding = false;
+    }
 
     /** Forget the line just consumed and start the next one. */
     void next() {

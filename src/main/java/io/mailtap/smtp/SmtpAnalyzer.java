@@ -47,6 +47,8 @@ public final class SmtpAnalyzer implements FlowListener {
     private final SmtpStats stats;
     private final SmtpEventListener out;
     private final IntPredicate isSmtpPort;
+    /** Working objects the sessions borrow while their bytes are processed (this analyzer runs on one thread). */
+    private final SessionResources resources;
 
     /**
      * @param isSmtpPort the configured SMTP ports (flow settings' {@code isSmtpPort}): flows to
@@ -57,6 +59,7 @@ public final class SmtpAnalyzer implements FlowListener {
         this.stats = stats;
         this.out = out;
         this.isSmtpPort = isSmtpPort;
+        this.resources = new SessionResources(settings, stats, out);
     }
 
     @Override
@@ -151,7 +154,7 @@ public final class SmtpAnalyzer implements FlowListener {
     private SmtpSession session(Flow flow) {
         Object a = flow.attachment();
         if (a instanceof SmtpSession) return (SmtpSession) a;
-        SmtpSession s = new SmtpSession(flow.connection(), settings, stats, out);
+        SmtpSession s = new SmtpSession(flow.connection(), resources);
         flow.attach(s);
         return s;
     }
@@ -173,7 +176,7 @@ public final class SmtpAnalyzer implements FlowListener {
         Connection c = flow.connection();
         if (p.synStart) out.onEvent(new ConnectionAttempt(c, flow.firstMicros()));
         if (p.isEstablished()) out.onEvent(new ConnectionEstablished(c, p.establishedTs(), p.handshakeSeen()));
-        SmtpSession s = new SmtpSession(c, settings, stats, out);
+        SmtpSession s = new SmtpSession(c, resources);
         flow.attach(s);
         p.replay(s);
         return s;

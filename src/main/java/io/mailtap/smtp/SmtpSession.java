@@ -28,6 +28,16 @@ import java.util.ArrayDeque;
  *
  * <p>Nothing thrown inside escapes: a bug is counted ({@link SmtpStats#internalErrors}), reported
  * as an Anomaly, and the session stops parsing the connection.
+ *
+ * <p><b>Memory.</b> A sensor holds a session for every open connection, a million of them on a
+ * busy link, most of them idle between commands. So a session keeps only what the connection
+ * still needs: working objects (line buffers, the reply assembler, the command queue, the
+ * transaction being built) are borrowed from the analyzer's {@link SessionResources} when bytes
+ * arrive and given back at the end of the call once they hold nothing ({@link #park()}); the
+ * SASL tracker only exists once the client sent AUTH; the last reply is a String shared with
+ * every other session that got the same reply ({@link ReplyLines}). An idle session after
+ * greeting and EHLO is this object (120 bytes with compressed oops), its HELO argument and
+ * nothing else of its own.
  */
 public final class SmtpSession {
     private enum Mode {
@@ -52,19 +62,21 @@ public final class SmtpSession {
     private static final int ONCE_UNPAIRED = 1, ONCE_OVERFLOW = 2, ONCE_BAD_REPLY = 4;
 
     private final Connection conn;
-    private final SmtpSettings settings;
-    private final SmtpStats stats;
-    private final SmtpEventListener out;
+    /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
+    private final SessionResources res;
     /** Picked up mid-stream: the greeting was probably missed and the first lines may be partial. */
     private final boolean midStream;
 
     private Mode client = Mode.SNIFF;
     private Mode server = Mode.SNIFF;
-    /** TLS needs 3 bytes to be told apart, "CONNECT " 8. */
-    private final byte[] clientSniff = new byte[8];
-    private int clientSniffLen;
-    private final byte[] serverSniff = new byte[3];
-    private int serverSniffLen;
+    /**
+     * TLS needs 3 bytes to be told apart, "CONNECT " 8. Allocated when a direction's first byte
+     * arrives and let go once it is decided (sessions that sit idle hold none).
+     */
+    private byte[] clientSniff;
+    private byte clientSniffLen;
+    private byte[] serverSniff;
+    private byte serverSniffLen;
     /** STARTTLS was accepted: the next bytes decide whether TLS really follows. */
     private boolean tlsExpected;
     /** The client's first bytes may still open a proxy tunnel (nothing decided, server silent). */
@@ -73,14 +85,18 @@ public final class SmtpSession {
     /** The proxy handshake being read; null when none or once it is over. */
     private ProxyTunnel tunnel;
 
+    // Borrowed from res while they hold something (null otherwise): see park().
     private LineFramer clientLines;
     private LineFramer serverLines;
-    private CommandParser parser;
     private ReplyAssembler replies;
+    /** Commands awaiting their reply, oldest first. */
+    private ArrayDeque<PendingCommand> pending;
+    /** The open transaction (or, before any MAIL, recipients for the connection's record). */
+    private TransactionBuilder tx;
+
     private BodyScanner body;
-    private final ArrayDeque<PendingCommand> pending = new ArrayDeque<>();
-    private final AuthTracker auth = new AuthTracker();
-    private final TransactionBuilder tx;
+    /** Created by the first AUTH; then it remembers the outcome for the records. */
+    private AuthTracker auth;
 
     /** The DATA whose text the client is sending (null if the server started data on its own). */
     private PendingCommand bodyData;
@@ -95,8 +111,8 @@ public final class SmtpSession {
     private boolean smtpSeen;
     /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
     private boolean exchangeSeen;
-    private int badServerLines;
-    private int reportedOnce;
+    private byte badServerLines;
+    private byte reportedOnce;
     private boolean tls;
     private boolean gaps;
     private boolean ended;
@@ -104,18 +120,19 @@ public final class SmtpSession {
     private String helo;
     /** Last reply, "code text", while no transaction was logged: for the record of a connection without MAIL. */
     private String lastReply;
-    private String replyLine;
     private int transactions;
 
+    /** A session with working objects of its own (tests, tools); the analyzer shares them between sessions. */
     public SmtpSession(Connection conn, SmtpSettings s, SmtpStats stats, SmtpEventListener out) {
+        this(conn, new SessionResources(s, stats, out));
+    }
+
+    SmtpSession(Connection conn, SessionResources res) {
         this.conn = conn;
-        this.settings = s;
-        this.stats = stats;
-        this.out = out;
+        this.res = res;
         this.midStream = conn.clientBy() == ClientBy.PORT;
         this.tunnelAllowed = !midStream;
-        this.tx = new TransactionBuilder(s.maxRcptPerTransaction());
-        stats.sessions++;
+        res.stats.sessions++;
     }
 
     // ------------------------------------------------------------------ input
@@ -127,6 +144,7 @@ public final class SmtpSession {
         } catch (RuntimeException e) {
             internalError(e, ts);
         }
+        park();
     }
 
     public void onServerData(byte[] b, int off, int len, long ts) {
@@ -136,6 +154,7 @@ public final class SmtpSession {
         } catch (RuntimeException e) {
             internalError(e, ts);
         }
+        park();
     }
 
     /**
@@ -151,6 +170,7 @@ public final class SmtpSession {
         } catch (RuntimeException e) {
             internalError(e, ts);
         }
+        park();
     }
 
     /**
@@ -166,9 +186,9 @@ public final class SmtpSession {
         }
         ended = true;
         try {
-            out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps));
+            res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps));
         } catch (RuntimeException e) {
-            stats.internalErrors++;
+            res.stats.internalErrors++;
         }
         release();
     }
@@ -179,6 +199,7 @@ public final class SmtpSession {
         while (i < end) {
             switch (client) {
                 case SNIFF:
+                    if (clientSniff == null) clientSniff = new byte[8];
                     clientSniff[clientSniffLen++] = b[i++];
                     sniffClient(ts);
                     break;
@@ -192,7 +213,7 @@ public final class SmtpSession {
                 case CHUNK: {
                     long n = Math.min(chunkRemaining, end - i);
                     chunkRemaining -= n;
-                    stats.messageBytes += n;
+                    res.stats.messageBytes += n;
                     i += (int) n;
                     if (chunkRemaining == 0) client = Mode.LINES;
                     break;
@@ -202,7 +223,7 @@ public final class SmtpSession {
                     tunnelProgress(ts);
                     break;
                 default:
-                    stats.opaqueBytes += end - i;
+                    res.stats.opaqueBytes += end - i;
                     return;
             }
         }
@@ -220,9 +241,13 @@ public final class SmtpSession {
         }
         int verdict = tlsRecordVerdict(clientSniff, clientSniffLen);
         if (verdict < 0) return;
+        byte[] sniffed = clientSniff;
+        int n = clientSniffLen;
+        clientSniff = null; // decided: the bytes are replayed from the local reference below
+        clientSniffLen = 0;
         if (verdict > 0) {
-            if (!tlsExpected) stats.implicitTls++;
-            stats.opaqueBytes += clientSniffLen;
+            if (!tlsExpected) res.stats.implicitTls++;
+            res.stats.opaqueBytes += n;
             goOpaque(true);
             return;
         }
@@ -232,13 +257,13 @@ public final class SmtpSession {
             anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
         }
         client = Mode.LINES;
-        if (!midStream && Ascii.isBinary(clientSniff[0])) {
+        if (!midStream && Ascii.isBinary(sniffed[0])) {
             giveUp("client sent binary data", ts);
-            stats.opaqueBytes += clientSniffLen;
+            res.stats.opaqueBytes += n;
             return;
         }
         // Every byte seen so far sits in the sniff buffer: replay it through the normal path.
-        clientBytes(clientSniff, 0, clientSniffLen, ts);
+        clientBytes(sniffed, 0, n, ts);
     }
 
     /**
@@ -251,6 +276,7 @@ public final class SmtpSession {
         client = Mode.TUNNEL;
         server = Mode.TUNNEL;
         byte[] head = java.util.Arrays.copyOf(clientSniff, clientSniffLen);
+        clientSniff = null;
         clientSniffLen = 0;
         clientBytes(head, 0, head.length, ts);
     }
@@ -265,15 +291,17 @@ public final class SmtpSession {
         }
         if (client == Mode.TUNNEL && t.clientDone()) {
             client = Mode.SNIFF;
+            clientSniff = null;
             clientSniffLen = 0;
         }
         if (server == Mode.TUNNEL && t.serverDone()) {
             server = Mode.SNIFF;
+            serverSniff = null;
             serverSniffLen = 0;
         }
         if (t.established()) {
             tunnel = null;
-            stats.proxyTunnels++;
+            res.stats.proxyTunnels++;
             anomaly("proxy_tunnel", t.description(), ts);
         }
     }
@@ -293,19 +321,22 @@ public final class SmtpSession {
         int len = f.length();
         try {
             if (f.truncated()) lineTooLong(true, ts);
-            if (auth.owed > 0) {
+            if (auth != null && auth.owed > 0) {
                 authResponse(b, 0, len, ts);
                 f.wipe();
                 return;
             }
             command(b, len, ts);
+            // An initial response (AUTH PLAIN <base64>) carries the password, and the buffer goes
+            // on to other sessions.
+            if (res.parser.verb == SmtpVerb.AUTH) f.wipe();
         } finally {
             f.next();
         }
     }
 
     private void command(byte[] b, int len, long ts) {
-        CommandParser p = parser();
+        CommandParser p = res.parser;
         p.parse(b, len);
         SmtpVerb verb = p.verb;
         // A known verb makes the line SMTP whatever its argument holds: otherwise one control
@@ -314,7 +345,7 @@ public final class SmtpSession {
             giveUp("client line is not an SMTP command", ts);
             return;
         }
-        stats.countCommand(verb);
+        res.stats.countCommand(verb);
         if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
         PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);
         switch (verb) {
@@ -326,8 +357,8 @@ public final class SmtpSession {
                 c.params = p.paramsEnd > p.paramsStart ? Ascii.text(b, p.paramsStart, p.paramsEnd - p.paramsStart) : null;
                 c.nullSender = verb == SmtpVerb.MAIL && "<>".equals(c.argument);
                 if (verb == SmtpVerb.MAIL) {
-                    stats.mailFrom++;
-                    if (c.nullSender) stats.nullSender++;
+                    res.stats.mailFrom++;
+                    if (c.nullSender) res.stats.nullSender++;
                 }
                 break;
             case AUTH:
@@ -341,7 +372,7 @@ public final class SmtpSession {
                 c.bdatBadSize = p.bdatBadSize;
                 if (p.bdatBadSize) {
                     // The server refuses it (501/521) and reads what follows as commands: so do we.
-                    stats.bdatBadSize++;
+                    res.stats.bdatBadSize++;
                     anomaly("bdat_bad_size", "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
                     break;
                 }
@@ -354,7 +385,7 @@ public final class SmtpSession {
                 }
                 return;
             case STARTTLS:
-                stats.starttlsIssued++;
+                res.stats.starttlsIssued++;
                 break;
             default:
                 break;
@@ -371,6 +402,7 @@ public final class SmtpSession {
     }
 
     private void startAuth(PendingCommand c, byte[] b, CommandParser p, long ts) {
+        if (auth == null) auth = new AuthTracker(res.authDecoder);
         if (auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts); // a new AUTH replaces an unfinished one
         String mech = cap(Ascii.text(b, p.mechStart, p.mechEnd - p.mechStart), 40).toUpperCase(java.util.Locale.ROOT);
         auth.start(mech);
@@ -389,7 +421,7 @@ public final class SmtpSession {
 
     private void noteAuthResponse(AuthTracker.Response r, byte[] b, int off, int end, long ts) {
         if (r == AuthTracker.Response.UNDECODABLE) {
-            stats.authUndecodable++;
+            res.stats.authUndecodable++;
             anomaly("auth_undecodable", auth.mech + " response is not valid base64 or lacks its fields", ts);
         } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
             // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
@@ -409,7 +441,7 @@ public final class SmtpSession {
     private int bodyText(byte[] b, int i, int end, long ts) {
         int next = body.feed(b, i, end);
         if (body.ended() && bodyVerdictGiven) {
-            stats.messageBytes += body.bytes();
+            res.stats.messageBytes += body.bytes();
             client = Mode.LINES; // the server will not answer this "." again
         } else if (body.ended()) {
             PendingCommand eod = new PendingCommand(PendingCommand.Kind.END_OF_DATA, SmtpVerb.DATA, ts);
@@ -417,7 +449,7 @@ public final class SmtpSession {
             eod.lines = body.lines();
             eod.dataCommand = bodyData;
             eod.gap = bodyGap;
-            stats.messageBytes += body.bytes();
+            res.stats.messageBytes += body.bytes();
             bodyData = null;
             client = Mode.LINES;
             enqueue(eod, ts);
@@ -432,6 +464,7 @@ public final class SmtpSession {
         while (i < end) {
             switch (server) {
                 case SNIFF:
+                    if (serverSniff == null) serverSniff = new byte[3];
                     serverSniff[serverSniffLen++] = b[i++];
                     sniffServer(ts);
                     break;
@@ -444,7 +477,7 @@ public final class SmtpSession {
                     tunnelProgress(ts);
                     break;
                 default:
-                    stats.opaqueBytes += end - i;
+                    res.stats.opaqueBytes += end - i;
                     return;
             }
         }
@@ -453,15 +486,19 @@ public final class SmtpSession {
     private void sniffServer(long ts) {
         int verdict = tlsRecordVerdict(serverSniff, serverSniffLen);
         if (verdict < 0) return;
+        byte[] sniffed = serverSniff;
+        int n = serverSniffLen;
+        serverSniff = null;
+        serverSniffLen = 0;
         if (verdict > 0) {
             // A server never speaks TLS first: the client's hello was not captured.
-            if (!tlsExpected) stats.implicitTls++;
-            stats.opaqueBytes += serverSniffLen;
+            if (!tlsExpected) res.stats.implicitTls++;
+            res.stats.opaqueBytes += n;
             goOpaque(true);
             return;
         }
         server = Mode.LINES;
-        serverBytes(serverSniff, 0, serverSniffLen, ts);
+        serverBytes(sniffed, 0, n, ts);
     }
 
     private void serverLine(long ts) {
@@ -494,22 +531,23 @@ public final class SmtpSession {
             giveUp("server line is not an SMTP reply", ts);
             return;
         }
-        stats.badReplyLines++;
+        res.stats.badReplyLines++;
         if (firstTime(ONCE_BAD_REPLY)) anomaly("bad_reply_line", "server line without a reply code", ts);
     }
 
     private void reply(long ts) {
         int code = replies.code();
-        stats.countReply(code);
+        res.stats.countReply(code);
         smtpSeen = true;
-        replyLine = null;
+        res.replyLine = null;
         if (transactions == 0) lastReply = replyLine(); // only a connection without MAIL needs it
         if (!greetingSeen) {
             greetingSeen = true;
             boolean greetingCode = code == 220 || code == 421 || code == 554;
-            boolean isGreeting = midStream ? pending.isEmpty() && greetingCode : pending.isEmpty() || greetingCode;
+            boolean noneWaiting = pendingCount() == 0;
+            boolean isGreeting = midStream ? noneWaiting && greetingCode : noneWaiting || greetingCode;
             if (isGreeting) {
-                out.onEvent(new SmtpEvent.Greeting(conn, ts, code, replies.text()));
+                res.out.onEvent(new SmtpEvent.Greeting(conn, ts, code, replies.text()));
                 if (code >= 400) rejection("GREETING", code, ts);
                 return;
             }
@@ -517,11 +555,11 @@ public final class SmtpSession {
         }
         if (absorbReplies > 0) {
             absorbReplies--;
-            stats.unpairedReplies++;
+            res.stats.unpairedReplies++;
             return;
         }
         skipUnansweredBefore(code, ts);
-        PendingCommand c = pending.poll();
+        PendingCommand c = pollPending();
         if (c == null) {
             replyToNothing(code, ts);
             return;
@@ -538,7 +576,7 @@ public final class SmtpSession {
      */
     private void skipUnansweredBefore(int code, long ts) {
         if (code != 334 && code != 354) return;
-        PendingCommand head = pending.peek();
+        PendingCommand head = peekPending();
         if (head == null || answers(code, head)) return;
         PendingCommand target = null;
         for (PendingCommand c : pending) {
@@ -566,7 +604,7 @@ public final class SmtpSession {
         if (client == Mode.BODY && !bodyVerdictGiven) {
             anomaly("reply_during_data", "reply " + code + " before the end of the message", ts);
             if (code >= 400) rejection("MESSAGE", code, ts);
-            if (tx.open) {
+            if (txOpen()) {
                 tx.messageBytes += body.bytes();
                 tx.lastReply = replyLine();
                 endTransaction(code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
@@ -586,7 +624,7 @@ public final class SmtpSession {
             startBody(null);
             return;
         }
-        stats.unpairedReplies++;
+        res.stats.unpairedReplies++;
         if (firstTime(ONCE_UNPAIRED)) anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
@@ -594,28 +632,35 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ pairing
 
     private void enqueue(PendingCommand c, long ts) {
-        if (pending.size() >= Math.max(1, settings.maxPendingCommands())) {
+        if (pendingCount() >= Math.max(1, res.settings.maxPendingCommands())) {
             // Give up on the oldest: report it unanswered and let its reply pass unpaired.
-            PendingCommand oldest = pending.poll();
-            stats.pipelineOverflow++;
+            PendingCommand oldest = pollPending();
+            res.stats.pipelineOverflow++;
             absorbReplies++;
             if (firstTime(ONCE_OVERFLOW)) {
-                anomaly("pipeline_overflow", "more than " + settings.maxPendingCommands() + " commands awaiting replies", ts);
+                anomaly("pipeline_overflow", "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
             complete(oldest, 0, ts);
         }
+        if (pending == null) pending = res.queues.take();
         pending.add(c);
     }
 
     private void flushPending(long ts) {
         PendingCommand c;
-        while ((c = pending.poll()) != null) complete(c, 0, ts);
+        while ((c = pollPending()) != null) complete(c, 0, ts);
     }
+
+    private PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
+
+    private PendingCommand pollPending() { return pending == null ? null : pending.poll(); }
+
+    private int pendingCount() { return pending == null ? 0 : pending.size(); }
 
     /** Applies a command's effects with its reply code (0: no reply will be seen). */
     private void complete(PendingCommand c, int code, long ts) {
-        if (c.gap && tx.open) tx.gaps = true;
-        if (code > 0 && tx.open) tx.lastReply = replyLine();
+        if (c.gap && txOpen()) tx.gaps = true;
+        if (code > 0 && txOpen()) tx.lastReply = replyLine();
         if (code >= 400) rejection(c.rejectionName(), code, ts);
         if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
             authReply(code, ts);
@@ -627,7 +672,7 @@ public final class SmtpSession {
         }
         switch (c.verb) {
             case HELO: case EHLO: case LHLO:
-                out.onEvent(new SmtpEvent.Helo(conn, ts, c.verb.name(), c.argument, code));
+                res.out.onEvent(new SmtpEvent.Helo(conn, ts, c.verb.name(), c.argument, code));
                 if (code < 400) {
                     helo = c.argument;
                     endTransaction(MessageStatus.ABORTED, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
@@ -652,7 +697,7 @@ public final class SmtpSession {
                 if (code < 400) endTransaction(MessageStatus.ABORTED, ts);
                 break;
             case STARTTLS:
-                out.onEvent(new SmtpEvent.StartTls(conn, ts, code == 220, code));
+                res.out.onEvent(new SmtpEvent.StartTls(conn, ts, code == 220, code));
                 if (code == 220) startTls(ts);
                 break;
             default:
@@ -661,9 +706,9 @@ public final class SmtpSession {
     }
 
     private void mail(PendingCommand c, int code, long ts) {
-        out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
-                helo, auth.authenticatedUser, tls));
-        if (tx.open && code >= 400) return; // e.g. a nested MAIL answered 503: the open one goes on
+        res.out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
+                helo, authenticatedUser(), tls));
+        if (txOpen() && code >= 400) return; // e.g. a nested MAIL answered 503: the open one goes on
         endTransaction(MessageStatus.ABORTED, ts); // an accepted MAIL while one was open: that one was abandoned
         openTransaction(c.tsMicros, c.gap);
         tx.mailFrom = c.argument;
@@ -674,21 +719,22 @@ public final class SmtpSession {
     }
 
     private void rcpt(PendingCommand c, int code, long ts) {
-        out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
-                tx.open ? tx.mailFrom : null, helo, auth.authenticatedUser, tls));
-        if (code >= 200 && code < 300) stats.rcptAccepted++;
-        else if (code >= 400) stats.rcptRejected++;
+        res.out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
+                txOpen() ? tx.mailFrom : null, helo, authenticatedUser(), tls));
+        if (code >= 200 && code < 300) res.stats.rcptAccepted++;
+        else if (code >= 400) res.stats.rcptRejected++;
         // Recipients outside a transaction only matter for a connection that never sends MAIL.
-        if (!tx.open && transactions > 0) return;
-        if (code >= 200 && code < 300) tx.rcptAccepted++;
-        else if (code >= 400) tx.rcptRejected++;
-        if (!tx.addRcpt(c.argument)) stats.rcptDropped++;
+        if (!txOpen() && transactions > 0) return;
+        TransactionBuilder t = tx();
+        if (code >= 200 && code < 300) t.rcptAccepted++;
+        else if (code >= 400) t.rcptRejected++;
+        if (!t.addRcpt(c.argument)) res.stats.rcptDropped++;
     }
 
     private void data(PendingCommand c, int code, long ts) {
         if (code >= 400) {
             dataRefused(c, ts);
-            if (tx.open) endTransaction(MessageStatus.REJECTED, ts);
+            if (txOpen()) endTransaction(MessageStatus.REJECTED, ts);
             return;
         }
         ensureTransaction(c.tsMicros, c.gap);
@@ -709,9 +755,9 @@ public final class SmtpSession {
             bodyData = null;
             client = Mode.LINES;
         } else {
-            PendingCommand next = pending.peek();
+            PendingCommand next = peekPending();
             if (next == null || next.kind != PendingCommand.Kind.END_OF_DATA || next.dataCommand != c) return;
-            pending.poll();
+            pollPending();
             lines = next.lines;
         }
         if (lines > 0) {
@@ -730,7 +776,7 @@ public final class SmtpSession {
     private void bdat(PendingCommand c, int code, long ts) {
         if (c.bdatBadSize) return; // a syntax error changes nothing on the server
         if (code >= 400) {
-            if (tx.open) {
+            if (txOpen()) {
                 tx.messageBytes += c.bytes;
                 endTransaction(MessageStatus.REJECTED, ts);
             }
@@ -742,9 +788,9 @@ public final class SmtpSession {
     }
 
     private void authReply(int code, long ts) {
-        if (!auth.active) return;
+        if (auth == null || !auth.active) return;
         if (code == 334) {
-            PendingCommand next = pending.peek();
+            PendingCommand next = peekPending();
             boolean answered = next != null && next.kind == PendingCommand.Kind.AUTH_RESPONSE;
             auth.challenge(replies.textBytes(), replies.textLength(), answered);
             return;
@@ -756,16 +802,16 @@ public final class SmtpSession {
 
     private void finishAuth(AuthResult result, int code, long ts) {
         auth.finish(result);
-        stats.countAuth(auth.mechClass, result);
-        out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code));
+        res.stats.countAuth(auth.mechClass, result);
+        res.out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code));
     }
 
     private void startTls(long ts) {
-        stats.starttlsAccepted++;
+        res.stats.starttlsAccepted++;
         endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
-        if (!pending.isEmpty()) {
+        if (pendingCount() > 0) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
-            anomaly("pipelined_after_starttls", pending.size() + " commands sent after STARTTLS", ts);
+            anomaly("pipelined_after_starttls", pendingCount() + " commands sent after STARTTLS", ts);
             flushPending(ts);
         }
         // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
@@ -775,6 +821,7 @@ public final class SmtpSession {
         tls = true;
         client = Mode.SNIFF;
         server = Mode.SNIFF;
+        clientSniff = serverSniff = null;
         clientSniffLen = 0;
         serverSniffLen = 0;
         if (clientLines != null) clientLines.next();
@@ -784,45 +831,61 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ transactions
 
     private void openTransaction(long commandTs, boolean gap) {
+        TransactionBuilder tx = tx();
         tx.reset();
         tx.open = true;
         transactions++;
         tx.tsMicros = transactions == 1 ? conn.startMicros() : commandTs;
         tx.helo = helo;
+        authForRecord(tx);
+        tx.gaps = gap;
+    }
+
+    /** What the last AUTH exchange established, as a record lists it. */
+    private void authForRecord(TransactionBuilder tx) {
+        if (auth == null) return; // the builder was reset: no AUTH, nothing to list
         tx.authMech = auth.lastMech;
         tx.authUser = auth.lastUser;
         tx.authzid = auth.lastAuthzid;
         tx.authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
-        tx.gaps = gap;
     }
 
     /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
     private void ensureTransaction(long commandTs, boolean gap) {
-        if (!tx.open) openTransaction(commandTs, gap);
+        if (!txOpen()) openTransaction(commandTs, gap);
     }
 
     private void endTransaction(MessageStatus status, long ts) {
-        if (!tx.open) return;
+        if (!txOpen()) return;
         tx.open = false;
         emitRecord(transactions, status, ts);
         tx.reset();
     }
 
     private void emitRecord(int depth, MessageStatus status, long ts) {
-        stats.transactions++;
-        out.onEvent(new SmtpEvent.Transaction(conn, ts, tx.build(depth, status, tls, conn.clientBy().label())));
+        res.stats.transactions++;
+        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, tx.build(depth, status, tls, conn.clientBy().label())));
     }
+
+    private boolean txOpen() { return tx != null && tx.open; }
+
+    private TransactionBuilder tx() {
+        if (tx == null) tx = res.transactions.take();
+        return tx;
+    }
+
+    private String authenticatedUser() { return auth == null ? null : auth.authenticatedUser; }
 
     // ------------------------------------------------------------------ gaps, end, give-up
 
     private void gap(boolean fromClient, long bytes, long ts) {
-        stats.gaps++;
+        res.stats.gaps++;
         gaps = true;
-        if (tx.open) tx.gaps = true;
-        for (PendingCommand c : pending) c.gap = true;
+        if (txOpen()) tx.gaps = true;
+        if (pending != null) for (PendingCommand c : pending) c.gap = true;
         if ((fromClient ? client : server) == Mode.TUNNEL) {
             // Where the handshake ends, and so where SMTP starts, is lost in the hole.
-            stats.opaqueBytes += bytes;
+            res.stats.opaqueBytes += bytes;
             tunnel = null;
             giveUp("gap in the proxy handshake", ts);
             return;
@@ -833,6 +896,10 @@ public final class SmtpSession {
             switch (client) {
                 case SNIFF: case LINES:
                     client = Mode.LINES;
+                    clientSniff = null;
+                    clientSniffLen = 0;
+                    // The partial line may be a SASL response: no secret goes back to the spares.
+                    if (auth != null && auth.active && clientLines != null) clientLines.wipe();
                     clientLines().discardRestOfLine();
                     break;
                 case BODY:
@@ -851,48 +918,48 @@ public final class SmtpSession {
                     }
                     break;
                 default:
-                    stats.opaqueBytes += bytes;
+                    res.stats.opaqueBytes += bytes;
                     break;
             }
             return;
         }
         if (server == Mode.OPAQUE) {
-            stats.opaqueBytes += bytes;
+            res.stats.opaqueBytes += bytes;
             return;
         }
         server = Mode.LINES;
+        serverSniff = null;
+        serverSniffLen = 0;
         serverLines().discardRestOfLine();
-        replies().reset();
+        if (replies != null) replies.reset();
         greetingSeen = true; // whatever the first reply was, it may be in the hole
         absorbReplies = 0;
-        stats.gapUnpaired += pending.size();
+        res.stats.gapUnpaired += pendingCount();
         flushPending(ts);
     }
 
     private void end(long ts) {
         if (tunnel != null) {
             // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
-            stats.notSmtp++;
+            res.stats.notSmtp++;
             anomaly("not_smtp", "connection ended during the proxy handshake", ts);
             tunnel = null;
         }
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
         flushPending(ts);
-        if (auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts);
+        if (auth != null && auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts);
         if (client == Mode.BODY) {
             // The connection ended inside message text: the message never completed.
-            stats.messageBytes += body.bytes();
-            if (tx.open) tx.messageBytes += body.bytes();
+            res.stats.messageBytes += body.bytes();
+            if (txOpen()) tx.messageBytes += body.bytes();
         }
         endTransaction(MessageStatus.ABORTED, ts);
         if (transactions == 0) {
             // One record per connection that never reached MAIL FROM, so the log lists every client.
+            TransactionBuilder tx = tx();
             tx.tsMicros = conn.startMicros();
             tx.helo = helo;
-            tx.authMech = auth.lastMech;
-            tx.authUser = auth.lastUser;
-            tx.authzid = auth.lastAuthzid;
-            tx.authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
+            authForRecord(tx);
             tx.lastReply = lastReply;
             tx.gaps = gaps;
             emitRecord(1, MessageStatus.NONE, ts);
@@ -900,7 +967,7 @@ public final class SmtpSession {
     }
 
     private void giveUp(String why, long ts) {
-        stats.notSmtp++;
+        res.stats.notSmtp++;
         anomaly("not_smtp", why, ts);
         flushPending(ts);
         endTransaction(MessageStatus.ABORTED, ts);
@@ -917,7 +984,7 @@ public final class SmtpSession {
     }
 
     private void internalError(RuntimeException e, long ts) {
-        stats.internalErrors++;
+        res.stats.internalErrors++;
         goOpaque(false);
         try {
             anomaly("internal_error", e.getClass().getSimpleName(), ts);
@@ -926,50 +993,94 @@ public final class SmtpSession {
         }
     }
 
-    /** Drop the buffers: a finished session keeps no memory beyond its object. */
+    /**
+     * End of a call: what holds nothing the connection still needs goes back to the spares. A
+     * framer is kept while it holds part of a line (or is skipping to a line end), the assembler
+     * while a multi-line reply is unfinished, the queue while commands await replies, the builder
+     * while a transaction is open (or, before any MAIL, holds recipients for the record). Opaque
+     * directions never read lines again.
+     */
+    private void park() {
+        if (clientLines != null && (clientLines.idle() || client == Mode.OPAQUE)) {
+            parkClientLines(auth != null && auth.active); // a SASL response may have been cut off in it
+        }
+        if (serverLines != null && (serverLines.idle() || server == Mode.OPAQUE)) {
+            serverLines.reset();
+            res.serverFramers.give(serverLines);
+            serverLines = null;
+        }
+        if (replies != null && (!replies.inProgress() || server == Mode.OPAQUE)) {
+            replies.reset();
+            res.replies.give(replies);
+            replies = null;
+        }
+        if (pending != null && pending.isEmpty()) {
+            res.queues.give(pending);
+            pending = null;
+        }
+        if (tx != null && !tx.open && transactions > 0) {
+            tx.reset();
+            res.transactions.give(tx);
+            tx = null;
+        }
+    }
+
+    private void parkClientLines(boolean wipe) {
+        LineFramer f = clientLines;
+        clientLines = null;
+        if (wipe) f.wipe();
+        f.reset();
+        res.clientFramers.give(f);
+    }
+
+    /** The connection is over: everything goes back, a finished session keeps nothing beyond its object. */
     private void release() {
         tunnel = null;
-        clientLines = serverLines = null;
-        replies = null;
+        clientSniff = serverSniff = null;
         body = null;
-        pending.clear();
+        client = server = Mode.OPAQUE; // nothing is read any more
+        if (pending != null) pending.clear();
+        if (tx != null) {
+            tx.reset();
+            res.transactions.give(tx);
+            tx = null;
+        }
+        // A connection cut inside a SASL response left part of it in the framer.
+        if (clientLines != null) parkClientLines(auth != null);
+        park();
     }
 
     // ------------------------------------------------------------------ helpers
 
     private void lineTooLong(boolean fromClient, long ts) {
-        stats.linesTruncated++;
-        int max = fromClient ? settings.maxCommandLineBytes() : settings.maxReplyLineBytes();
+        res.stats.linesTruncated++;
+        int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
         anomaly("line_too_long", (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
     }
 
     private void rejection(String command, int code, long ts) {
-        out.onEvent(new SmtpEvent.Rejection(conn, ts, command, code, replies.text()));
+        res.out.onEvent(new SmtpEvent.Rejection(conn, ts, command, code, replies.text()));
     }
 
     private String replyText(int code) {
         return code > 0 ? replies.text() : null;
     }
 
-    /** "code text" of the reply being handled, capped; built once per reply. */
+    /** "code text" of the reply being handled, capped; looked up (or built) once per reply. */
     private String replyLine() {
-        if (replyLine == null) {
-            String t = replies.text();
-            String s = t.isEmpty() ? Integer.toString(replies.code()) : replies.code() + " " + t;
-            replyLine = cap(s, settings.maxReplyLineBytes());
-        }
-        return replyLine;
+        if (res.replyLine == null) res.replyLine = res.replyLines.line(replies);
+        return res.replyLine;
     }
 
     private boolean firstTime(int flag) {
         boolean first = (reportedOnce & flag) == 0;
-        reportedOnce |= flag;
+        reportedOnce |= (byte) flag;
         return first;
     }
 
     private void anomaly(String kind, String detail, long ts) {
-        stats.anomalies++;
-        out.onEvent(new SmtpEvent.Anomaly(conn, ts, kind, cap(detail, DETAIL_MAX)));
+        res.stats.anomalies++;
+        res.out.onEvent(new SmtpEvent.Anomaly(conn, ts, kind, cap(detail, DETAIL_MAX)));
     }
 
     private static String cap(String s, int max) {
@@ -977,22 +1088,17 @@ public final class SmtpSession {
     }
 
     private LineFramer clientLines() {
-        if (clientLines == null) clientLines = new LineFramer(settings.maxCommandLineBytes());
+        if (clientLines == null) clientLines = res.clientFramers.take();
         return clientLines;
     }
 
     private LineFramer serverLines() {
-        if (serverLines == null) serverLines = new LineFramer(settings.maxReplyLineBytes());
+        if (serverLines == null) serverLines = res.serverFramers.take();
         return serverLines;
     }
 
-    private CommandParser parser() {
-        if (parser == null) parser = new CommandParser();
-        return parser;
-    }
-
     private ReplyAssembler replies() {
-        if (replies == null) replies = new ReplyAssembler(settings.maxReplyLineBytes(), settings.maxReplyLinesKept());
+        if (replies == null) replies = res.replies.take();
         return replies;
     }
 

@@ -386,6 +386,29 @@ class FlowTableTest {
     }
 
     @Test
+    void connectionsOfOneEndpointShareItsAddressObjects() throws Exception {
+        new Session(table, "10.0.0.1", 40000, "192.0.2.25", 25).handshake();
+        new Session(table, "10.0.0.2", 40001, "192.0.2.25", 25).handshake();
+        new Session(table, "10.0.0.1", 40002, "192.0.2.26", 25).handshake();
+        // The same address as an IPv6 packet's v4-mapped one is another object (Inet6Address, other text).
+        new Session(table, "::ffff:10.0.0.1", 40003, "::ffff:192.0.2.25", 25).handshake();
+        Connection a = rec.flows.get(0).flow.connection(), b = rec.flows.get(1).flow.connection();
+        Connection c = rec.flows.get(2).flow.connection(), v6 = rec.flows.get(3).flow.connection();
+        assertThat(b.serverIp()).isSameAs(a.serverIp());
+        assertThat(b.serverIpText()).isSameAs(a.serverIpText());
+        assertThat(c.clientIp()).isSameAs(a.clientIp());
+        assertThat(c.clientIpText()).isSameAs(a.clientIpText());
+        assertThat(c.serverIpText()).isEqualTo("192.0.2.26");
+        assertThat(b.clientIpText()).isEqualTo("10.0.0.2");
+        assertThat(v6.serverIpText()).isEqualTo("::ffff:192.0.2.25");
+        assertThat(v6.clientIpText()).isEqualTo("::ffff:10.0.0.1");
+        assertThat(v6.ipVersion()).isEqualTo(6);
+        assertThat(a.serverIp()).isEqualTo(InetAddress.getByName("192.0.2.25"));
+        assertThat(a.serverIp()).isInstanceOf(Inet4Address.class);
+        assertThat(v6.serverIp()).isNotInstanceOf(Inet4Address.class);
+    }
+
+    @Test
     void ipv6AddressesAreFormattedOnceInCompressedForm() throws Exception {
         Session s = new Session(table, "2001:db8:0:0:0:0:0:1", 40000, "2001:0DB8::25", 587);
         s.handshake();
