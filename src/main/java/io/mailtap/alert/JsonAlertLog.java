@@ -49,11 +49,19 @@ public final class JsonAlertLog implements AlertSink {
 
     /** Opens {@code file} for appending (creating it and its directories), UTF-8, buffered. */
     public static JsonAlertLog open(Path file, boolean flushEachLine) throws IOException {
+        return open(file, flushEachLine, true);
+    }
+
+    /**
+     * @param append keep what the file holds (the live sensor: a restart must not wipe the log);
+     *               false starts it afresh (a replay writes its own complete answer)
+     */
+    public static JsonAlertLog open(Path file, boolean flushEachLine, boolean append) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
+        StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8),
-                64 * 1024);
+                StandardOpenOption.CREATE, mode, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 64 * 1024);
         return new JsonAlertLog(w, flushEachLine);
     }
 

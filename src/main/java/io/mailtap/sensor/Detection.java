@@ -30,17 +30,18 @@ public final class Detection implements AutoCloseable {
 
     /**
      * @param outDir        where a relative {@code alerts.log.path} goes
-     * @param flushEachLine live: every alert line reaches the disk at once
+     * @param live          the live sensor: the alert log is appended to and every line reaches the
+     *                      disk at once; a replay writes it afresh, buffered
      * @param extraSinks    further sinks (replay's summary, Alertmanager, webhook)
      */
-    public static Detection build(MailtapConfig cfg, Path outDir, boolean flushEachLine, List<AlertSink> extraSinks)
+    public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks)
             throws IOException {
         List<AlertSink> sinks = new ArrayList<>();
         Path logPath = null;
         if (cfg.alerts().logPath() != null) {
             logPath = outDir.resolve(cfg.alerts().logPath());
             if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
-            sinks.add(JsonAlertLog.open(logPath, flushEachLine));
+            sinks.add(JsonAlertLog.open(logPath, live, live));
         }
         sinks.addAll(extraSinks);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks);

@@ -75,6 +75,18 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replayingTwiceIntoOneDirectoryGivesTheSameFilesNotDoubledOnes() throws IOException {
+        String pcap = "samples/incident-2-null-sender.pcap";
+        assertThat(Cli.run("replay", "--config", "samples/lab.yml", "--out", dir.toString(), pcap).exit()).isZero();
+        String smtp = Files.readString(dir.resolve("smtp.jsonl"));
+        String alerts = Files.readString(dir.resolve("alerts.jsonl"));
+        assertThat(alerts).isNotEmpty();
+        assertThat(Cli.run("replay", "--config", "samples/lab.yml", "--out", dir.toString(), pcap).exit()).isZero();
+        assertThat(Files.readString(dir.resolve("smtp.jsonl"))).isEqualTo(smtp);
+        assertThat(Files.readString(dir.resolve("alerts.jsonl"))).as("a replay is deterministic and starts afresh").isEqualTo(alerts);
+    }
+
+    @Test
     void missingFileIsOneClearErrorAndExitOne() {
         Cli r = Cli.run("replay", "--out", dir.toString(), dir.resolve("nope.pcap").toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
