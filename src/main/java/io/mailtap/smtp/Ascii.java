@@ -2,7 +2,31 @@ package io.mailtap.smtp;
 
 /** Byte-level helpers for the ASCII parts of SMTP; no allocation. */
 final class Ascii {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
     private Ascii() {}
+
+    /**
+     * Index of the first LF in {@code b[from, to)}, or {@code to}. Message bodies are most of the
+     * bytes a sensor sees and are only searched for line ends, so this looks at eight bytes per
+     * step: in {@code x = word ^ 0x0A...}, a byte equal to LF becomes zero, and
+     * {@code (x - 0x01...) & ~x & 0x80...} has its lowest set bit in the first zero byte
+     * (little-endian word, so the lowest bit is the earliest byte).
+     */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        }
+        while (i < to && b[i] != '\n') i++;
+        return i;
+    }
 
     static int upper(byte b) {
         return (b >= 'a' && b <= 'z') ? b - 32 : b & 0xff;

@@ -33,10 +33,9 @@ final class BodyScanner {
     int feed(byte[] b, int off, int end) {
         for (int i = off; i < end; i++) {
             if (state == MID_LINE) {
-                // Nearly every byte of a message is mid-line: skip to the line end in a tight loop
+                // Nearly every byte of a message is mid-line: jump to the line end, eight bytes a step
                 // (this is the hottest loop of a replay; the switch below costs several times more).
-                int j = i;
-                while (j < end && b[j] != '\n') j++;
+                int j = Ascii.indexOfNewline(b, i, end);
                 bytes += j - i;
                 if (j == end) return end;
                 bytes++;

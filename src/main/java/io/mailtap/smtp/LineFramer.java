@@ -28,31 +28,39 @@ final class LineFramer {
      * the consumed bytes; {@link #ready()} then says whether a complete line is available.
      */
     int feed(byte[] b, int off, int end) {
-        for (int i = off; i < end; i++) {
-            byte c = b[i];
-            if (c == '\n') {
-                if (discarding) {
-                    discarding = false;
-                    continue;
-                }
-                while (len > 0 && buf[len - 1] == '\r') len--;
-                if (len > max) {
-                    len = max;
-                    truncated = true;
-                }
-                ready = true;
-                return i + 1;
+        while (off < end) {
+            int nl = Ascii.indexOfNewline(b, off, end);
+            if (!discarding) append(b, off, nl);
+            if (nl == end) return end;
+            if (discarding) { // the tail of an over-long line ends here; the next line starts after it
+                discarding = false;
+                off = nl + 1;
+                continue;
             }
-            if (discarding) continue;
-            // One byte past the cap is kept so a CR right at the cap does not count as overflow.
-            if (len <= max) {
-                if (buf == null || len == buf.length) grow();
-                buf[len++] = c;
-            } else {
+            while (len > 0 && buf[len - 1] == '\r') len--;
+            if (len > max) {
+                len = max;
                 truncated = true;
             }
+            ready = true;
+            return nl + 1;
         }
         return end;
+    }
+
+    /** Keeps at most one byte past the cap, so a CR right at the cap does not count as overflow. */
+    private void append(byte[] b, int from, int to) {
+        int n = to - from;
+        if (n <= 0) return;
+        int take = Math.min(n, max + 1 - len);
+        if (take <= 0) {
+            truncated = true;
+            return;
+        }
+        while (buf == null || len + take > buf.length) grow();
+        System.arraycopy(b, from, buf, len, take);
+        len += take;
+        if (take < n) truncated = true;
     }
 
     private void grow() {
