@@ -16,9 +16,29 @@ final class Network {
         for (int p : s.policyPorts()) if (p > 0 && p < 65536) policyPort[p] = true;
     }
 
-    boolean internal(InetAddress a) { return internal.contains(a); }
+    boolean internal(InetAddress a) { return (memo(a) & INTERNAL) != 0; }
 
-    boolean mailServer(InetAddress a) { return mailServers.contains(a); }
+    boolean mailServer(InetAddress a) { return (memo(a) & MAIL_SERVER) != 0; }
+
+    private static final int INTERNAL = 1, MAIL_SERVER = 2, KNOWN = 4;
+    private static final int MEMO_SLOTS = 1024;
+    private final InetAddress[] memoKeys = new InetAddress[MEMO_SLOTS];
+    private final byte[] memoBits = new byte[MEMO_SLOTS];
+
+    /**
+     * Several rules ask about both ends of every event, and the flow table hands out one shared
+     * address object per recent address: a direct-mapped memo by identity answers the repeats
+     * without walking the CIDR lists again (single-threaded, like the rules).
+     */
+    private int memo(InetAddress a) {
+        if (a == null) return 0;
+        int slot = System.identityHashCode(a) & (MEMO_SLOTS - 1);
+        if (memoKeys[slot] == a) return memoBits[slot];
+        int bits = KNOWN | (internal.contains(a) ? INTERNAL : 0) | (mailServers.contains(a) ? MAIL_SERVER : 0);
+        memoKeys[slot] = a;
+        memoBits[slot] = (byte) bits;
+        return bits;
+    }
 
     boolean policyPort(int port) { return port > 0 && port < 65536 && policyPort[port]; }
 
