@@ -69,6 +69,7 @@ for rate in $rates; do
   pid=$!
   for _ in $(seq 100); do grep -q "running:" "$work/run-$rate.err" 2>/dev/null && break; sleep 0.1; done
   if [ "$rate" = topspeed ]; then speed=(--topspeed); else speed=(--pps="$rate"); fi
+  speed+=(--preload-pcap)   # from memory: the disk is not what limits the rate
   out=$(ip netns exec "$ns" tcpreplay -i vsend "${speed[@]}" "$file" 2>&1)
   sent=$(awk '/Successful packets:/ {print $3}' <<<"$out")
   achieved=$(awk '/Rated:/ {for (i = 1; i <= NF; i++) if ($i ~ /^pps/) print int($(i-1))}' <<<"$out" | head -1)
