@@ -57,7 +57,8 @@ public final class MailtapConfig {
                 dur("flow.closed_timeout"));
         capture = new Capture(str("capture.interface"), integer("capture.snaplen"), bool("capture.promiscuous"),
                 (int) lng("capture.buffer_size"), bool("capture.immediate_mode"), integer("capture.timeout_ms"),
-                str("capture.filter"), integer("capture.workers"), integer("capture.ring_size"), dur("capture.heartbeat"));
+                str("capture.filter"), integer("capture.workers"), integer("capture.ring_size"),
+                integer("capture.event_queue_size"), dur("capture.heartbeat"));
         alerts = new Alerts(str("alerts.log.path"),
                 new Dedup(dur("alerts.dedup.renotify_interval"), dur("alerts.dedup.resolve_after"),
                         integer("alerts.dedup.max_open_alerts")),
@@ -97,7 +98,7 @@ public final class MailtapConfig {
 
     /** {@code capture}; {@code filter} "auto" means: derive from smtp.ports / detect_on_any_port. */
     public record Capture(String iface, int snaplen, boolean promiscuous, int bufferSize, boolean immediateMode,
-                          int timeoutMs, String filter, int workers, int ringSize, Duration heartbeat) {
+                          int timeoutMs, String filter, int workers, int ringSize, int eventQueueSize, Duration heartbeat) {
         public boolean autoFilter() { return "auto".equals(filter); }
     }
 

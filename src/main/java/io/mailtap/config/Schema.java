@@ -155,6 +155,8 @@ final class Schema {
                             "Decode/flow/SMTP worker threads; flows are sharded between them."),
                     leaf("ring_size", powerOfTwo(2, 1 << 24), 65536,
                             "Packets queued between the capture thread and the workers (power of two); when full, packets are dropped and counted."),
+                    leaf("event_queue_size", integer(16, 10_000_000), 16384,
+                            "SMTP events queued between the workers and the event thread (logs, detection); when full the workers wait, so the rings fill and drop, counted."),
                     leaf("heartbeat", duration(false), d("1s"),
                             "How often an idle live sensor advances packet time, so timeouts expire and alerts resolve.")),
             section("detect", "Detection rules. Every rule has enabled, severity, renotify_interval and resolve_after.",

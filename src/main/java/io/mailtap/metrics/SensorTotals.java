@@ -86,22 +86,6 @@ public final class SensorTotals {
                 for (AuthResult r : AuthResult.values()) auth[m.ordinal()][r.ordinal()] += s.auth(m, r);
             }
         }
-
-        public void add(SmtpTotals s) {
-            sessions += s.sessions;
-            transactions += s.transactions;
-            mailFrom += s.mailFrom;
-            nullSender += s.nullSender;
-            rcptAccepted += s.rcptAccepted;
-            rcptRejected += s.rcptRejected;
-            starttlsIssued += s.starttlsIssued;
-            starttlsAccepted += s.starttlsAccepted;
-            notSmtp += s.notSmtp;
-            linesTruncated += s.linesTruncated;
-            for (int m = 0; m < auth.length; m++) {
-                for (int r = 0; r < auth[m].length; r++) auth[m][r] += s.auth[m][r];
-            }
-        }
     }
 
     /** Delivery counters of one alert sink (or of every instance a reload replaced, summed). */

@@ -88,8 +88,6 @@ public final class LiveSensor {
         }
     }
 
-    /** SMTP events queued between the workers and the event thread. */
-    static final int EVENT_QUEUE_CAPACITY = 16_384;
     /** Arena bytes per ring slot: frames average well under this on a mail link (ACKs, MTU-sized data). */
     static final int ARENA_BYTES_PER_SLOT = 1024;
     static final Duration STOP_CAPTURE = Duration.ofSeconds(5);
@@ -207,7 +205,7 @@ public final class LiveSensor {
             long heartbeatNanos = Math.max(1, cap.heartbeat().toNanos());
             long lagMicros = cap.timeoutMs() * 1000L;
             int arena = arenaBytes(cap.ringSize(), source.snaplen());
-            events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
+            events = new ArrayBlockingQueue<>(cap.eventQueueSize());
             eventLoop = new EventLoop(events, log, detection, heartbeatNanos); // closes log and generation when it ends
             FlowSettings share = shardFlowSettings(cfg.flowSettings(), n);
             rings = new FrameRing[n];

@@ -37,6 +37,7 @@ record ReloadPlan(boolean detectionChanged, List<String> needsRestart) {
             key("capture.filter", c -> c.capture().filter()),
             key("capture.workers", c -> c.capture().workers()),
             key("capture.ring_size", c -> c.capture().ringSize()),
+            key("capture.event_queue_size", c -> c.capture().eventQueueSize()),
             key("capture.heartbeat", c -> c.capture().heartbeat()),
             key("smtp.ports", c -> c.smtp().ports()),
             key("smtp.detect_on_any_port", c -> c.smtp().detectOnAnyPort()),
