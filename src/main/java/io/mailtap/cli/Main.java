@@ -1,5 +1,6 @@
 package io.mailtap.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -38,6 +39,17 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> EXIT_FAILURE);
+        // A failure while running (disk full, an output directory that cannot be written) is one
+        // clear line for the operator; the stack trace is there with MAILTAP_LOG_LEVEL=DEBUG.
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            String why = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+            if (ex.getCause() != null && ex.getCause().getMessage() != null && !why.contains(ex.getCause().getMessage())) {
+                why += ": " + ex.getCause().getMessage();
+            }
+            cmd.getErr().println("mailtap: " + why);
+            LoggerFactory.getLogger(Main.class).debug("command failed", ex);
+            return EXIT_FAILURE;
+        });
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("mailtap: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");

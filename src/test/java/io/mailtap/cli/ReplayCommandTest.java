@@ -87,6 +87,15 @@ class ReplayCommandTest {
     }
 
     @Test
+    void anOutputDirectoryThatCannotBeWrittenIsOneClearErrorAndExitOne() throws IOException {
+        Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
+        Cli r = Cli.run("replay", "--out", notADir.toString(), "samples/quickstart.pcap");
+        assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(r.err()).startsWith("mailtap: ").contains("plain-file").doesNotContain("\tat ");
+        assertThat(r.err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
     void missingFileIsOneClearErrorAndExitOne() {
         Cli r = Cli.run("replay", "--out", dir.toString(), dir.resolve("nope.pcap").toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_FAILURE);
