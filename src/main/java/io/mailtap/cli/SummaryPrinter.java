@@ -41,6 +41,10 @@ final class SummaryPrinter {
         printFindings(alerts);
         printSkipped(r.pipeline().decodeStats());
         printFlows(r.pipeline().flowStats());
+        if (r.pipeline().internalErrors() > 0) {
+            out.printf("Internal errors: %,d frames failed in the pipeline and were skipped (a bug: see the log)%n",
+                    r.pipeline().internalErrors());
+        }
         out.printf("Wrote %,d transaction%s to %s%n", r.transactionLines(), r.transactionLines() == 1 ? "" : "s", r.transactionLog());
         if (alertLog != null) {
             out.printf("Wrote %,d alert notification%s to %s%n", alerts.notifications(), alerts.notifications() == 1 ? "" : "s", alertLog);

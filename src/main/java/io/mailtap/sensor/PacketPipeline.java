@@ -23,19 +23,32 @@ public final class PacketPipeline {
     private final PacketView view = new PacketView();
     private final FlowTable flows;
     private long nowMicros = Long.MIN_VALUE;
+    private long internalErrors;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PacketPipeline.class);
 
     public PacketPipeline(FlowSettings flowSettings, SmtpSettings smtpSettings, SmtpEventListener events) {
         SmtpAnalyzer smtp = new SmtpAnalyzer(smtpSettings, smtpStats, events, flowSettings::isSmtpPort);
         this.flows = new FlowTable(flowSettings, smtp, flowStats);
     }
 
-    /** One captured frame. {@code frame} is only read during the call. */
+    /**
+     * One captured frame. {@code frame} is only read during the call. The stages never throw on
+     * any input (they are fuzzed for it); should one still fail, that frame is counted and logged
+     * and the pipeline goes on, in a replay as in the live sensor.
+     */
     public void onFrame(int linkType, byte[] frame, int capturedLength, int wireLength, long tsMicros) {
-        advanceTime(tsMicros);
-        if (decoder.decode(linkType, frame, capturedLength, wireLength, tsMicros, view)) {
-            flows.onPacket(view);
+        try {
+            advanceTime(tsMicros);
+            if (decoder.decode(linkType, frame, capturedLength, wireLength, tsMicros, view)) {
+                flows.onPacket(view);
+            }
+        } catch (RuntimeException e) {
+            if (internalErrors++ < 10) LOG.error("a frame failed in the pipeline (packet time {} µs); counted, going on", tsMicros, e);
         }
     }
+
+    /** Frames a stage failed on (a bug, never the input's fault): reported by replay and in the logs. */
+    public long internalErrors() { return internalErrors; }
 
     /**
      * Moves packet time forward (never back: files of one replay or packets of different

@@ -67,7 +67,6 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
     private long anchorMicros = Long.MIN_VALUE;
     private long anchorNanos;
     private long lastAdvanceNanos;
-    private long internalErrors;
     private long eventsWaited;
     private long eventsLost;
 
@@ -138,12 +137,7 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
         // The decoder reads frames from index 0, so the frame is copied out of the arena.
         if (capturedLength > frame.length) frame = new byte[Math.max(capturedLength, 2 * frame.length)];
         System.arraycopy(buffer, offset, frame, 0, capturedLength);
-        try {
-            pipeline.onFrame(linkType, frame, capturedLength, wireLength, tsMicros);
-        } catch (RuntimeException e) {
-            // A bug in a stage must not take the shard down: count it, keep going.
-            if (internalErrors++ < 10) LOG.error("worker {}: a frame failed in the pipeline (ts {})", id, tsMicros, e);
-        }
+        pipeline.onFrame(linkType, frame, capturedLength, wireLength, tsMicros); // counts its own failures
     }
 
     /** An SMTP event from this worker's pipeline: to the event thread, waiting for room if need be. */
@@ -176,5 +170,4 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
     /** Times an event had to wait for room in the event queue (back-pressure episodes). */
     long eventsWaited() { return eventsWaited; }
     long eventsLost() { return eventsLost; }
-    long internalErrors() { return internalErrors; }
 }
