@@ -372,6 +372,22 @@ lab_wait_queue_empty() {
   return 1
 }
 
+# lab_wait_idle [TIMEOUT_S]: until no TCP connection is open anywhere in the lab (Postfix keeps
+# its outbound connection cached ~2 s after the queue drains). Returns 1 on timeout.
+lab_wait_idle() {
+  local t=${1:-15} i ns busy
+  for ((i = 0; i < t * 5; i++)); do
+    busy=0
+    for ns in mt-mail mt-inet mt-ws1 mt-ws2 mt-fw; do
+      [[ -n $(ip netns exec "$ns" ss -Htn state established state syn-sent state fin-wait-1 state last-ack 2>/dev/null) ]] && busy=1
+    done
+    ((busy)) || return 0
+    sleep 0.2
+  done
+  lab_log "connections still open after ${t}s"
+  return 1
+}
+
 lab_status() {
   local ns up=0
   for ns in "${LAB_NS[@]}"; do
