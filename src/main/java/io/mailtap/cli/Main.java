@@ -25,6 +25,11 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        String problem = LogFormat.select(System.getenv(LogFormat.ENV));
+        if (problem != null) {
+            System.err.println("mailtap: " + problem);
+            System.exit(EXIT_USAGE);
+        }
         System.exit(run(args));
     }
 
