@@ -18,6 +18,12 @@ final class LogLine {
     static final List<String> FIELDS = List.of("helo", "auth_mech", "auth_user", "auth_result", "mail_from",
             "null_sender", "rcpt_to", "rcpt_accepted", "rcpt_rejected", "rcpt_not_listed", "tls");
 
+    /**
+     * Fields the truth has no column for (whether data was missing): compared only on the lines
+     * where a {@link LogDeviations} entry states the wire value.
+     */
+    static final List<String> EXTRA_FIELDS = List.of("gaps");
+
     private final Map<String, Object> values = new LinkedHashMap<>();
 
     private LogLine() {}
@@ -58,11 +64,12 @@ final class LogLine {
             }
             l.values.put(f, value);
         }
+        for (String f : EXTRA_FIELDS) l.values.put(f, line.get(f).asBoolean());
         return l;
     }
 
     LogLine set(String field, Object value) {
-        if (!FIELDS.contains(field)) throw new IllegalArgumentException("not a compared field: " + field);
+        if (!FIELDS.contains(field) && !EXTRA_FIELDS.contains(field)) throw new IllegalArgumentException("not a compared field: " + field);
         values.put(field, value instanceof List<?> list ? List.copyOf(list) : value);
         return this;
     }
@@ -96,7 +103,9 @@ final class LogLine {
     /** The fields where {@code other} differs, as {@code field: this → other}. */
     String diff(LogLine other) {
         StringBuilder b = new StringBuilder();
-        for (String f : FIELDS) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(values.keySet());
+        keys.addAll(other.values.keySet());
+        for (String f : keys) {
             if (!Objects.equals(values.get(f), other.values.get(f))) {
                 if (b.length() > 0) b.append(", ");
                 b.append(f).append(": ").append(show(values.get(f))).append(" → ").append(show(other.values.get(f)));
@@ -156,6 +165,16 @@ final class LogLine {
 
         Lines copy() {
             return new Lines(list.stream().map(LogLine::copy).toList());
+        }
+
+        /** These lines (the log's) without the extra fields {@code wire} states no value for. */
+        Lines comparableWith(Lines wire) {
+            Lines c = copy();
+            for (int i = 0; i < c.list.size(); i++) {
+                LogLine w = i < wire.list.size() ? wire.list.get(i) : null;
+                for (String f : EXTRA_FIELDS) if (w == null || !w.values.containsKey(f)) c.list.get(i).values.remove(f);
+            }
+            return c;
         }
 
         /** What differs, line by line, from {@code other} (the log), for an assertion message. */

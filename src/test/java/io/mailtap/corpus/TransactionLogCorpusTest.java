@@ -98,8 +98,9 @@ class TransactionLogCorpusTest {
             String label = file + " client " + ip + ":" + port + " → " + s.get("server_ip").asText() + ":"
                     + s.get("server_port").asInt();
             boolean decoded = s.get("smtp_decoded_by_tshark").asBoolean();
-            LogLine.Lines got = new LogLine.Lines(byTuple.getOrDefault(key, List.of()));
+            LogLine.Lines logged = new LogLine.Lines(byTuple.getOrDefault(key, List.of()));
             byTuple.remove(key);
+            LogLine.Lines got;
 
             LogLine.Lines wire = TruthLines.of(s, MAX_RCPT);
             LogDeviations.Wire w = LogDeviations.wire(file, port);
@@ -107,6 +108,12 @@ class TransactionLogCorpusTest {
                 w.toWire().accept(wire);
                 USED.add(file + " wire " + port);
             }
+            LogDeviations.Fact fact = LogDeviations.fact(file, port);
+            if (fact != null) {
+                fact.toWire().accept(wire);
+                USED.add(file + " fact " + port);
+            }
+            got = logged.comparableWith(wire);
             List<LogDeviations.Pending> pending = LogDeviations.pending(file, port);
             pending.forEach(p -> USED.add(file + " pending " + p.item() + " " + port));
 
