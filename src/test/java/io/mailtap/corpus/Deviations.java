@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 /**
  * Sessions where mailtap and tshark's truth differ, each with the reason and the value the wire
  * carries. Every wire value here was read with {@code tshark -q -z follow,tcp,ascii,N} (and
- * MANIFEST.md's gap table, which was made the same way).
+ * MANIFEST.md's gap table, which was made the same way). Captures of the second corpus are named
+ * with their folder, {@code pcaps2/...}.
  */
 final class Deviations {
     enum Kind {

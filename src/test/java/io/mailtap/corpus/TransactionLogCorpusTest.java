@@ -64,6 +64,8 @@ class TransactionLogCorpusTest {
     private static final Map<String, Result> RESULTS = new ConcurrentHashMap<>();
     /** item → "session: wire value — reason", for the explicit pending list */
     private static final Map<String, Set<String>> PENDING_BY_ITEM = new ConcurrentHashMap<>();
+    /** "session: issue X: wire value" of pending tags the log no longer needs (their fix landed) */
+    private static final Set<String> FIXED_TAGS = ConcurrentHashMap.newKeySet();
     private static final Set<String> USED = ConcurrentHashMap.newKeySet();
     private static final Set<String> CAPTURES_RUN = ConcurrentHashMap.newKeySet();
 
@@ -100,7 +102,6 @@ class TransactionLogCorpusTest {
             boolean decoded = s.get("smtp_decoded_by_tshark").asBoolean();
             LogLine.Lines logged = new LogLine.Lines(byTuple.getOrDefault(key, List.of()));
             byTuple.remove(key);
-            LogLine.Lines got;
 
             LogLine.Lines wire = TruthLines.of(s, MAX_RCPT);
             LogDeviations.Wire w = LogDeviations.wire(file, port);
@@ -113,7 +114,7 @@ class TransactionLogCorpusTest {
                 fact.toWire().accept(wire);
                 USED.add(file + " fact " + port);
             }
-            got = logged.comparableWith(wire);
+            LogLine.Lines got = logged.comparableWith(wire);
             List<LogDeviations.Pending> pending = LogDeviations.pending(file, port);
             pending.forEach(p -> USED.add(file + " pending " + p.item() + " " + port));
 
@@ -124,6 +125,7 @@ class TransactionLogCorpusTest {
             }
             if (got.equals(wire)) {
                 if (!pending.isEmpty()) {
+                    pending.forEach(p -> FIXED_TAGS.add(label + ": issue " + p.item() + ": " + p.wireValue()));
                     record(c, decoded, label, Outcome.FIXED, pending.stream().map(p -> "issue " + p.item() + ": " + p.wireValue())
                             .collect(Collectors.joining("; ")));
                 } else {
@@ -133,6 +135,8 @@ class TransactionLogCorpusTest {
             }
             List<LogDeviations.Pending> open = explainedBy(pending, wire, got);
             if (open != null) {
+                pending.stream().filter(p -> !open.contains(p))
+                        .forEach(p -> FIXED_TAGS.add(label + ": issue " + p.item() + ": " + p.wireValue()));
                 open.forEach(p -> PENDING_BY_ITEM.computeIfAbsent(p.item(), k -> ConcurrentHashMap.newKeySet())
                         .add(label + ": wire " + p.wireValue() + " — " + p.reason()));
                 record(c, decoded, label, Outcome.PENDING, open.stream()
@@ -225,13 +229,11 @@ class TransactionLogCorpusTest {
             lines.add("- **issue " + item + "** (" + sessions.size() + " session" + (sessions.size() == 1 ? "" : "s") + ")");
             sessions.stream().sorted().forEach(x -> lines.add("  - " + x));
         });
-        List<Result> fixed = RESULTS.values().stream().filter(r -> r.outcome() == Outcome.FIXED)
-                .sorted((a, b) -> a.session().compareTo(b.session())).toList();
-        if (!fixed.isEmpty()) {
+        if (!FIXED_TAGS.isEmpty()) {
             lines.add("");
             lines.add("### Pending tags whose fix has landed (delete them in LogDeviations)");
             lines.add("");
-            fixed.forEach(r -> lines.add("- " + r.session() + ": " + r.detail()));
+            FIXED_TAGS.stream().sorted().forEach(x -> lines.add("- " + x));
         }
         lines.add("");
         lines.add("### tshark wrong or blind (the log is checked against the wire value)");
