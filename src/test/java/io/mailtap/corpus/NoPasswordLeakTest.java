@@ -13,6 +13,7 @@ import io.mailtap.flow.FlowListener;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.flow.FlowTable;
+import io.mailtap.testutil.CorpusDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No AUTH password that crosses the wire in the corpus or in our lab samples may appear in
+ * No AUTH password that crosses the wire in the corpora (pcaps and pcaps2) or in our lab samples may appear in
  * anything mailtap writes: smtp.jsonl, alerts.jsonl, the printed summary, the log.
  *
  * <p>The passwords are scraped from the client streams by a deliberately naive parser of its own
@@ -51,8 +52,10 @@ class NoPasswordLeakTest {
     @Test
     void noCorpusOrSamplePasswordReachesAnyOutput() throws Exception {
         List<Path> captures = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(Corpus.dir())) {
-            s.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).sorted().forEach(captures::add);
+        for (CorpusDir.Corpus corpus : CorpusDir.Corpus.values()) {
+            try (Stream<Path> s = Files.walk(corpus.dir())) {
+                s.filter(p -> p.toString().matches(".*\\.(pcap(ng)?|trace)$")).sorted().forEach(captures::add);
+            }
         }
         try (Stream<Path> s = Files.list(Path.of("samples"))) {
             s.filter(p -> p.toString().endsWith(".pcap")).sorted().forEach(captures::add);
