@@ -145,7 +145,7 @@ public final class SmtpAnalyzer implements FlowListener {
         if (a instanceof SmtpSession) {
             ((SmtpSession) a).onEnd(flow.state(), reason, tsMicros);
         } else if (a == null) {
-            out.onEvent(new ConnectionEnd(flow.connection(), tsMicros, flow.state(), reason, false, false, false));
+            out.onEvent(new ConnectionEnd(flow.connection(), tsMicros, flow.state(), reason, false, false, false, null));
         }
         // Flows on other ports without payload, or not SMTP, end without a word.
         flow.attach(null);
