@@ -143,7 +143,7 @@ public final class SmtpAnalyzer implements FlowListener {
             }
         }
         if (a instanceof SmtpSession) {
-            ((SmtpSession) a).onEnd(flow.state(), reason, tsMicros);
+            ((SmtpSession) a).onEnd(flow.state(), reason, tsMicros, flow.synAckSeen() || flow.finFromServer());
         } else if (a == null) {
             out.onEvent(new ConnectionEnd(flow.connection(), tsMicros, flow.state(), reason, false, false, false, null));
         }

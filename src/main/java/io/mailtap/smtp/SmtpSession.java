@@ -200,9 +200,18 @@ public final class SmtpSession {
      * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
      */
     public void onEnd(ConnState finalState, EndReason reason, long ts) {
+        onEnd(finalState, reason, ts, false);
+    }
+
+    /**
+     * As {@link #onEnd(ConnState, EndReason, long)}; {@code serverPacketsSeen}: the flow layer saw
+     * packets from the server (SYN/ACK, FIN), so a server that sent no byte of SMTP was captured
+     * and merely silent, and the connection is not called one-way unless the client proved it.
+     */
+    public void onEnd(ConnState finalState, EndReason reason, long ts, boolean serverPacketsSeen) {
         if (ended) return;
         try {
-            end(ts);
+            end(ts, serverPacketsSeen);
         } catch (RuntimeException e) {
             internalError(e, ts);
         }
@@ -1076,7 +1085,7 @@ public final class SmtpSession {
         flushPending(ts);
     }
 
-    private void end(long ts) {
+    private void end(long ts, boolean serverPacketsSeen) {
         if (tunnel != null) {
             // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
             res.stats.notSmtp++;
@@ -1084,8 +1093,9 @@ public final class SmtpSession {
             tunnel = null;
         }
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
-        // The whole connection without a server byte, though the client spoke SMTP.
-        if (oneWay == null && !serverSpoke && smtpSeen) clientOnly(ts);
+        // The whole connection without a server byte, though the client spoke SMTP and went past
+        // a command it must wait for (or no server packet at all was captured).
+        if (oneWay == null && !serverSpoke && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
         flushPending(ts);
         if (auth != null && (auth.active || auth.awaitingProof)) finishAuth(AuthResult.UNKNOWN, 0, false, ts);
         if (client == Mode.BODY) {

@@ -5,8 +5,13 @@ import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.smtp.SmtpEvent.ConnectionEnd;
 import io.mailtap.smtp.SmtpEvent.MailFrom;
 import io.mailtap.smtp.SmtpEvent.Rcpt;
+import io.mailtap.flow.ClientBy;
+import io.mailtap.flow.ConnState;
+import io.mailtap.flow.EndReason;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -178,5 +183,25 @@ class OneWayTest {
         assertThat(r.one(ConnectionEnd.class).oneWay()).isEqualTo("server_only");
         assertThat(r.stats.oneWayServerOnly).isEqualTo(1);
         assertThat(r.anomalyKinds()).containsExactly("one_way");
+    }
+
+    /**
+     * suricata-verify smtp-quit: the server's SYN/ACK and FIN are captured, it sent no byte of
+     * SMTP, the client only "QUIT". Both directions are on the capture: not one-way.
+     */
+    @Test
+    void aSilentServerWhosePacketsWereCapturedIsNotOneWay() {
+        for (boolean serverPackets : new boolean[] {true, false}) {
+            List<SmtpEvent> events = new ArrayList<>();
+            SmtpStats stats = new SmtpStats();
+            SmtpSession s = new SmtpSession(Harness.connection(ClientBy.SYN), SmtpSettings.defaults(), stats, events::add);
+            byte[] quit = "QUIT\r\n".getBytes(StandardCharsets.US_ASCII);
+            s.onClientData(quit, 0, quit.length, Harness.START + 1000);
+            s.onEnd(ConnState.CLOSED, EndReason.RST, Harness.START + 2000, serverPackets);
+            ConnectionEnd end = events.stream().filter(ConnectionEnd.class::isInstance).map(ConnectionEnd.class::cast)
+                    .findFirst().orElseThrow();
+            assertThat(end.oneWay()).as("server packets seen: %s", serverPackets).isEqualTo(serverPackets ? null : "client_only");
+            assertThat(stats.oneWayClientOnly).isEqualTo(serverPackets ? 0 : 1);
+        }
     }
 }
