@@ -36,7 +36,7 @@ import java.util.ArrayDeque;
  * arrive and given back at the end of the call once they hold nothing ({@link #park()}); the
  * SASL tracker only exists once the client sent AUTH; the last reply is a String shared with
  * every other session that got the same reply ({@link ReplyLines}). An idle session after
- * greeting and EHLO is this object (120 bytes with compressed oops), its HELO argument and
+ * greeting and EHLO is this object (136 bytes with compressed oops), its HELO argument and
  * nothing else of its own.
  */
 public final class SmtpSession {

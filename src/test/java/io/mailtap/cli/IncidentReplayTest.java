@@ -119,8 +119,14 @@ class IncidentReplayTest {
 
         Cli r = Cli.run("replay", "--config", "samples/lab.yml", "--out", out.toString(), c2s.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        Set<String> keys = keys(ReplayCommandTest.jsonLines(out.resolve("alerts.jsonl")));
+        List<JsonNode> alerts = ReplayCommandTest.jsonLines(out.resolve("alerts.jsonl"));
+        Set<String> keys = keys(alerts);
         assertThat(keys).contains("null_sender_burst|account:mallory|-", "auth_guest_account|account:guest|-");
+        JsonNode guest = alerts.stream().filter(a -> a.get("rule").asText().equals("auth_guest_account")).findFirst().orElseThrow();
+        assertThat(guest.get("src_ip").asText()).isEqualTo("198.18.10.22");
+        assertThat(guest.get("evidence").get("auth_result_inferred").asBoolean()).as("the alert says the login is inferred").isTrue();
+        JsonNode account = alerts.stream().filter(a -> a.get("key").asText().equals("account:mallory")).findFirst().orElseThrow();
+        assertThat(account.get("account").asText()).isEqualTo("mallory");
         // Ten failed logins each followed by QUIT: nothing on a client-only capture says they failed.
         assertThat(keys).doesNotContain("auth_failures|198.18.10.22|-");
 
