@@ -34,6 +34,7 @@ final class SummaryPrinter {
                         + "%,d RCPT TO, %,d AUTH (%,d failed), %,d TLS%n",
                 s.connections(), s.attemptedOnly(), s.transactions(), s.mailFrom(), s.nullSender(), s.rcpt(),
                 s.auth(), s.authFailed(), s.tls());
+        printOneWay(s);
         if (!s.lines().isEmpty()) out.println();
         for (ReplaySummary.Line line : s.lines()) printTransaction(line);
         if (s.notShown() > 0) out.printf("... %,d more transactions in %s%n", s.notShown(), r.transactionLog());
@@ -62,10 +63,12 @@ final class SummaryPrinter {
         facts.add("helo " + (t.helo() == null ? "-" : Printable.brief(t.helo(), 80)));
         if (t.authMech() != null) {
             facts.add("auth " + Printable.of(t.authMech()) + " " + Printable.brief(t.authUser(), 80)
-                    + " (" + (t.authResult() == null ? "no result" : t.authResult()) + ")");
+                    + " (" + (t.authResult() == null ? "no result" : t.authResult())
+                    + (t.authResultInferred() ? ", inferred" : "") + ")");
         }
         if (t.tls()) facts.add("TLS");
         if (t.gaps()) facts.add("data missing");
+        if (t.oneWay() != null) facts.add("one-way: " + t.oneWay().replace('_', ' '));
         out.println("    " + String.join(" · ", facts));
         if (t.mailFrom() != null) {
             List<String> rcpts = t.rcptTo().stream().limit(RCPTS_SHOWN).map(x -> Printable.brief(x, 80)).toList();
@@ -77,6 +80,19 @@ final class SummaryPrinter {
         }
         out.printf("    message %s%s%n", t.messageStatus().label(),
                 t.lastReply() == null ? "" : " · last reply " + Printable.brief(t.lastReply(), 100));
+    }
+
+    /** A capture that misses one direction is said before anything read from it is trusted. */
+    private void printOneWay(ReplaySummary s) {
+        if (s.clientOnly() > 0) {
+            out.printf("One-way: %,d connection%s with client->server bytes only (a one-way mirror?): no reply was seen; "
+                            + "%,d AUTH result%s inferred from the client's next commands, message fates unknown%n",
+                    s.clientOnly(), s.clientOnly() == 1 ? "" : "s", s.authInferred(), s.authInferred() == 1 ? "" : "s");
+        }
+        if (s.serverOnly() > 0) {
+            out.printf("One-way: %,d connection%s with server->client bytes only: reply codes only, no command or argument%n",
+                    s.serverOnly(), s.serverOnly() == 1 ? "" : "s");
+        }
     }
 
     /** One row per alert (its latest notification): what an operator reads first. */

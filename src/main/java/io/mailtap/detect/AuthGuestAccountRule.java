@@ -55,6 +55,8 @@ final class AuthGuestAccountRule extends Rule {
                 .ev("matched", which)
                 .ev("mechanism", a.mechanism())
                 .ev("reply_code", a.replyCode())
+                // One-way capture: no 235 was seen, the client's MAIL FROM after AUTH proved the login.
+                .ev("auth_result_inferred", a.inferred())
                 .ev("server_port", a.conn().serverPort())
                 .emit();
     }

@@ -58,6 +58,7 @@ public final class TransactionLogWriter implements Closeable {
             g.writeStringField("auth_user", r.authUser());
             if (r.authzid() != null) g.writeStringField("authzid", r.authzid());
             g.writeStringField("auth_result", r.authResult());
+            g.writeBooleanField("auth_result_inferred", r.authResultInferred());
             g.writeStringField("mail_from", r.mailFrom());
             if (r.mailParams() != null) g.writeStringField("mail_params", r.mailParams());
             g.writeBooleanField("null_sender", r.nullSender());
@@ -73,6 +74,7 @@ public final class TransactionLogWriter implements Closeable {
             g.writeBooleanField("tls", r.tls());
             g.writeBooleanField("gaps", r.gaps());
             g.writeStringField("client_by", r.clientBy());
+            g.writeStringField("one_way", r.oneWay());
             g.writeEndObject();
             g.writeRaw('\n');
             if (flushEachLine) g.flush();

@@ -139,6 +139,11 @@ public final class MailtapMetrics {
                 "result", "accepted");
         counter("mailtap.smtp.not.smtp", "Connections on SMTP ports whose bytes were not SMTP.", t -> t.smtp.notSmtp);
         counter("mailtap.smtp.lines.truncated", "SMTP lines cut at the configured maximum length.", t -> t.smtp.linesTruncated);
+        String oneWay = "Connections of which only one direction's bytes were captured (one-way mirror), by the direction seen.";
+        counter("mailtap.smtp.one.way", oneWay, t -> t.smtp.oneWayClientOnly, "seen", "client_only");
+        counter("mailtap.smtp.one.way", oneWay, t -> t.smtp.oneWayServerOnly, "seen", "server_only");
+        counter("mailtap.smtp.auth.inferred", "AUTH results inferred from the client's next commands (no reply captured).",
+                t -> t.smtp.authInferred);
 
         // alerts and detection, per rule
         for (RuleId r : RuleId.values()) {

@@ -69,6 +69,7 @@ public final class SensorTotals {
     public static final class SmtpTotals {
         public long sessions, transactions, mailFrom, nullSender, rcptAccepted, rcptRejected;
         public long starttlsIssued, starttlsAccepted, notSmtp, linesTruncated;
+        public long oneWayClientOnly, oneWayServerOnly, authInferred;
         public final long[][] auth = new long[AuthMechanism.values().length][AuthResult.values().length];
 
         public void add(SmtpStats s) {
@@ -82,6 +83,9 @@ public final class SensorTotals {
             starttlsAccepted += s.starttlsAccepted;
             notSmtp += s.notSmtp;
             linesTruncated += s.linesTruncated;
+            oneWayClientOnly += s.oneWayClientOnly;
+            oneWayServerOnly += s.oneWayServerOnly;
+            authInferred += s.authInferred;
             for (AuthMechanism m : AuthMechanism.values()) {
                 for (AuthResult r : AuthResult.values()) auth[m.ordinal()][r.ordinal()] += s.auth(m, r);
             }

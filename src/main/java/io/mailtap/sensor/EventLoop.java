@@ -43,6 +43,10 @@ final class EventLoop implements Runnable {
     private long lastHeartbeatNanos;
     private long logErrors;
     private long eventErrors;
+    /** One-way connections seen, and when the next line about them may be logged (at most one a minute). */
+    private long oneWay, oneWayLogged;
+    private long nextOneWayLogNanos = Long.MIN_VALUE;
+    private static final long ONE_WAY_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     EventLoop(BlockingQueue<SmtpEvent> queue, TransactionLogWriter log, DetectionSlot detection, long heartbeatNanos) {
         this.queue = queue;
@@ -81,6 +85,7 @@ final class EventLoop implements Runnable {
     }
 
     private void handle(SmtpEvent e) {
+        if (e instanceof SmtpEvent.ConnectionEnd end && end.oneWay() != null) logOneWay(end);
         if (e instanceof SmtpEvent.Transaction t) {
             try {
                 log.write(t.conn(), t.record());
@@ -96,6 +101,24 @@ final class EventLoop implements Runnable {
             if (eventErrors++ < 10) LOG.error("detection failed on {}", e.getClass().getSimpleName(), ex);
         }
         if (e.tsMicros() > packetTimeMicros) packetTimeMicros = e.tsMicros();
+    }
+
+    /**
+     * A mirror that carries one direction only blinds part of detection (AUTH results become
+     * inferences, message fates unknown): the operator must hear it, once a minute at most.
+     */
+    private void logOneWay(SmtpEvent.ConnectionEnd end) {
+        oneWay++;
+        long now = System.nanoTime();
+        if (nextOneWayLogNanos != Long.MIN_VALUE && now - nextOneWayLogNanos < 0) return;
+        nextOneWayLogNanos = now + ONE_WAY_LOG_INTERVAL_NANOS;
+        LOG.warn("one-way capture: connection {} {}:{} -> {}:{} carried {} bytes only ({} one-way connection(s) so far, {} since "
+                        + "the last line); check the mirror/SPAN port: {}", end.conn().uid(), end.conn().clientIpText(),
+                end.conn().clientPort(), end.conn().serverIpText(), end.conn().serverPort(),
+                "client_only".equals(end.oneWay()) ? "client->server" : "server->client", oneWay, oneWay - oneWayLogged,
+                "client_only".equals(end.oneWay()) ? "replies are not seen, AUTH results are inferred from the client's next commands"
+                        : "only reply codes are seen, no command or argument");
+        oneWayLogged = oneWay;
     }
 
     private void heartbeat() {

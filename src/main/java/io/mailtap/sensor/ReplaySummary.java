@@ -21,7 +21,7 @@ public final class ReplaySummary implements SmtpEventListener {
     private final int keep;
     private final List<Line> lines = new ArrayList<>();
     private long connections, attemptedOnly, established, transactions, mailFrom, nullSender, rcpt, auth, authFailed, tls,
-            rejections, anomalies, notShown;
+            rejections, anomalies, notShown, clientOnly, serverOnly, authInferred;
 
     public ReplaySummary(int keep) {
         this.keep = keep;
@@ -33,6 +33,8 @@ public final class ReplaySummary implements SmtpEventListener {
             connections++;
             if (end.finalState() == ConnState.ATTEMPTED || end.finalState() == ConnState.REJECTED) attemptedOnly++;
             if (end.tls()) tls++;
+            if ("client_only".equals(end.oneWay())) clientOnly++;
+            else if ("server_only".equals(end.oneWay())) serverOnly++;
         } else if (e instanceof SmtpEvent.ConnectionEstablished) {
             established++;
         } else if (e instanceof SmtpEvent.Transaction t) {
@@ -47,6 +49,7 @@ public final class ReplaySummary implements SmtpEventListener {
         } else if (e instanceof SmtpEvent.Auth a) {
             auth++;
             if (a.result() == SmtpEvent.AuthResult.FAILURE) authFailed++;
+            if (a.inferred()) authInferred++;
         } else if (e instanceof SmtpEvent.Rejection) {
             rejections++;
         } else if (e instanceof SmtpEvent.Anomaly) {
@@ -68,4 +71,10 @@ public final class ReplaySummary implements SmtpEventListener {
     public long tls() { return tls; }
     public long rejections() { return rejections; }
     public long anomalies() { return anomalies; }
+    /** Connections of which only the client's bytes were captured (one-way mirror). */
+    public long clientOnly() { return clientOnly; }
+    /** Connections of which only the server's bytes were captured. */
+    public long serverOnly() { return serverOnly; }
+    /** AUTH results inferred from the client's next commands (no reply captured). */
+    public long authInferred() { return authInferred; }
 }

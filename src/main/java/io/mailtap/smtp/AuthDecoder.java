@@ -15,6 +15,8 @@ final class AuthDecoder {
     String user, authzid;
 
     private byte[] scratch;
+    /** Bytes the last decode wrote into the scratch buffer, valid input or not: what a wipe clears. */
+    private int written;
 
     /**
      * AUTH PLAIN response. Returns false (user/authzid null) when it is not base64 or lacks the
@@ -33,7 +35,7 @@ final class AuthDecoder {
             authzid = nul1 > 0 ? Ascii.text(scratch, 0, nul1) : null;
             return true;
         } finally {
-            wipe(n);
+            wipe();
         }
     }
 
@@ -43,7 +45,7 @@ final class AuthDecoder {
         try {
             return n < 0 ? null : Ascii.text(scratch, 0, n);
         } finally {
-            wipe(n);
+            wipe();
         }
     }
 
@@ -56,7 +58,7 @@ final class AuthDecoder {
             while (sp >= 0 && scratch[sp] != ' ') sp--;
             return sp < 0 ? null : Ascii.text(scratch, 0, sp);
         } finally {
-            wipe(n);
+            wipe();
         }
     }
 
@@ -68,25 +70,7 @@ final class AuthDecoder {
             int sep = indexOf(scratch, 5, n, (byte) 1);
             return sep < 0 ? null : Ascii.text(scratch, 5, sep - 5);
         } finally {
-            wipe(n);
-        }
-    }
-
-    static final int PROMPT_UNKNOWN = 0, PROMPT_USER = 1, PROMPT_PASSWORD = 2;
-
-    /** What a base64 server prompt asks for, "Username:" or "Password:", judged by its decoded text. */
-    int promptKind(byte[] b, int off, int end) {
-        int n = decode(b, off, end, (byte) 0, -1);
-        try {
-            for (int i = 0; i + 4 <= n; i++) {
-                if (Ascii.startsWithIgnoreCase(scratch, i, n, "pass")) return PROMPT_PASSWORD;
-            }
-            for (int i = 0; i + 4 <= n; i++) {
-                if (Ascii.startsWithIgnoreCase(scratch, i, n, "user")) return PROMPT_USER;
-            }
-            return PROMPT_UNKNOWN;
-        } finally {
-            wipe(n);
+            wipe();
         }
     }
 
@@ -96,6 +80,7 @@ final class AuthDecoder {
      * not decoded). Returns the number of bytes written, or -1 if the input is not base64.
      */
     int decode(byte[] b, int off, int end, byte stop, int stopCount) {
+        written = 0;
         int len = end - off;
         if (len < 0) return -1;
         while (len > 0 && b[off + len - 1] == '=') len--;
@@ -109,7 +94,11 @@ final class AuthDecoder {
         int bits = 0;
         for (int i = 0; i < len; i++) {
             int v = value(b[off + i]);
-            if (v < 0) return -1;
+            if (v < 0) {
+                // The bytes decoded before the bad character may be part of a credential.
+                written = out;
+                return -1;
+            }
             acc = (acc << 6) | v;
             bits += 6;
             if (bits >= 8) {
@@ -122,6 +111,7 @@ final class AuthDecoder {
                 }
             }
         }
+        written = out;
         return out;
     }
 
@@ -139,7 +129,9 @@ final class AuthDecoder {
         return -1;
     }
 
-    private void wipe(int n) {
-        if (scratch != null && n > 0) Arrays.fill(scratch, 0, n, (byte) 0);
+    /** Zeroes what the last decode wrote, whether it succeeded or stopped at a bad character. */
+    private void wipe() {
+        if (scratch != null && written > 0) Arrays.fill(scratch, 0, written, (byte) 0);
+        written = 0;
     }
 }

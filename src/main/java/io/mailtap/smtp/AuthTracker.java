@@ -12,6 +12,15 @@ import io.mailtap.smtp.SmtpEvent.AuthResult;
  * client line is a response. A client that pipelines blindly (AUTH, then the user and the
  * password lines before any 334) is also handled: right after AUTH the lines the mechanism must send next are taken as
  * responses ({@link #owed}), so a base64 password never gets parsed as a command.
+ *
+ * <p>Which response names the user: its position in the exchange, never what the server's
+ * prompts say. A server that asks "Username:" again after a line it could not decode gets the
+ * password next from most clients, so only the first response of LOGIN (or its initial response)
+ * is ever decoded; a later one is skipped unread whatever the prompt.
+ *
+ * <p>On a one-way capture the final reply is never seen: the exchange then ends unanswered
+ * ({@link #endUnanswered}) and the session proves its result from the client's next commands
+ * ({@link #finish} with {@code inferred}).
  */
 final class AuthTracker {
     enum Response { USER_DECODED, UNDECODABLE, NOT_DECODED, CANCELLED }
@@ -27,13 +36,15 @@ final class AuthTracker {
     /** Client lines still expected before the client has to wait for the server. */
     int owed;
     private int responses;
-    /** What the last LOGIN prompt asked for (AuthDecoder.PROMPT_*). */
-    private int prompt;
     boolean cancelled;
+    /** The exchange is over but its final reply was not seen: what the client does next decides. */
+    boolean awaitingProof;
 
     /** The last finished exchange, for the transaction log. */
     String lastMech, lastUser, lastAuthzid;
     AuthResult lastResult;
+    /** {@link #lastResult} was inferred from the client's later commands, not read from a reply. */
+    boolean lastInferred;
     /** User of the last successful exchange: the session's identity for later events. */
     String authenticatedUser;
 
@@ -41,16 +52,18 @@ final class AuthTracker {
         this.decoder = decoder;
     }
 
+    /** {@code mechanism}: a known name or {@link AuthMechanism#UNKNOWN_NAME} (see {@link AuthMechanism#name}). */
     void start(String mechanism) {
         active = true;
+        awaitingProof = false;
         mech = mechanism;
         mechClass = AuthMechanism.of(mechanism);
         user = authzid = null;
         responses = 0;
-        prompt = AuthDecoder.PROMPT_UNKNOWN;
         cancelled = false;
-        // Lines a client pipelining blindly sends before the first 334 (user, then password, for LOGIN).
-        owed = mechClass == AuthMechanism.LOGIN ? 2 : 1;
+        // Lines a client pipelining blindly sends before the first 334 (user, then password, for
+        // LOGIN). An unknown mechanism is refused (504): what follows is a command again.
+        owed = mechClass == AuthMechanism.LOGIN ? 2 : AuthMechanism.UNKNOWN_NAME.equals(mechanism) ? 0 : 1;
     }
 
     /** AUTH carried an initial response; afterwards the client owes what the mechanism still needs. */
@@ -78,12 +91,8 @@ final class AuthTracker {
                 authzid = decoder.authzid;
                 return Response.USER_DECODED;
             case LOGIN:
-                // Servers prompt "Username:" then "Password:"; the prompt wins over the position,
-                // and an unclear prompt never turns a later line (the password) into a user name.
-                boolean isUser = prompt == AuthDecoder.PROMPT_USER
-                        || (prompt == AuthDecoder.PROMPT_UNKNOWN && index == 0);
-                prompt = AuthDecoder.PROMPT_UNKNOWN;
-                if (!isUser || user != null) return Response.NOT_DECODED; // the password: skipped unread
+                // By position only: the first response is the user, every later one may be the password.
+                if (index != 0) return Response.NOT_DECODED; // skipped unread
                 user = decoder.login(b, off, end);
                 return user == null ? Response.UNDECODABLE : Response.USER_DECODED;
             case CRAM_MD5:
@@ -103,20 +112,26 @@ final class AuthTracker {
      * The server sent a 334 challenge. {@code clientAlreadyAnswered}: the next pending client line is
      * a response already (blind pipelining), so nothing more is owed.
      */
-    void challenge(byte[] text, int len, boolean clientAlreadyAnswered) {
+    void challenge(boolean clientAlreadyAnswered) {
         if (owed == 0 && !clientAlreadyAnswered) owed = 1;
-        if (mechClass == AuthMechanism.LOGIN && !clientAlreadyAnswered) {
-            prompt = len > 0 ? decoder.promptKind(text, 0, len) : AuthDecoder.PROMPT_UNKNOWN;
-        }
     }
 
-    void finish(AuthResult result) {
+    /** The client went on to a command while no final reply was seen (one-way capture). */
+    void endUnanswered() {
+        active = false;
+        owed = 0;
+        awaitingProof = true;
+    }
+
+    void finish(AuthResult result, boolean inferred) {
         lastMech = mech;
         lastUser = user;
         lastAuthzid = authzid;
         lastResult = result;
+        lastInferred = inferred;
         if (result == AuthResult.SUCCESS) authenticatedUser = user;
         active = false;
+        awaitingProof = false;
         owed = 0;
     }
 }

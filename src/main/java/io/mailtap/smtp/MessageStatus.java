@@ -8,6 +8,8 @@ public enum MessageStatus {
     REJECTED("rejected"),
     /** MAIL FROM was sent but the transaction ended (RSET, HELO, QUIT, close, a rejected MAIL) before a message was accepted or refused. */
     ABORTED("aborted"),
+    /** The message was sent to its end but the server's verdict was not seen (one-way capture: client bytes only). */
+    UNKNOWN("unknown"),
     /** No message was attempted: the connection never reached MAIL FROM. */
     NONE("none");
 

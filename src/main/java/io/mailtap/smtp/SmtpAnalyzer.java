@@ -143,9 +143,9 @@ public final class SmtpAnalyzer implements FlowListener {
             }
         }
         if (a instanceof SmtpSession) {
-            ((SmtpSession) a).onEnd(flow.state(), reason, tsMicros);
+            ((SmtpSession) a).onEnd(flow.state(), reason, tsMicros, flow.synAckSeen() || flow.finFromServer());
         } else if (a == null) {
-            out.onEvent(new ConnectionEnd(flow.connection(), tsMicros, flow.state(), reason, false, false, false));
+            out.onEvent(new ConnectionEnd(flow.connection(), tsMicros, flow.state(), reason, false, false, false, null));
         }
         // Flows on other ports without payload, or not SMTP, end without a word.
         flow.attach(null);

@@ -26,10 +26,11 @@ public sealed interface SmtpEvent {
 
     /**
      * The flow ended. {@code finalState} tells whether it was ever more than an attempt;
-     * {@code smtpSeen} whether any SMTP was decoded on it.
+     * {@code smtpSeen} whether any SMTP was decoded on it; {@code oneWay} whether only one
+     * direction's bytes were seen ({@link TransactionRecord#oneWay}), null when both or neither.
      */
     record ConnectionEnd(Connection conn, long tsMicros, ConnState finalState, EndReason reason,
-                         boolean smtpSeen, boolean tls, boolean gaps) implements SmtpEvent {}
+                         boolean smtpSeen, boolean tls, boolean gaps, String oneWay) implements SmtpEvent {}
 
     /** The server's greeting (first reply). */
     record Greeting(Connection conn, long tsMicros, int code, String text) implements SmtpEvent {}
@@ -41,9 +42,12 @@ public sealed interface SmtpEvent {
      * An AUTH exchange finished. {@code user} is the authentication identity (PLAIN authcid, LOGIN
      * username, CRAM-MD5 user) or null when the mechanism does not reveal one; {@code authzid} the
      * PLAIN authorization identity if one was given. The password is never captured.
+     * {@code mechanism} is a known SASL name or {@code "unknown"}. {@code inferred}: the final reply
+     * was not seen (one-way capture) and {@code result} follows from what the client did next (MAIL
+     * FROM: SUCCESS; a new AUTH or a cancel: FAILURE); {@code replyCode} is then 0.
      */
     record Auth(Connection conn, long tsMicros, String mechanism, String user, String authzid,
-                AuthResult result, int replyCode) implements SmtpEvent {}
+                AuthResult result, int replyCode, boolean inferred) implements SmtpEvent {}
 
     /**
      * MAIL FROM. {@code argument} is the reverse-path exactly as sent after "FROM:" with leading

@@ -36,7 +36,7 @@ import java.util.ArrayDeque;
  * arrive and given back at the end of the call once they hold nothing ({@link #park()}); the
  * SASL tracker only exists once the client sent AUTH; the last reply is a String shared with
  * every other session that got the same reply ({@link ReplyLines}). An idle session after
- * greeting and EHLO is this object (120 bytes with compressed oops), its HELO argument and
+ * greeting and EHLO is this object (136 bytes with compressed oops), its HELO argument and
  * nothing else of its own.
  */
 public final class SmtpSession {
@@ -60,6 +60,8 @@ public final class SmtpSession {
      * counters in SmtpStats still count every occurrence), so one flood cannot become an event storm.
      */
     private static final int ONCE_UNPAIRED = 1, ONCE_OVERFLOW = 2, ONCE_BAD_REPLY = 4;
+    /** Values of {@link #oneWay}, as smtp.jsonl's {@code one_way} field. */
+    static final String CLIENT_ONLY = "client_only", SERVER_ONLY = "server_only";
 
     private final Connection conn;
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
@@ -117,6 +119,25 @@ public final class SmtpSession {
     private boolean gaps;
     private boolean ended;
 
+    /**
+     * One-way capture (a mirror that carries one direction): {@link #CLIENT_ONLY} once the client
+     * went on past a command it must wait for while no server byte was seen; from then on every
+     * client line is applied at once and what the unseen replies were is inferred from the client's
+     * next commands. {@link #SERVER_ONLY} once the server answered with no client byte seen. Null
+     * otherwise. Written into every record and the ConnectionEnd.
+     */
+    private String oneWay;
+    private boolean clientSpoke;
+    /**
+     * A command the client must wait for (RFC 2920 §3.1) was sent, at {@link #awaitedTs}, while the
+     * server had said nothing; {@link #awaitedPassed} counts such commands the client went past in
+     * a later packet. Two of them make a one-way capture certain: an early talker pipelining blindly
+     * sends its lines in one burst and stops at the first it must wait for.
+     */
+    private boolean awaitedUnseen;
+    private byte awaitedPassed;
+    private long awaitedTs;
+
     private String helo;
     /** Last reply, "code text", while no transaction was logged: for the record of a connection without MAIL. */
     private String lastReply;
@@ -139,6 +160,7 @@ public final class SmtpSession {
 
     public void onClientData(byte[] b, int off, int len, long ts) {
         if (ended || len <= 0) return;
+        clientSpoke = true;
         try {
             clientBytes(b, off, off + len, ts);
         } catch (RuntimeException e) {
@@ -178,15 +200,24 @@ public final class SmtpSession {
      * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
      */
     public void onEnd(ConnState finalState, EndReason reason, long ts) {
+        onEnd(finalState, reason, ts, false);
+    }
+
+    /**
+     * As {@link #onEnd(ConnState, EndReason, long)}; {@code serverPacketsSeen}: the flow layer saw
+     * packets from the server (SYN/ACK, FIN), so a server that sent no byte of SMTP was captured
+     * and merely silent, and the connection is not called one-way unless the client proved it.
+     */
+    public void onEnd(ConnState finalState, EndReason reason, long ts, boolean serverPacketsSeen) {
         if (ended) return;
         try {
-            end(ts);
+            end(ts, serverPacketsSeen);
         } catch (RuntimeException e) {
             internalError(e, ts);
         }
         ended = true;
         try {
-            res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps));
+            res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps, oneWay));
         } catch (RuntimeException e) {
             res.stats.internalErrors++;
         }
@@ -204,6 +235,11 @@ public final class SmtpSession {
                     sniffClient(ts);
                     break;
                 case LINES:
+                    if (awaitedUnseen && (clientLines == null || !clientLines.hasPartial())) {
+                        // A new line in a later packet: the client went on (e.g. TLS after STARTTLS).
+                        clientWentOn(ts);
+                        if (client != Mode.LINES) break;
+                    }
                     i = clientLines().feed(b, i, end);
                     if (clientLines.ready()) clientLine(ts);
                     break;
@@ -254,7 +290,8 @@ public final class SmtpSession {
         if (tlsExpected) {
             tlsExpected = false;
             tls = false;
-            anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
+            // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
+            if (oneWay != CLIENT_ONLY) anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
         }
         client = Mode.LINES;
         if (!midStream && Ascii.isBinary(sniffed[0])) {
@@ -321,7 +358,8 @@ public final class SmtpSession {
         int len = f.length();
         try {
             if (f.truncated()) lineTooLong(true, ts);
-            if (auth != null && auth.owed > 0) {
+            clientWentOn(ts);
+            if (auth != null && (auth.owed > 0 || saslLineUnanswered(b, len))) {
                 authResponse(b, 0, len, ts);
                 f.wipe();
                 return;
@@ -347,6 +385,8 @@ public final class SmtpSession {
         }
         res.stats.countCommand(verb);
         if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
+        // Read in wire order, before this command takes effect (startAuth does it for AUTH).
+        if (oneWay == CLIENT_ONLY && verb != SmtpVerb.AUTH) inferAuth(verb, ts);
         PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);
         switch (verb) {
             case HELO: case EHLO: case LHLO:
@@ -403,8 +443,13 @@ public final class SmtpSession {
 
     private void startAuth(PendingCommand c, byte[] b, CommandParser p, long ts) {
         if (auth == null) auth = new AuthTracker(res.authDecoder);
-        if (auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts); // a new AUTH replaces an unfinished one
-        String mech = cap(Ascii.text(b, p.mechStart, p.mechEnd - p.mechStart), 40).toUpperCase(java.util.Locale.ROOT);
+        if (oneWay == CLIENT_ONLY) {
+            inferAuth(SmtpVerb.AUTH, ts); // a client only tries again after a failure
+        } else if (auth.active) {
+            finishAuth(AuthResult.UNKNOWN, 0, false, ts); // a new AUTH replaces an unfinished one
+        }
+        // Only a known name is kept: "AUTH <base64>" puts a credential where the name belongs.
+        String mech = AuthMechanism.name(b, p.mechStart, p.mechEnd);
         auth.start(mech);
         c.argument = mech;
         enqueue(c, ts);
@@ -420,7 +465,9 @@ public final class SmtpSession {
     }
 
     private void noteAuthResponse(AuthTracker.Response r, byte[] b, int off, int end, long ts) {
-        if (r == AuthTracker.Response.UNDECODABLE) {
+        if (r == AuthTracker.Response.CANCELLED && oneWay == CLIENT_ONLY) {
+            finishAuth(AuthResult.FAILURE, 0, true, ts); // "*" ends the exchange unauthenticated (RFC 4954 §4)
+        } else if (r == AuthTracker.Response.UNDECODABLE) {
             res.stats.authUndecodable++;
             anomaly("auth_undecodable", auth.mech + " response is not valid base64 or lacks its fields", ts);
         } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
@@ -452,6 +499,7 @@ public final class SmtpSession {
             res.stats.messageBytes += body.bytes();
             bodyData = null;
             client = Mode.LINES;
+            clientWentOn(ts); // the text proves the 354
             enqueue(eod, ts);
         }
         return next;
@@ -625,13 +673,22 @@ public final class SmtpSession {
             return;
         }
         res.stats.unpairedReplies++;
-        if (firstTime(ONCE_UNPAIRED)) anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
+        if (!clientSpoke && oneWay == null) serverOnly(ts);
+        if (oneWay != SERVER_ONLY && firstTime(ONCE_UNPAIRED)) anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
 
     // ------------------------------------------------------------------ pairing
 
     private void enqueue(PendingCommand c, long ts) {
+        if (oneWay == CLIENT_ONLY) {
+            complete(c, 0, ts); // no reply will come: the line takes effect now
+            return;
+        }
+        if (!serverSpoke && !awaitedUnseen && mustAwaitReply(c)) {
+            awaitedUnseen = true;
+            awaitedTs = c.tsMicros;
+        }
         if (pendingCount() >= Math.max(1, res.settings.maxPendingCommands())) {
             // Give up on the oldest: report it unanswered and let its reply pass unpaired.
             PendingCommand oldest = pollPending();
@@ -699,6 +756,7 @@ public final class SmtpSession {
             case STARTTLS:
                 res.out.onEvent(new SmtpEvent.StartTls(conn, ts, code == 220, code));
                 if (code == 220) startTls(ts);
+                else if (oneWay == CLIENT_ONLY) tlsFollowsOrNot();
                 break;
             default:
                 break;
@@ -770,7 +828,7 @@ public final class SmtpSession {
         ensureTransaction(eod.tsMicros, eod.gap);
         tx.messageBytes += eod.bytes;
         if (code > 0) tx.lastReply = replyLine();
-        endTransaction(code == 0 ? MessageStatus.ABORTED : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
+        endTransaction(code == 0 ? unanswered() : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
     }
 
     private void bdat(PendingCommand c, int code, long ts) {
@@ -784,26 +842,110 @@ public final class SmtpSession {
         }
         ensureTransaction(c.tsMicros, c.gap);
         tx.messageBytes += c.bytes;
-        if (c.bdatLast) endTransaction(code == 0 ? MessageStatus.ABORTED : MessageStatus.ACCEPTED, ts);
+        if (c.bdatLast) endTransaction(code == 0 ? unanswered() : MessageStatus.ACCEPTED, ts);
     }
 
     private void authReply(int code, long ts) {
         if (auth == null || !auth.active) return;
+        // Client-only: no reply comes; the exchange lasts until the client sends a command (inferAuth).
+        if (code == 0 && oneWay == CLIENT_ONLY) return;
         if (code == 334) {
             PendingCommand next = peekPending();
             boolean answered = next != null && next.kind == PendingCommand.Kind.AUTH_RESPONSE;
-            auth.challenge(replies.textBytes(), replies.textLength(), answered);
+            auth.challenge(answered);
             return;
         }
         AuthResult result = code >= 200 && code < 300 ? AuthResult.SUCCESS
                 : code >= 400 ? AuthResult.FAILURE : AuthResult.UNKNOWN;
-        finishAuth(result, code, ts);
+        finishAuth(result, code, false, ts);
     }
 
-    private void finishAuth(AuthResult result, int code, long ts) {
-        auth.finish(result);
+    private void finishAuth(AuthResult result, int code, boolean inferred, long ts) {
+        auth.finish(result, inferred);
         res.stats.countAuth(auth.mechClass, result);
-        res.out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code));
+        if (inferred) res.stats.authInferred++;
+        res.out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code, inferred));
+    }
+
+    /**
+     * Client-only: the client's command {@code verb} tells how the AUTH exchange before it ended.
+     * A client sends MAIL FROM after AUTH only once it is authenticated, and AUTH again (or "*")
+     * only after a failure; anything else (EHLO, RSET, NOOP) leaves the question open, and a
+     * connection that ends with it open reports the result unknown.
+     */
+    private void inferAuth(SmtpVerb verb, long ts) {
+        if (auth == null) return;
+        if (auth.active) auth.endUnanswered();
+        if (!auth.awaitingProof) return;
+        if (verb == SmtpVerb.MAIL) finishAuth(AuthResult.SUCCESS, 0, true, ts);
+        else if (verb == SmtpVerb.AUTH) finishAuth(AuthResult.FAILURE, 0, true, ts);
+    }
+
+    /**
+     * Client-only, during an exchange: a line that is no SMTP command is the next SASL response
+     * (multi-step mechanisms answer challenges we never see, so nothing is owed by count).
+     */
+    private boolean saslLineUnanswered(byte[] b, int len) {
+        if (oneWay != CLIENT_ONLY || !auth.active) return false;
+        int word = 0;
+        while (word < len && !Ascii.isBlank(b[word])) word++;
+        return SmtpVerb.of(b, 0, word) == SmtpVerb.UNKNOWN;
+    }
+
+    /** Commands after which a client waits for the reply before sending more (RFC 2920 §3.1, RFC 4954). */
+    private static boolean mustAwaitReply(PendingCommand c) {
+        if (c.kind != PendingCommand.Kind.COMMAND) return true; // a SASL response, the end of a message
+        switch (c.verb) {
+            case HELO: case EHLO: case LHLO: case AUTH: case DATA: case STARTTLS: case NOOP: case QUIT:
+            case VRFY: case EXPN:
+                return true;
+            case BDAT:
+                return c.bdatLast;
+            default:
+                return false;
+        }
+    }
+
+    /** A client line (or the end of a message) at {@code ts}: did the client go past a reply we never saw? */
+    private void clientWentOn(long ts) {
+        if (!awaitedUnseen || oneWay != null || serverSpoke || ts <= awaitedTs) return;
+        awaitedUnseen = false;
+        if (++awaitedPassed >= 2) clientOnly(ts);
+    }
+
+    /**
+     * Only the client's bytes are on this capture: what is waiting is applied now without a reply
+     * (counted as such), and so is every later line.
+     */
+    private void clientOnly(long ts) {
+        oneWay = CLIENT_ONLY;
+        exchangeSeen = true; // the client's progress proves the server answered
+        res.stats.oneWayClientOnly++;
+        anomaly("one_way", "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
+        flushPending(ts);
+    }
+
+    /** Only the server's bytes are on this capture: replies are counted, commands and their arguments are unknown. */
+    private void serverOnly(long ts) {
+        oneWay = SERVER_ONLY;
+        res.stats.oneWayServerOnly++;
+        anomaly("one_way", "server to client bytes only: reply codes are seen, no command or argument", ts);
+    }
+
+    /** A message whose verdict was not seen: unknown on a client-only capture, else the connection ended first. */
+    private MessageStatus unanswered() {
+        return oneWay == CLIENT_ONLY ? MessageStatus.UNKNOWN : MessageStatus.ABORTED;
+    }
+
+    /**
+     * Client-only STARTTLS: the 220 is not seen, so the client's next bytes decide. A TLS record
+     * means it was accepted (the rest is opaque, {@code tls} true); plaintext, that it was refused.
+     */
+    private void tlsFollowsOrNot() {
+        tlsExpected = true;
+        client = Mode.SNIFF;
+        clientSniff = null;
+        clientSniffLen = 0;
     }
 
     private void startTls(long ts) {
@@ -848,6 +990,7 @@ public final class SmtpSession {
         tx.authUser = auth.lastUser;
         tx.authzid = auth.lastAuthzid;
         tx.authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
+        tx.authResultInferred = auth.lastInferred;
     }
 
     /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
@@ -864,7 +1007,7 @@ public final class SmtpSession {
 
     private void emitRecord(int depth, MessageStatus status, long ts) {
         res.stats.transactions++;
-        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, tx.build(depth, status, tls, conn.clientBy().label())));
+        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, tx.build(depth, status, tls, conn.clientBy().label(), oneWay)));
     }
 
     private boolean txOpen() { return tx != null && tx.open; }
@@ -890,8 +1033,12 @@ public final class SmtpSession {
             giveUp("gap in the proxy handshake", ts);
             return;
         }
-        if (fromClient) tunnelAllowed = false; // the first bytes are in the hole
-        else serverSpoke = true;
+        if (fromClient) {
+            tunnelAllowed = false; // the first bytes are in the hole
+            clientSpoke = true;
+        } else {
+            serverSpoke = true;
+        }
         if (fromClient) {
             switch (client) {
                 case SNIFF: case LINES:
@@ -938,7 +1085,7 @@ public final class SmtpSession {
         flushPending(ts);
     }
 
-    private void end(long ts) {
+    private void end(long ts, boolean serverPacketsSeen) {
         if (tunnel != null) {
             // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
             res.stats.notSmtp++;
@@ -946,8 +1093,11 @@ public final class SmtpSession {
             tunnel = null;
         }
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
+        // The whole connection without a server byte, though the client spoke SMTP and went past
+        // a command it must wait for (or no server packet at all was captured).
+        if (oneWay == null && !serverSpoke && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
         flushPending(ts);
-        if (auth != null && auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts);
+        if (auth != null && (auth.active || auth.awaitingProof)) finishAuth(AuthResult.UNKNOWN, 0, false, ts);
         if (client == Mode.BODY) {
             // The connection ended inside message text: the message never completed.
             res.stats.messageBytes += body.bytes();

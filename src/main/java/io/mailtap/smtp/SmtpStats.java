@@ -47,6 +47,15 @@ public final class SmtpStats {
     public long badReplyLines;
     /** AUTH responses that should carry a user but were not valid base64 (or not the expected shape). */
     public long authUndecodable;
+    /**
+     * Connections on which only the client's bytes were seen (one-way mirror, asymmetric routing):
+     * the client went on past a command it must wait for while no server byte arrived.
+     */
+    public long oneWayClientOnly;
+    /** Connections on which only the server's bytes were seen: replies arrived with no client byte. */
+    public long oneWayServerOnly;
+    /** AUTH results inferred from the client's next commands on a client-only connection. */
+    public long authInferred;
     /** Anomaly events emitted (all kinds). */
     public long anomalies;
     /** Proxy tunnels (HTTP CONNECT, SOCKS4/5) opened at the start of a connection and read through. */

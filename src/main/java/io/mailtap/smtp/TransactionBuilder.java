@@ -17,6 +17,7 @@ final class TransactionBuilder {
     long messageBytes;
     String lastReply;
     boolean gaps;
+    boolean authResultInferred;
 
     TransactionBuilder(int maxRcpt) {
         this.maxRcpt = Math.max(0, maxRcpt);
@@ -33,6 +34,7 @@ final class TransactionBuilder {
         messageBytes = 0;
         lastReply = null;
         gaps = false;
+        authResultInferred = false;
     }
 
     /** Lists the recipient unless the cap is reached; returns false when it was only counted. */
@@ -45,9 +47,9 @@ final class TransactionBuilder {
         return false;
     }
 
-    TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, String clientBy) {
+    TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, String clientBy, String oneWay) {
         return new TransactionRecord(tsMicros, depth, helo, authMech, authUser, authzid, authResult,
                 mailFrom, mailParams, nullSender, List.copyOf(rcpt), rcptAccepted, rcptRejected, rcptDropped,
-                finalStatus, messageBytes, lastReply, tls, gaps, clientBy);
+                finalStatus, messageBytes, lastReply, tls, gaps, clientBy, oneWay, authResultInferred);
     }
 }

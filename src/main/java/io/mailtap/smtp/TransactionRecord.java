@@ -17,6 +17,10 @@ import java.util.List;
  * @param rcptDropped    RCPT TOs beyond the per-transaction cap (counted, not listed)
  * @param lastReply      last server reply of the transaction, "code text", capped
  * @param gaps           data was missing in either direction while this transaction was open
+ * @param oneWay         "client_only" or "server_only" when the capture holds one direction of the
+ *                       connection only (one-way mirror); null when both directions were seen
+ * @param authResultInferred {@code authResult} was not read from a reply but inferred from the
+ *                       client's next commands (one-way capture)
  */
 public record TransactionRecord(
         long tsMicros,
@@ -38,5 +42,7 @@ public record TransactionRecord(
         String lastReply,
         boolean tls,
         boolean gaps,
-        String clientBy) {
+        String clientBy,
+        String oneWay,
+        boolean authResultInferred) {
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The two incidents mailtap exists for, replayed from captures of real Postfix, swaks and SMTP
@@ -104,5 +105,75 @@ class IncidentReplayTest {
         assertThat(r.out()).contains("Findings: 8")
                 .containsPattern("null_sender_burst +critical +firing +account:mallory +- +30 ")
                 .contains("guest-like account \"guest\" logged in successfully");
+    }
+
+    /**
+     * Issue 8 item 11: the same incident through a mirror that carries client→server only (cut
+     * with tcpdump as an operator's TX-only SPAN would deliver it). No reply is on the capture,
+     * so the AUTH successes are inferred from the clients' MAIL FROMs; the account findings must
+     * survive, and the one-way capture must be said in the records and the summary.
+     */
+    @Test
+    void incidentTwoThroughAOneWayMirrorKeepsTheAccountFindings(@TempDir Path cut) throws Exception {
+        Path c2s = tcpdumpCut(cut.resolve("c2s.pcap"), "tcp dst port 25 or tcp dst port 587");
+
+        Cli r = Cli.run("replay", "--config", "samples/lab.yml", "--out", out.toString(), c2s.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> alerts = ReplayCommandTest.jsonLines(out.resolve("alerts.jsonl"));
+        Set<String> keys = keys(alerts);
+        assertThat(keys).contains("null_sender_burst|account:mallory|-", "auth_guest_account|account:guest|-");
+        JsonNode guest = alerts.stream().filter(a -> a.get("rule").asText().equals("auth_guest_account")).findFirst().orElseThrow();
+        assertThat(guest.get("src_ip").asText()).isEqualTo("198.18.10.22");
+        assertThat(guest.get("evidence").get("auth_result_inferred").asBoolean()).as("the alert says the login is inferred").isTrue();
+        JsonNode account = alerts.stream().filter(a -> a.get("key").asText().equals("account:mallory")).findFirst().orElseThrow();
+        assertThat(account.get("account").asText()).isEqualTo("mallory");
+        // Ten failed logins each followed by QUIT: nothing on a client-only capture says they failed.
+        assertThat(keys).doesNotContain("auth_failures|198.18.10.22|-");
+
+        List<JsonNode> lines = ReplayCommandTest.jsonLines(out.resolve("smtp.jsonl"));
+        assertThat(lines).hasSize(76); // as many as the two-way capture gives
+        assertThat(lines).allSatisfy(l -> assertThat(l.get("one_way").asText()).isEqualTo("client_only"));
+        List<JsonNode> mallory = lines.stream().filter(l -> "mallory".equals(l.get("auth_user").asText())).toList();
+        assertThat(mallory).hasSize(30).allSatisfy(l -> {
+            assertThat(l.get("auth_result").asText()).isEqualTo("success");
+            assertThat(l.get("auth_result_inferred").asBoolean()).isTrue();
+            assertThat(l.get("null_sender").asBoolean()).isTrue();
+            assertThat(l.get("message_status").asText()).isEqualTo("unknown");
+        });
+        assertThat(r.out()).contains("One-way: 45 connections with client->server bytes only")
+                .contains("33 AUTH results inferred")
+                .contains("(success, inferred)");
+    }
+
+    /** The other direction only: reply codes, no command or argument; what replies alone prove still alerts. */
+    @Test
+    void incidentTwoServerToClientOnlySaysWhatItCannotKnow(@TempDir Path cut) throws Exception {
+        Path s2c = tcpdumpCut(cut.resolve("s2c.pcap"), "tcp src port 25 or tcp src port 587");
+        Cli r = Cli.run("replay", "--config", "samples/lab.yml", "--out", out.toString(), s2c.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> lines = ReplayCommandTest.jsonLines(out.resolve("smtp.jsonl"));
+        assertThat(lines).hasSize(45).allSatisfy(l -> {
+            assertThat(l.get("one_way").asText()).isEqualTo("server_only");
+            assertThat(l.get("helo").isNull()).isTrue();
+            assertThat(l.get("mail_from").isNull()).isTrue();
+            assertThat(l.get("auth_user").isNull()).isTrue();
+        });
+        assertThat(r.out()).contains("One-way: 45 connections with server->client bytes only: reply codes only");
+        // The relay's refusal names the list in the reply itself.
+        assertThat(keys(ReplayCommandTest.jsonLines(out.resolve("alerts.jsonl")))).containsExactly("blocklist_rejection|198.18.20.10|-");
+    }
+
+    private static Path tcpdumpCut(Path to, String filter) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder("tcpdump", "-r", "samples/incident-2-null-sender.pcap", "-w", to.toString(), filter)
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "tcpdump is not installed: " + e.getMessage());
+            throw e;
+        }
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(said).isZero();
+        return to;
     }
 }

@@ -116,7 +116,7 @@ public final class SmtpScript {
 
         public Session auth(String mech, String user, String authzid, AuthResult result) {
             int code = result == AuthResult.SUCCESS ? 235 : 535;
-            emit(new SmtpEvent.Auth(c, tick(), mech, user, authzid, result, code));
+            emit(new SmtpEvent.Auth(c, tick(), mech, user, authzid, result, code, false));
             if (result == AuthResult.SUCCESS) {
                 authUser = user;
                 authMech = mech;
@@ -162,7 +162,7 @@ public final class SmtpScript {
             TransactionRecord r = new TransactionRecord(transStart, depth, helo, authMech, authUser, null, authResult,
                     mailFrom, null, nullSender, List.copyOf(rcpts), accepted, rejected, 0,
                     code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, 1234, code + " " + text, tls, false,
-                    c.clientBy().label());
+                    c.clientBy().label(), null, false);
             mailFrom = null;
             return emit(new SmtpEvent.Transaction(c, now, r));
         }
@@ -182,7 +182,7 @@ public final class SmtpScript {
         public Session quit() { return end(ConnState.CLOSED, EndReason.FIN, false); }
 
         public Session end(ConnState state, EndReason reason, boolean gaps) {
-            return emit(new SmtpEvent.ConnectionEnd(c, tick(), state, reason, smtpSeen, tls, gaps));
+            return emit(new SmtpEvent.ConnectionEnd(c, tick(), state, reason, smtpSeen, tls, gaps, null));
         }
 
         /** Nobody answered the SYNs: the flow times out as an attempt. */

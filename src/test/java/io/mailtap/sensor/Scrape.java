@@ -116,6 +116,8 @@ final class Scrape {
         m("mailtap_smtp_starttls_total", "result", Set.of("issued", "accepted"));
         m("mailtap_smtp_not_smtp_total");
         m("mailtap_smtp_lines_truncated_total");
+        m("mailtap_smtp_one_way_total", "seen", Set.of("client_only", "server_only"));
+        m("mailtap_smtp_auth_inferred_total");
         m("mailtap_alerts_raised_total", "rule", RULES, "severity", SEVERITIES);
         m("mailtap_alerts_notifications_total", "rule", RULES, "status", Set.of("firing", "resolved"));
         m("mailtap_alerts_active", "rule", RULES);

@@ -73,11 +73,32 @@ class AuthDecoderTest {
         assertThat(d.xoauth2(in, 0, in.length)).isEqualTo("someone@example.com");
     }
 
+    /**
+     * A response with a bad character late in it: the bytes decoded before it (here the user and
+     * most of the password) must not stay in the scratch buffer that the analyzer's other sessions share.
+     */
     @Test
-    void loginPrompts() {
+    void aBadCharacterStillWipesWhatWasDecodedBeforeIt() throws Exception {
         AuthDecoder d = new AuthDecoder();
-        assertThat(d.promptKind(b("VXNlcm5hbWU6"), 0, 12)).isEqualTo(AuthDecoder.PROMPT_USER);
-        assertThat(d.promptKind(b("UGFzc3dvcmQ6"), 0, 12)).isEqualTo(AuthDecoder.PROMPT_PASSWORD);
-        assertThat(d.promptKind(b("bm9wZQ=="), 0, 8)).isEqualTo(AuthDecoder.PROMPT_UNKNOWN);
+        String good = b64("\0alice\0hunter2-long-password-here");
+        byte[] in = b(good.substring(0, good.length() - 4) + "*AAA");
+        assertThat(d.login(in, 0, in.length)).isNull();
+        assertAllZero(d);
+        assertThat(d.cramMd5(in, 0, in.length)).isNull();
+        assertAllZero(d);
+        assertThat(d.plain(in, 0, in.length)).isFalse();
+        assertAllZero(d);
+        String token = b64("user=someone@example.com\u0001auth=Bearer secret-token-value\u0001\u0001");
+        in = b(token.substring(0, 60) + "*" + token.substring(61));
+        assertThat(d.xoauth2(in, 0, in.length)).isNull();
+        assertAllZero(d);
+    }
+
+    private static void assertAllZero(AuthDecoder d) throws Exception {
+        Field f = AuthDecoder.class.getDeclaredField("scratch");
+        f.setAccessible(true);
+        byte[] scratch = (byte[]) f.get(d);
+        assertThat(scratch).isNotNull();
+        for (byte x : scratch) assertThat(x).isZero();
     }
 }

@@ -84,6 +84,30 @@ class AuthScenarioTest {
         l.add(new Scenario("PLAIN rejected with 535",
                 greeted().c("AUTH PLAIN " + plain + "\r\n").s("535 5.7.8 Error: authentication failed\r\n"),
                 "PLAIN", "alice@example.org", null, AuthResult.FAILURE, List.of(PW, plain)));
+        // Issue 9 item 6: the first line does not decode, the server asks "Username:" again, and
+        // the client (which took the first prompt's answer as given) sends its password.
+        l.add(new Scenario("LOGIN re-prompted for the user after an undecodable line",
+                greeted().c("AUTH LOGIN\r\n").s("334 VXNlcm5hbWU6\r\n").c("bob@example.org\r\n")
+                        .s("334 VXNlcm5hbWU6\r\n").c(b64(PW) + "\r\n").s("235 ok\r\n"),
+                "LOGIN", null, null, AuthResult.SUCCESS, List.of(PW, b64(PW))));
+        l.add(new Scenario("LOGIN whose server only ever prompts for the user",
+                greeted().c("AUTH LOGIN\r\n").s("334 VXNlcm5hbWU6\r\n").c(b64("frank") + "\r\n")
+                        .s("334 VXNlcm5hbWU6\r\n").c(b64(PW) + "\r\n").s("235 ok\r\n"),
+                "LOGIN", "frank", null, AuthResult.SUCCESS, List.of(PW, b64(PW))));
+        // Issue 9 item 7: a credential where the mechanism name belongs is no mechanism.
+        l.add(new Scenario("AUTH with a base64 blob and no mechanism word",
+                greeted().c("AUTH " + plain + "\r\n").s("504 5.5.4 Unrecognized authentication type\r\n"),
+                "unknown", null, null, AuthResult.FAILURE, List.of(PW, plain)));
+        String shortBlob = b64("\0al\0" + "pw12345"); // 20 characters: as long as a mechanism name may be
+        l.add(new Scenario("AUTH with a short blob shaped like a mechanism name",
+                greeted().c("AUTH " + shortBlob + "\r\n").s("504 5.5.4 Unrecognized authentication type\r\n"),
+                "unknown", null, null, AuthResult.FAILURE, List.of("pw12345", shortBlob)));
+        l.add(new Scenario("a known mechanism in lower case",
+                greeted().c("AUTH scram-sha-256 biwsbj11c2VyLHI9ck9wck5HZndFYmVSV2diTkVrcU8=\r\n")
+                        .s("334 cj1yT3ByTkdmd0ViZVJXZ2JORWtxTyVodllEcFdVYTJSYVRDQWZ1eEZJbGopaE5sRiRrMCxzPVcyMlphSjBTTlk3c29Fc1VFamI2Z1E9PSxpPTQwOTY=\r\n")
+                        .c("Yz1iaXdzLHI9ck9wck5HZndFYmVSV2diTkVrcU8laHZZRHBXVWEyUmFUQ0FmdXhGSWxqKWhObEYkazAscD1kSHpiWmFwV0lrNGpVaE4rVXRlOXl0YWc5empmTUhnc3FtbWl6N0FuZFZRPQ==\r\n")
+                        .s("235 ok\r\n"),
+                "SCRAM-SHA-256", null, null, AuthResult.SUCCESS, List.of(PW)));
         return l.stream().map(Arguments::of);
     }
 
