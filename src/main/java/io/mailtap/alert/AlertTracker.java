@@ -40,8 +40,8 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
     /** Connection uids kept per alert (the most recent ones). */
     static final int MAX_UIDS = 10;
 
-    private final AlertSettings settings;
-    private final List<AlertSink> sinks;
+    private AlertSettings settings;
+    private List<AlertSink> sinks;
     private final AlertStats stats = new AlertStats();
     private final Map<RuleId, LinkedHashMap<String, Open>> open = new EnumMap<>(RuleId.class);
     private final Map<RuleId, long[]> policyMicros = new EnumMap<>(RuleId.class);
@@ -56,9 +56,55 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         for (RuleId r : RuleId.values()) {
             // Access order: the eldest entry is the one updated longest ago, i.e. the next to resolve.
             open.put(r, new LinkedHashMap<>(16, 0.75f, true));
-            AlertSettings.Policy p = settings.policy(r);
+        }
+        takePolicies(settings);
+    }
+
+    private void takePolicies(AlertSettings s) {
+        for (RuleId r : RuleId.values()) {
+            AlertSettings.Policy p = s.policy(r);
             policyMicros.put(r, new long[]{micros(p.renotifyInterval()), micros(p.resolveAfter())});
         }
+    }
+
+    /**
+     * A reload (on the engine's thread, between two events): open alerts and their re-notify
+     * times are kept; the new de-duplication policy applies from now on; the alerts of
+     * {@code disabled} rules resolve now (told to the sinks they were told to); {@code sinks}, when
+     * not null, replace the sinks and those listed in {@code brief} are told the state of every
+     * alert still open (they are new and have not heard of them). Does not close anything.
+     *
+     * @return the sinks replaced (the caller closes them), or an empty list
+     */
+    public List<AlertSink> reconfigure(AlertSettings next, java.util.Collection<RuleId> disabled,
+                                       List<AlertSink> sinks, List<AlertSink> brief) {
+        List<Open> off = new ArrayList<>();
+        for (RuleId r : disabled) {
+            LinkedHashMap<String, Open> alerts = open.get(r);
+            off.addAll(alerts.values());
+            alerts.clear();
+            stats.rule(r).setOpen(0);
+        }
+        long now = nowMicros;
+        for (Open a : off) {
+            a.closed = true;
+            for (String uid : a.uids) unindex(uid, a);
+            stats.rule(a.rule).countResolved();
+            publish(snapshot(a, AlertStatus.RESOLVED, Math.max(now, a.lastSeen)));
+        }
+        settings = next;
+        takePolicies(next);
+        if (sinks == null) return List.of();
+        List<AlertSink> replaced = new ArrayList<>();
+        for (AlertSink s : this.sinks) if (!sinks.contains(s)) replaced.add(s);
+        this.sinks = List.copyOf(sinks);
+        for (LinkedHashMap<String, Open> m : open.values()) {
+            for (Open a : m.values()) {
+                Alert snap = snapshot(a, AlertStatus.FIRING, a.lastSeen);
+                for (AlertSink s : brief) deliver(s, snap);
+            }
+        }
+        return replaced;
     }
 
     public AlertTracker(AlertSettings settings, AlertSink... sinks) {
@@ -245,13 +291,15 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
 
     private void publish(Alert alert) {
         stats.notified();
-        for (AlertSink s : sinks) {
-            try {
-                s.publish(alert);
-            } catch (RuntimeException ex) {
-                stats.sinkError();
-                if (sinkErrorLogs++ < 10) LOG.warn("alert sink {} failed", s.getClass().getSimpleName(), ex);
-            }
+        for (AlertSink s : sinks) deliver(s, alert);
+    }
+
+    private void deliver(AlertSink s, Alert alert) {
+        try {
+            s.publish(alert);
+        } catch (RuntimeException ex) {
+            stats.sinkError();
+            if (sinkErrorLogs++ < 10) LOG.warn("alert sink {} failed", s.getClass().getSimpleName(), ex);
         }
     }
 
