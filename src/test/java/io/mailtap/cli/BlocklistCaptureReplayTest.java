@@ -24,6 +24,29 @@ class BlocklistCaptureReplayTest {
     @TempDir
     Path dir;
 
+    /**
+     * The lab recording (samples/blocklist-two-lists.pcap, scenario blocklisted_twice): Postfix
+     * refused by mx.example.org at RCPT (Spamhaus ZEN) and by mx.lists.example at MAIL with a
+     * three-line 550-5.7.1 reply citing cbl.abuseat.org (see its facts file).
+     */
+    @Test
+    void theLabRecordingOfTwoRejectingSinksGivesTwoFindings() throws IOException {
+        Path out = dir.resolve("lab");
+        Cli r = Cli.run("replay", "--config", "samples/lab.yml", "--out", out.toString(), "samples/blocklist-two-lists.pcap");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> alerts = ReplayCommandTest.jsonLines(out.resolve("alerts.jsonl")).stream()
+                .filter(a -> a.get("rule").asText().equals("blocklist_rejection")).toList();
+        assertThat(alerts).extracting(a -> a.get("key").asText(), a -> a.get("list").asText(), a -> a.get("dst_ip").asText(),
+                        a -> a.get("evidence").get("command").asText(), a -> a.get("evidence").get("reply_code").asInt())
+                .containsExactly(
+                        tuple("zen.spamhaus.org:" + MAIL_SERVER, "zen.spamhaus.org", "203.0.113.26", "RCPT", 554),
+                        tuple("cbl.abuseat.org:" + MAIL_SERVER, "cbl.abuseat.org", "203.0.113.27", "MAIL", 550));
+        assertThat(alerts.get(1).get("evidence").get("reply_text").asText())
+                .isEqualTo("550 5.7.1 Message rejected because of the sending host's reputation. 5.7.1 198.18.20.10 is "
+                        + "listed at cbl.abuseat.org, see 5.7.1 https://www.abuseat.org/lookup.cgi?ip=198.18.20.10");
+        assertThat(alerts).allSatisfy(a -> assertThat(a.get("evidence").get("lookup").asText()).startsWith("https://"));
+    }
+
     @Test
     void twoListsOnTheWireAreTwoAlerts() throws IOException {
         long t0 = 1_700_000_000_000_000L;
