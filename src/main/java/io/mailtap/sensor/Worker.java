@@ -22,7 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * as long as the event thread lives) instead of dropping the event: its own ring then fills and
  * the capture thread drops packets there, so the ring stays the sensor's one drop point and every
  * loss shows in {@code mailtap_capture_packets_dropped_total{where="ring"}}. Losing an event
- * silently would instead leave holes in smtp.jsonl that no counter explains.
+ * silently would instead leave holes in smtp.jsonl that no counter explains. One exception, so a
+ * single hostile flow cannot make the rings drop everybody's packets: under queue pressure the
+ * flow making most events has its per-command events shed, counted and announced
+ * ({@link FlowShedder}); its transaction lines are still written.
  *
  * <p><b>Packet time on a quiet wire.</b> The pipeline's clock is the packets' timestamps. When the
  * ring has been empty for a heartbeat, the worker moves the clock to
