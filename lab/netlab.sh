@@ -12,6 +12,7 @@
 #                                        mt-router ── rt-srv 198.18.20.1 ── mt-mail 198.18.20.10 (Postfix)
 #                                               │ ├── rt-inet1 203.0.113.1 ── mt-inet 203.0.113.25 (MX sink)
 #                                               │ │                                  203.0.113.26 (RBL-rejecting sink)
+#                                               │ │                                  203.0.113.27 (CBL-rejecting sink, at MAIL)
 #                                               │ └── rt-inet2 198.51.100.1 ── mt-inet 198.51.100.10 (outside relay)
 #                                               └── rt-span ── mt-sensor span0 (no IP; mirror of every router leg's ingress)
 #
@@ -95,6 +96,7 @@ _write_netns_etc() {
 198.18.20.10	mail.corp.example mail
 203.0.113.25	mx.example.net
 203.0.113.26	mx.example.org
+203.0.113.27	mx.lists.example
 198.51.100.10	smtp-relay.example.com
 EOF
     # No resolver exists in the lab: a query to 127.0.0.1:53 fails at once
@@ -167,6 +169,7 @@ _net_up() {
   # "internet": two legs; replies leave by the leg their source address belongs to
   ip -n mt-inet addr add 203.0.113.25/24 dev inet1
   ip -n mt-inet addr add 203.0.113.26/24 dev inet1
+  ip -n mt-inet addr add 203.0.113.27/24 dev inet1
   ip -n mt-inet addr add 198.51.100.10/24 dev inet2
   ip -n mt-inet link set inet1 up
   ip -n mt-inet link set inet2 up
@@ -182,12 +185,13 @@ _sinks_up() {
   lab_in mt-inet setsid "$LAB_PYTHON" "$LAB_DIR/sinks.py" --spool "$SINK_SPOOL" \
     203.0.113.25:25=accept:mx.example.net \
     203.0.113.26:25=rbl:mx.example.org \
+    203.0.113.27:25=cbl:mx.lists.example \
     198.51.100.10:25=relay:smtp-relay.example.com \
     </dev/null >"$SINK_DIR/sinks.log" 2>&1 &
   echo $! >"$SINK_DIR/sinks.pid"
   local i
   for ((i = 0; i < 50; i++)); do
-    if [[ $(grep -c '^listening' "$SINK_DIR/sinks.log" 2>/dev/null) == 3 ]]; then return 0; fi
+    if [[ $(grep -c '^listening' "$SINK_DIR/sinks.log" 2>/dev/null) == 4 ]]; then return 0; fi
     _pid_alive "$(cat "$SINK_DIR/sinks.pid")" || break
     sleep 0.1
   done
@@ -254,7 +258,7 @@ smtpd_sasl_local_domain = corp.example
 smtpd_sasl_auth_enable = no
 delay_warning_time = 0
 EOF
-  printf 'example.org\tsmtp:[203.0.113.26]:25\n' >"$PF_ETC/transport"
+  printf 'example.org\tsmtp:[203.0.113.26]:25\nlists.example\tsmtp:[203.0.113.27]:25\n' >"$PF_ETC/transport"
   printf '@corp.example\tcorp/catchall/\n' >"$PF_ETC/vmailbox"
 
   cat >"$PF_ETC/sasl/smtpd.conf" <<EOF

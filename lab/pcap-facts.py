@@ -129,7 +129,12 @@ def main():
             s["auth"][-1][1] = parts[1] if len(parts) >= 3 else "<malformed>"
         if r["smtp.auth.username"] and s["auth"]:
             s["auth"][-1][1] = decode_b64(r["smtp.auth.username"])
-        for code, text in zip(r["smtp.response.code"].split(AGG), (r["smtp.rsp.parameter"].split(AGG) + [""] * 9)):
+        codes = r["smtp.response.code"].split(AGG)
+        texts = r["smtp.rsp.parameter"].split(AGG) if r["smtp.rsp.parameter"] else []
+        # tshark gives a multi-line reply one code and one parameter per line: keep its lines together
+        if codes and codes[0] and len(texts) > len(codes):
+            texts = texts[:len(codes) - 1] + [" ".join(texts[len(codes) - 1:])]
+        for code, text in zip(codes, texts + [""] * 9):
             if code == "235":
                 s["auth_ok"] = True
             elif code == "535":

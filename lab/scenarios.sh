@@ -18,12 +18,14 @@
 # null_sender_burst [N] [NS] mt-ws1 -> :587              AUTH LOGIN mallory, N x MAIL FROM:<> (30)
 # guest_login [NS]          mt-ws2 -> :587               AUTH PLAIN guest, one mail
 # blocklisted [NS]          mt-ws2 -> :587 (alice)       Postfix -> 203.0.113.26:25, RCPT answered 554 ... zen.spamhaus.org
+# blocklisted_twice [NS]    mt-ws2 -> :587 (alice) x2    Postfix -> 203.0.113.26:25 (RCPT 554 zen.spamhaus.org) and
+#                                                        -> 203.0.113.27:25 (MAIL 550-5.7.1 x3 cbl.abuseat.org)
 # auth_failures [N] [NS]    mt-ws2 -> :587               N x AUTH LOGIN alice with wrong passwords (10)
 
 : "${LAB_DIR:?source lab/netlab.sh first}"
 
 LAB_SCENARIOS=(legit_outbound legit_submission firewall_report egress_violation_ws1
-  egress_attempt_ws2 null_sender_burst guest_login blocklisted auth_failures)
+  egress_attempt_ws2 null_sender_burst guest_login blocklisted blocklisted_twice auth_failures)
 
 # password of a lab account, from lab/users.txt
 lab_password() { awk -v u="$1" '$1 == u { print $2 }' "$LAB_DIR/users.txt"; }
@@ -114,6 +116,15 @@ blocklisted() {
   # with a Spamhaus listing. Postfix bounces locally (not on the wire).
   _lab_submit "${1:-mt-ws2}" alice PLAIN alice@corp.example partner@example.org \
     --h-Subject "Contract draft"
+}
+
+blocklisted_twice() {
+  # two lists cite the mail server: example.org's MX refuses it at RCPT (Spamhaus ZEN),
+  # lists.example's MX at MAIL with a three-line reply (CBL). Two blocklist findings.
+  _lab_submit "${1:-mt-ws2}" alice PLAIN alice@corp.example partner@example.org \
+    --h-Subject "Contract draft" || return 1
+  _lab_submit "${1:-mt-ws2}" alice PLAIN alice@corp.example editor@lists.example \
+    --h-Subject "Newsletter submission"
 }
 
 auth_failures() {

@@ -6,6 +6,8 @@ Runs several aiosmtpd servers in one asyncio loop. Each listener is
 with MODE one of
   accept   accept every message (an ordinary remote MX)
   rbl      reject every RCPT TO with a Spamhaus-style blocklist text
+  cbl      reject every MAIL FROM with a three-line 550-5.7.1 reply citing
+           cbl.abuseat.org (a second list, refused earlier in the dialogue)
   relay    accept every message; copies for corp.example recipients are
            forwarded to the corp mail server (an "outside relay and back")
 Every received transaction (or rejection) is appended as one JSON line to
@@ -24,6 +26,9 @@ from aiosmtpd.smtp import SMTP
 
 RBL_TEXT = ("554 5.7.1 Service unavailable; Client host [{ip}] blocked using "
             "zen.spamhaus.org; https://www.spamhaus.org/query/ip/{ip}")
+CBL_TEXT = ("550-5.7.1 Message rejected because of the sending host's reputation.\r\n"
+            "550-5.7.1 {ip} is listed at cbl.abuseat.org, see\r\n"
+            "550 5.7.1 https://www.abuseat.org/lookup.cgi?ip={ip}")
 
 
 class Sink:
@@ -39,6 +44,16 @@ class Sink:
         rec["sink"] = self.hostname
         with open(self.spool, "a") as f:
             f.write(json.dumps(rec, sort_keys=True) + "\n")
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.mode == "cbl":
+            ip = session.peer[0]
+            self.log({"event": "rejected", "peer": ip, "helo": session.host_name,
+                      "mail_from": address})
+            return CBL_TEXT.format(ip=ip)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.mode == "rbl":
@@ -86,7 +101,7 @@ async def main():
         addr, rest = spec.split("=", 1)
         host, port = addr.rsplit(":", 1)
         mode, hostname = rest.split(":", 1)
-        if mode not in ("accept", "rbl", "relay"):
+        if mode not in ("accept", "rbl", "cbl", "relay"):
             sys.exit("bad mode in " + spec)
         handler = Sink(mode, hostname, a.spool, a.forward_host, a.forward_domain)
         srv = await loop.create_server(

@@ -2,6 +2,7 @@ package io.mailtap.alert;
 
 import io.mailtap.detect.Finding;
 import io.mailtap.detect.FindingSink;
+import io.mailtap.detect.OpenFinding;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import org.slf4j.Logger;
@@ -39,8 +40,8 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
     /** Connection uids kept per alert (the most recent ones). */
     static final int MAX_UIDS = 10;
 
-    private final AlertSettings settings;
-    private final List<AlertSink> sinks;
+    private AlertSettings settings;
+    private List<AlertSink> sinks;
     private final AlertStats stats = new AlertStats();
     private final Map<RuleId, LinkedHashMap<String, Open>> open = new EnumMap<>(RuleId.class);
     private final Map<RuleId, long[]> policyMicros = new EnumMap<>(RuleId.class);
@@ -55,9 +56,55 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         for (RuleId r : RuleId.values()) {
             // Access order: the eldest entry is the one updated longest ago, i.e. the next to resolve.
             open.put(r, new LinkedHashMap<>(16, 0.75f, true));
-            AlertSettings.Policy p = settings.policy(r);
+        }
+        takePolicies(settings);
+    }
+
+    private void takePolicies(AlertSettings s) {
+        for (RuleId r : RuleId.values()) {
+            AlertSettings.Policy p = s.policy(r);
             policyMicros.put(r, new long[]{micros(p.renotifyInterval()), micros(p.resolveAfter())});
         }
+    }
+
+    /**
+     * A reload (on the engine's thread, between two events): open alerts and their re-notify
+     * times are kept; the new de-duplication policy applies from now on; the alerts of
+     * {@code disabled} rules resolve now (told to the sinks they were told to); {@code sinks}, when
+     * not null, replace the sinks and those listed in {@code brief} are told the state of every
+     * alert still open (they are new and have not heard of them). Does not close anything.
+     *
+     * @return the sinks replaced (the caller closes them), or an empty list
+     */
+    public List<AlertSink> reconfigure(AlertSettings next, java.util.Collection<RuleId> disabled,
+                                       List<AlertSink> sinks, List<AlertSink> brief) {
+        List<Open> off = new ArrayList<>();
+        for (RuleId r : disabled) {
+            LinkedHashMap<String, Open> alerts = open.get(r);
+            off.addAll(alerts.values());
+            alerts.clear();
+            stats.rule(r).setOpen(0);
+        }
+        long now = nowMicros;
+        for (Open a : off) {
+            a.closed = true;
+            for (String uid : a.uids) unindex(uid, a);
+            stats.rule(a.rule).countResolved();
+            publish(snapshot(a, AlertStatus.RESOLVED, Math.max(now, a.lastSeen)));
+        }
+        settings = next;
+        takePolicies(next);
+        if (sinks == null) return List.of();
+        List<AlertSink> replaced = new ArrayList<>();
+        for (AlertSink s : this.sinks) if (!sinks.contains(s)) replaced.add(s);
+        this.sinks = List.copyOf(sinks);
+        for (LinkedHashMap<String, Open> m : open.values()) {
+            for (Open a : m.values()) {
+                Alert snap = snapshot(a, AlertStatus.FIRING, a.lastSeen);
+                for (AlertSink s : brief) deliver(s, snap);
+            }
+        }
+        return replaced;
     }
 
     public AlertTracker(AlertSettings settings, AlertSink... sinks) {
@@ -68,16 +115,18 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         return Math.multiplyExact(d.getSeconds(), 1_000_000L) + d.getNano() / 1000L;
     }
 
-    /** Mutable state of one open alert. */
-    private static final class Open {
+    /** Mutable state of one open alert; also the rules' handle for O(1) repeats. */
+    private final class Open implements OpenFinding {
         final RuleId rule;
         final String key;
         final long firstSeen;
         Severity severity;
         long lastSeen, lastNotified, count, windowSeconds;
-        String src, dst, account, state, summary;
+        String src, dst, account, state, summary, list;
         int stateRank = Integer.MIN_VALUE;
-        boolean gaps;
+        boolean gaps, closed;
+        /** The rule's latest repeat not yet built into a Finding (its count is already in {@link #count}). */
+        OpenFinding.Latest pending;
         final LinkedHashMap<String, Object> evidence = new LinkedHashMap<>();
         final ArrayDeque<String> uids = new ArrayDeque<>(4);
 
@@ -87,45 +136,82 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
             this.firstSeen = firstSeen;
             this.lastSeen = firstSeen;
         }
+
+        @Override
+        public boolean repeat(long tsMicros, long n, String uid, OpenFinding.Latest latest) {
+            if (closed) return false;
+            // a new connection goes through a full finding, so the alert's uid list stays exact
+            if (uid != null && !uid.equals(uids.peekLast())) return false;
+            advanceTime(tsMicros);
+            if (closed) return false;
+            open.get(rule).get(key); // touch: access order is resolve order
+            lastSeen = Math.max(lastSeen, tsMicros);
+            count = windowSeconds > 0 ? n : count + n;
+            pending = latest;
+            if (tsMicros - lastNotified >= policyMicros.get(rule)[0]) {
+                lastNotified = tsMicros;
+                stats.rule(rule).countRenotified();
+                publish(snapshot(this, AlertStatus.FIRING, tsMicros));
+            }
+            return true;
+        }
     }
 
     @Override
     public void onFinding(Finding f) {
+        track(f);
+    }
+
+    @Override
+    public OpenFinding track(Finding f) {
         advanceTime(f.tsMicros());
         LinkedHashMap<String, Open> alerts = open.get(f.rule());
         Open a = alerts.get(f.key());
         if (a == null) {
             if (alerts.size() >= settings.maxOpenAlertsPerRule()) {
                 stats.rule(f.rule()).countSuppressed();
-                return;
+                return null;
             }
             a = new Open(f.rule(), f.key(), f.tsMicros());
             alerts.put(f.key(), a);
-            apply(a, f);
+            apply(a, f, false);
             if (!f.windowed()) a.count = Math.max(1, a.count);
             a.lastNotified = f.tsMicros();
             stats.rule(f.rule()).countOpened();
             stats.rule(f.rule()).setOpen(alerts.size());
             publish(snapshot(a, AlertStatus.FIRING, f.tsMicros()));
-            return;
+            return a;
         }
+        settle(a);
         int rankBefore = a.stateRank;
-        apply(a, f);
+        apply(a, f, false);
         if (a.stateRank > rankBefore || f.tsMicros() - a.lastNotified >= policyMicros.get(a.rule)[0]) {
             a.lastNotified = f.tsMicros();
             stats.rule(a.rule).countRenotified();
             publish(snapshot(a, AlertStatus.FIRING, f.tsMicros()));
         }
+        return a;
     }
 
-    private void apply(Open a, Finding f) {
+    /** Builds the pending repeat into the alert before it is written or merged with a new finding. */
+    private void settle(Open a) {
+        OpenFinding.Latest p = a.pending;
+        if (p == null) return;
+        a.pending = null;
+        apply(a, p.finding(), true);
+    }
+
+    /** Merges {@code f} into {@code a}; {@code counted}: its occurrences are already in the count (a settled repeat). */
+    private void apply(Open a, Finding f, boolean counted) {
         a.lastSeen = Math.max(a.lastSeen, f.tsMicros());
         a.severity = f.severity();
-        a.count = f.windowed() ? f.count() : a.count + f.count();
+        if (f.windowed()) a.count = f.count();
+        else if (!counted) a.count += f.count();
         a.windowSeconds = f.windowSeconds();
         if (f.srcIp() != null) a.src = f.srcIp();
         if (f.dstIp() != null) a.dst = f.dstIp();
         if (f.account() != null) a.account = f.account();
+        if (f.list() != null) a.list = f.list();
         if (f.stateRank() >= a.stateRank) {
             a.stateRank = f.stateRank();
             a.state = f.state();
@@ -176,6 +262,7 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
                 Open a = it.next();
                 if (tsMicros - a.lastSeen < resolveAfter) break;
                 it.remove();
+                a.closed = true;
                 if (due == null) due = new ArrayList<>();
                 due.add(a);
             }
@@ -195,21 +282,24 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
     }
 
     private Alert snapshot(Open a, AlertStatus status, long ts) {
+        settle(a);
         LinkedHashMap<String, Object> ev = new LinkedHashMap<>(a.evidence);
         if (!a.uids.isEmpty()) ev.put("uids", List.copyOf(a.uids));
         return new Alert(ts, a.rule, a.severity, status, a.key, a.src, a.dst, a.account, a.state, a.count,
-                a.windowSeconds, a.firstSeen, a.lastSeen, a.summary, ev, a.gaps, settings.sensor());
+                a.windowSeconds, a.firstSeen, a.lastSeen, a.summary, ev, a.gaps, settings.sensor(), a.list);
     }
 
     private void publish(Alert alert) {
         stats.notified();
-        for (AlertSink s : sinks) {
-            try {
-                s.publish(alert);
-            } catch (RuntimeException ex) {
-                stats.sinkError();
-                if (sinkErrorLogs++ < 10) LOG.warn("alert sink {} failed", s.getClass().getSimpleName(), ex);
-            }
+        for (AlertSink s : sinks) deliver(s, alert);
+    }
+
+    private void deliver(AlertSink s, Alert alert) {
+        try {
+            s.publish(alert);
+        } catch (RuntimeException ex) {
+            stats.sinkError();
+            if (sinkErrorLogs++ < 10) LOG.warn("alert sink {} failed", s.getClass().getSimpleName(), ex);
         }
     }
 

@@ -335,6 +335,7 @@ public final class AlertmanagerSink implements MonitoredSink {
         putLabel(l, "src_ip", a.srcIp());
         putLabel(l, "account", a.account());
         putLabel(l, "dst_ip", a.dstIp());
+        putLabel(l, "list", a.list());
         return l;
     }
 

@@ -100,6 +100,7 @@ public final class JsonAlertLog implements AlertSink {
             g.writeStringField("dst_ip", a.dstIp());
             g.writeStringField("account", a.account());
             g.writeStringField("state", a.state());
+            g.writeStringField("list", a.list());
             g.writeNumberField("count", a.count());
             if (a.windowSeconds() > 0) g.writeNumberField("window_seconds", a.windowSeconds());
             else g.writeNullField("window_seconds");

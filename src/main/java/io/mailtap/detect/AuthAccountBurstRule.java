@@ -11,9 +11,13 @@ import java.util.List;
  * {@code max_messages} messages (MAIL FROM commands in authenticated sessions), or to more than
  * {@code max_recipient_domains} distinct recipient domains, or logs in / sends from more than
  * {@code max_client_hosts} distinct client hosts. The finding says which limit(s) fired.
- * Distinct values are held as hashes, at most limit+1 per key.
+ * Distinct values are held as hashes, at most limit+1 per key. Once the alert is open, each
+ * further match is a repeat on its handle: O(1) plus the bounded window updates, however many
+ * RCPTs an authenticated session pipelines.
  */
 final class AuthAccountBurstRule extends Rule {
+    private static final int MESSAGES = 1, DOMAINS = 2, HOSTS = 4;
+
     private final DetectSettings.AuthAccountBurst cfg;
     private final KeyedLru<Account> accounts;
 
@@ -23,12 +27,30 @@ final class AuthAccountBurstRule extends Rule {
         this.accounts = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
     }
 
-    private final class Account {
+    private final class Account implements OpenFinding.Latest {
+        final String account;
+        final String alertKey;
         final WindowCounts messages = new WindowCounts(cfg.windowMicros(), 1);
         final DistinctWindow domains = new DistinctWindow(cfg.windowMicros(), cfg.maxRecipientDomains() + 1);
         final DistinctWindow hosts = new DistinctWindow(cfg.windowMicros(), cfg.maxClientHosts() + 1);
         final Sample sampleDomains = new Sample();
         final Sample sampleHosts = new Sample();
+        OpenFinding alert;
+        // the latest match, as its finding shows it
+        final Sample lastDomains = new Sample();
+        final Sample lastHosts = new Sample();
+        Connection lastConn;
+        String lastUser;
+        long lastTs, lastMessages;
+        int lastDomainCount, lastHostCount, lastFired;
+
+        Account(String account) {
+            this.account = account;
+            this.alertKey = "account:" + account;
+        }
+
+        @Override
+        public Finding finding() { return describe(this).build(); }
     }
 
     @Override
@@ -41,7 +63,7 @@ final class AuthAccountBurstRule extends Rule {
         if (user == null || user.isEmpty()) return;
         Connection c = e.conn();
         long ts = e.tsMicros();
-        Account acc = accounts.getOrCreate(Text.key(user), k -> new Account());
+        Account acc = accounts.getOrCreate(Text.key(user), Account::new);
         String client = c.clientIpText();
 
         if (e instanceof SmtpEvent.Rcpt r) {
@@ -58,38 +80,53 @@ final class AuthAccountBurstRule extends Rule {
         long messages = acc.messages.sum(ts, 0);
         int domains = acc.domains.count(ts);
         int hosts = acc.hosts.count(ts);
-        List<String> fired = new ArrayList<>(3);
+        int fired = (messages > cfg.maxMessages() ? MESSAGES : 0)
+                | (domains > cfg.maxRecipientDomains() ? DOMAINS : 0)
+                | (hosts > cfg.maxClientHosts() ? HOSTS : 0);
+        if (fired == 0) return;
+        acc.lastConn = c;
+        acc.lastUser = user;
+        acc.lastTs = ts;
+        acc.lastMessages = messages;
+        acc.lastDomainCount = domains;
+        acc.lastHostCount = hosts;
+        acc.lastFired = fired;
+        acc.lastDomains.copyFrom(acc.sampleDomains);
+        acc.lastHosts.copyFrom(acc.sampleHosts);
+        if (!repeated(acc.alert, ts, messages, c, acc)) acc.alert = describe(acc).emit();
+    }
+
+    /** The finding of {@code acc}'s latest match. */
+    private Builder describe(Account acc) {
+        List<String> names = new ArrayList<>(3);
         List<String> why = new ArrayList<>(3);
-        if (messages > cfg.maxMessages()) {
-            fired.add("messages");
-            why.add(messages + " messages (limit " + cfg.maxMessages() + ")");
+        if ((acc.lastFired & MESSAGES) != 0) {
+            names.add("messages");
+            why.add(acc.lastMessages + " messages (limit " + cfg.maxMessages() + ")");
         }
-        if (domains > cfg.maxRecipientDomains()) {
-            fired.add("recipient_domains");
+        if ((acc.lastFired & DOMAINS) != 0) {
+            names.add("recipient_domains");
             why.add("more than " + cfg.maxRecipientDomains() + " distinct recipient domains");
         }
-        if (hosts > cfg.maxClientHosts()) {
-            fired.add("client_hosts");
+        if ((acc.lastFired & HOSTS) != 0) {
+            names.add("client_hosts");
             why.add("more than " + cfg.maxClientHosts() + " distinct client hosts");
         }
-        if (fired.isEmpty()) return;
-        String account = Text.key(user);
-        finding("account:" + account, c, ts)
-                .window(cfg.windowMicros(), messages)
-                .account(user)
-                .summary("account " + account + " exceeded " + String.join(" and ", fired) + ": "
+        return finding(acc.alertKey, acc.lastConn, acc.lastTs)
+                .window(cfg.windowMicros(), acc.lastMessages)
+                .account(acc.lastUser)
+                .summary("account " + acc.account + " exceeded " + String.join(" and ", names) + ": "
                         + String.join(", ", why) + " in " + Text.span(cfg.windowMicros())
-                        + ", latest from " + client)
-                .ev("which_limit", String.join(",", fired))
-                .ev("messages", messages)
+                        + ", latest from " + acc.lastConn.clientIpText())
+                .ev("which_limit", String.join(",", names))
+                .ev("messages", acc.lastMessages)
                 .ev("max_messages", cfg.maxMessages())
-                .ev("recipient_domains", domains)
+                .ev("recipient_domains", acc.lastDomainCount)
                 .ev("max_recipient_domains", cfg.maxRecipientDomains())
-                .ev("client_hosts", hosts)
+                .ev("client_hosts", acc.lastHostCount)
                 .ev("max_client_hosts", cfg.maxClientHosts())
-                .ev("sample_domains", acc.sampleDomains.list())
-                .ev("sample_clients", acc.sampleHosts.list())
-                .emit();
+                .ev("sample_domains", acc.lastDomains.list())
+                .ev("sample_clients", acc.lastHosts.list());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mailtap.detect;
 
+import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
 /**
@@ -16,36 +17,64 @@ final class AuthFailuresRule extends Rule {
         this.clients = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
     }
 
-    private final class Client {
+    private final class Client implements OpenFinding.Latest {
+        final String ip;
         final WindowCounts failures = new WindowCounts(cfg.windowMicros(), 1);
         final Sample users = new Sample();
         final Sample servers = new Sample();
         final Sample mechanisms = new Sample(3);
+        OpenFinding alert;
+        // the latest match, as its finding shows it
+        final Sample lastUsers = new Sample();
+        final Sample lastServers = new Sample();
+        final Sample lastMechanisms = new Sample(3);
+        Connection lastConn;
+        String lastUser;
+        long lastTs, lastFailures;
+        int lastReplyCode;
+
+        Client(String ip) { this.ip = ip; }
+
+        @Override
+        public Finding finding() { return describe(this).build(); }
     }
 
     @Override
     void onEvent(SmtpEvent e) {
         if (!(e instanceof SmtpEvent.Auth a) || a.result() != SmtpEvent.AuthResult.FAILURE) return;
         String ip = a.conn().clientIpText();
-        Client cl = clients.getOrCreate(ip, k -> new Client());
+        Client cl = clients.getOrCreate(ip, Client::new);
         cl.failures.add(a.tsMicros(), 0, 1);
         cl.users.add(a.user());
         cl.servers.add(a.conn().serverIpText() + ":" + a.conn().serverPort());
         cl.mechanisms.add(a.mechanism());
         long n = cl.failures.sum(a.tsMicros(), 0);
         if (n < cfg.threshold()) return;
-        finding(ip, a.conn(), a.tsMicros())
+        cl.lastConn = a.conn();
+        cl.lastTs = a.tsMicros();
+        cl.lastUser = a.user();
+        cl.lastFailures = n;
+        cl.lastReplyCode = a.replyCode();
+        cl.lastUsers.copyFrom(cl.users);
+        cl.lastServers.copyFrom(cl.servers);
+        cl.lastMechanisms.copyFrom(cl.mechanisms);
+        if (!repeated(cl.alert, cl.lastTs, n, cl.lastConn, cl)) cl.alert = describe(cl).emit();
+    }
+
+    /** The finding of {@code cl}'s latest match. */
+    private Builder describe(Client cl) {
+        long n = cl.lastFailures;
+        return finding(cl.ip, cl.lastConn, cl.lastTs)
                 .window(cfg.windowMicros(), n)
-                .account(a.user())
-                .summary(ip + " failed AUTH " + n + " times in " + Text.span(cfg.windowMicros())
-                        + (cl.users.isEmpty() ? "" : " (accounts tried: " + String.join(", ", cl.users.list()) + ")"))
+                .account(cl.lastUser)
+                .summary(cl.ip + " failed AUTH " + n + " times in " + Text.span(cfg.windowMicros())
+                        + (cl.lastUsers.isEmpty() ? "" : " (accounts tried: " + String.join(", ", cl.lastUsers.list()) + ")"))
                 .ev("failures", n)
                 .ev("threshold", cfg.threshold())
-                .ev("sample_users", cl.users.list())
-                .ev("sample_servers", cl.servers.list())
-                .ev("mechanisms", cl.mechanisms.list())
-                .ev("reply_code", a.replyCode())
-                .emit();
+                .ev("sample_users", cl.lastUsers.list())
+                .ev("sample_servers", cl.lastServers.list())
+                .ev("mechanisms", cl.lastMechanisms.list())
+                .ev("reply_code", cl.lastReplyCode);
     }
 
     @Override

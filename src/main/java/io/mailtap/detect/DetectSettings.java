@@ -75,6 +75,30 @@ public record DetectSettings(
         };
     }
 
+    /**
+     * What rule {@code id} is built from besides the address plan (which {@link Network} takes in
+     * place): its own block, the key cap and the lists it copies. A reload keeps a rule, and its
+     * windows and samples, while these are equal.
+     */
+    public List<Object> ruleInputs(RuleId id) {
+        Object block = switch (id) {
+            case EGRESS_POLICY -> egressPolicy;
+            case NULL_SENDER_BURST -> nullSenderBurst;
+            case AUTH_ACCOUNT_BURST -> authAccountBurst;
+            case AUTH_GUEST_ACCOUNT -> authGuestAccount;
+            case AUTH_FAILURES -> authFailures;
+            case BAD_HELO -> badHelo;
+            case BLOCKLIST_REJECTION -> blocklistRejection;
+            case OPEN_RELAY -> openRelay;
+        };
+        Object copied = switch (id) {
+            case BAD_HELO -> publicHelo;
+            case OPEN_RELAY -> localDomains;
+            default -> List.of();
+        };
+        return List.of(block, maxTrackedKeys, copied);
+    }
+
     /** {@code detect.egress_policy}. */
     public record EgressPolicy(boolean enabled, Severity severity) {}
 

@@ -23,23 +23,62 @@ public final class DetectionEngine implements SmtpEventListener {
 
     private final FindingSink sink;
     private final DetectStats stats = new DetectStats();
-    private final Rule[] rules;
+    private final Network net;
+    private DetectSettings settings;
+    private Rule[] rules;
     private long nowMicros = Long.MIN_VALUE;
     private int errorLogs;
 
     public DetectionEngine(DetectSettings settings, FindingSink sink) {
         this.sink = sink;
-        Network net = new Network(settings);
+        this.settings = settings;
+        this.net = new Network(settings);
         List<Rule> all = new ArrayList<>();
-        if (settings.egressPolicy().enabled()) all.add(new EgressPolicyRule(settings, net, sink, stats));
-        if (settings.nullSenderBurst().enabled()) all.add(new NullSenderBurstRule(settings, sink, stats));
-        if (settings.authAccountBurst().enabled()) all.add(new AuthAccountBurstRule(settings, sink, stats));
-        if (settings.authGuestAccount().enabled()) all.add(new AuthGuestAccountRule(settings, sink, stats));
-        if (settings.authFailures().enabled()) all.add(new AuthFailuresRule(settings, sink, stats));
-        if (settings.badHelo().enabled()) all.add(new BadHeloRule(settings, net, sink, stats));
-        if (settings.blocklistRejection().enabled()) all.add(new BlocklistRejectionRule(settings, net, sink, stats));
-        if (settings.openRelay().enabled()) all.add(new OpenRelayRule(settings, net, sink, stats));
+        for (RuleId id : RuleId.values()) if (settings.enabled(id)) all.add(build(id, settings));
         this.rules = all.toArray(new Rule[0]);
+    }
+
+    private Rule build(RuleId id, DetectSettings s) {
+        return switch (id) {
+            case EGRESS_POLICY -> new EgressPolicyRule(s, net, sink, stats);
+            case NULL_SENDER_BURST -> new NullSenderBurstRule(s, sink, stats);
+            case AUTH_ACCOUNT_BURST -> new AuthAccountBurstRule(s, sink, stats);
+            case AUTH_GUEST_ACCOUNT -> new AuthGuestAccountRule(s, sink, stats);
+            case AUTH_FAILURES -> new AuthFailuresRule(s, sink, stats);
+            case BAD_HELO -> new BadHeloRule(s, net, sink, stats);
+            case BLOCKLIST_REJECTION -> new BlocklistRejectionRule(s, net, sink, stats);
+            case OPEN_RELAY -> new OpenRelayRule(s, net, sink, stats);
+        };
+    }
+
+    /**
+     * A reload: takes {@code next} between two events (on the engine's thread). The address plan
+     * changes in place; a rule whose {@link DetectSettings#ruleInputs inputs} are unchanged is kept
+     * with all its state (windows, samples, handles on its open alerts); a changed rule is built
+     * anew (its windows start over; its open alerts stay open downstream and take its next
+     * findings); a newly enabled rule starts empty.
+     *
+     * @return the rules {@code next} switches off (their open alerts are the sink's to resolve)
+     */
+    public List<RuleId> reconfigure(DetectSettings next) {
+        net.update(next);
+        List<Rule> all = new ArrayList<>();
+        List<RuleId> off = new ArrayList<>();
+        for (RuleId id : RuleId.values()) {
+            Rule old = null;
+            for (Rule r : rules) if (r.id == id) old = r;
+            if (!next.enabled(id)) {
+                if (old != null) {
+                    off.add(id);
+                    old.stats.setTrackedKeys(0);
+                }
+                continue;
+            }
+            all.add(old != null && settings.ruleInputs(id).equals(next.ruleInputs(id)) ? old : build(id, next));
+        }
+        rules = all.toArray(new Rule[0]);
+        settings = next;
+        return List.copyOf(off);
     }
 
     @Override

@@ -31,6 +31,8 @@ import java.util.Objects;
  *                      alert's evidence key by key
  * @param uid           the matching connection's uid (the alert keeps the most recent few), or null
  * @param gaps          the matching connection/transaction is known to have missing data
+ * @param list          blocklist_rejection: the blocklist cited (normalised zone, e.g.
+ *                      {@code zen.spamhaus.org}), part of the key and an alert label; null otherwise
  */
 public record Finding(
         RuleId rule,
@@ -47,7 +49,16 @@ public record Finding(
         String summary,
         Map<String, Object> evidence,
         String uid,
-        boolean gaps) {
+        boolean gaps,
+        String list) {
+
+    /** A finding of a rule without a list dimension. */
+    public Finding(RuleId rule, Severity severity, String key, long tsMicros, String srcIp, String dstIp,
+                   String account, String state, int stateRank, long count, long windowSeconds, String summary,
+                   Map<String, Object> evidence, String uid, boolean gaps) {
+        this(rule, severity, key, tsMicros, srcIp, dstIp, account, state, stateRank, count, windowSeconds, summary,
+                evidence, uid, gaps, null);
+    }
 
     public Finding {
         Objects.requireNonNull(rule, "rule");

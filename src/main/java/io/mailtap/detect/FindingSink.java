@@ -8,6 +8,15 @@ package io.mailtap.detect;
 public interface FindingSink {
     void onFinding(Finding finding);
 
+    /**
+     * As {@link #onFinding}, and returns a handle on the open alert the finding went into (for
+     * O(1) repeats), or null when the sink keeps none (e.g. the alert was suppressed).
+     */
+    default OpenFinding track(Finding finding) {
+        onFinding(finding);
+        return null;
+    }
+
     /** Packet time has reached {@code tsMicros} (alerts that went quiet may now resolve). */
     default void advanceTime(long tsMicros) {}
 

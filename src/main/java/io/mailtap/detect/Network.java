@@ -6,14 +6,24 @@ import java.net.InetAddress;
 
 /** The site's address plan as the rules see it: which side of a connection is ours. */
 final class Network {
-    private final AddressSet internal;
-    private final AddressSet mailServers;
+    private AddressSet internal;
+    private AddressSet mailServers;
     private final boolean[] policyPort = new boolean[65536];
 
     Network(DetectSettings s) {
+        update(s);
+    }
+
+    /**
+     * Takes a reloaded address plan in place (between two events, on the engine's thread), so the
+     * rules that ask it keep their state: adding a mail server changes only the answers.
+     */
+    void update(DetectSettings s) {
         this.internal = s.internal();
         this.mailServers = s.mailServers();
+        java.util.Arrays.fill(policyPort, false);
         for (int p : s.policyPorts()) if (p > 0 && p < 65536) policyPort[p] = true;
+        java.util.Arrays.fill(memoKeys, null);
     }
 
     boolean internal(InetAddress a) { return (memo(a) & INTERNAL) != 0; }

@@ -27,11 +27,29 @@ final class NullSenderBurstRule extends Rule {
         }
     }
 
-    private final class KeyState {
+    private final class KeyState implements OpenFinding.Latest {
+        final NullSenderKey kind;
+        final String value;
         final WindowCounts window = new WindowCounts(cfg.windowMicros(), 2);
         final Sample rcpts = new Sample();
         final Sample domains = new Sample();
         final Sample others = new Sample(); // servers for a client/account key, clients for a server key
+        OpenFinding alert;
+        // the latest match, as its finding shows it
+        final Sample lastRcpts = new Sample();
+        final Sample lastDomains = new Sample();
+        final Sample lastOthers = new Sample();
+        Connection lastConn;
+        String lastUser, lastHelo;
+        long lastTs, lastNulls, lastAll;
+
+        KeyState(NullSenderKey kind, String value) {
+            this.kind = kind;
+            this.value = value;
+        }
+
+        @Override
+        public Finding finding() { return describe(this).build(); }
     }
 
     private static String keyValue(NullSenderKey k, Connection c, String authUser) {
@@ -76,47 +94,57 @@ final class NullSenderBurstRule extends Rule {
             if (v == null) continue;
             // Every sender gets a slot (not only those that sent <> already): the share of null
             // senders is then exact within the window.
-            KeyState st = t.getValue().getOrCreate(v, x -> new KeyState());
+            KeyState st = t.getValue().getOrCreate(v, x -> new KeyState(kind, x));
             st.window.add(ts, ALL, 1);
             if (!m.nullSender()) continue;
             st.window.add(ts, NULLS, 1);
             st.others.add(kind == NullSenderKey.SERVER ? c.clientIpText() : c.serverIpText());
             long nulls = st.window.sum(ts, NULLS);
             if (nulls < cfg.threshold()) continue;
-            long all = st.window.sum(ts, ALL);
-            emit(kind, v, m, st, nulls, all);
+            st.lastConn = c;
+            st.lastTs = ts;
+            st.lastUser = m.authUser();
+            st.lastHelo = m.helo();
+            st.lastNulls = nulls;
+            st.lastAll = st.window.sum(ts, ALL);
+            st.lastRcpts.copyFrom(st.rcpts);
+            st.lastDomains.copyFrom(st.domains);
+            st.lastOthers.copyFrom(st.others);
+            if (!repeated(st.alert, ts, nulls, c, st)) st.alert = describe(st).emit();
         }
     }
 
-    private void emit(NullSenderKey kind, String value, SmtpEvent.MailFrom m, KeyState st, long nulls, long all) {
-        Connection c = m.conn();
+    /** The finding of {@code st}'s latest match. */
+    private Builder describe(KeyState st) {
+        Connection c = st.lastConn;
+        String value = st.value;
+        long nulls = st.lastNulls, all = st.lastAll;
         String span = Text.span(cfg.windowMicros());
         String share = Text.percent(nulls, all);
-        String summary = switch (kind) {
+        String summary = switch (st.kind) {
             case ACCOUNT -> "account " + Text.ev(value) + " sent " + nulls + " null-sender (MAIL FROM:<>) messages in "
                     + span + " (" + share + " of its MAIL FROMs), latest from " + c.clientIpText();
             case CLIENT -> c.clientIpText() + " sent " + nulls + " null-sender (MAIL FROM:<>) messages in " + span
                     + " (" + share + " of its MAIL FROMs)"
-                    + (m.authUser() != null ? ", latest as account " + Text.ev(m.authUser()) : "");
+                    + (st.lastUser != null ? ", latest as account " + Text.ev(st.lastUser) : "");
             case SERVER -> c.serverIpText() + " received " + nulls + " null-sender (MAIL FROM:<>) messages in " + span
                     + " (" + share + " of its MAIL FROMs), latest from " + c.clientIpText();
         };
-        finding(kind.label() + ":" + value, c, m.tsMicros())
+        return finding(st.kind.label() + ":" + value, c, st.lastTs)
                 .window(cfg.windowMicros(), nulls)
-                .account(m.authUser())
+                .account(st.lastUser)
                 .summary(summary)
-                .ev("key_type", kind.label())
+                .ev("key_type", st.kind.label())
                 .ev("key_value", value)
                 .ev("null_senders", nulls)
                 .ev("mail_from_total", all)
                 .ev("share_null", Text.ratio(nulls, all))
                 .ev("threshold", cfg.threshold())
-                .ev("auth_user", m.authUser())
-                .ev("helo", m.helo())
-                .ev("sample_rcpts", st.rcpts.list())
-                .ev("sample_domains", st.domains.list())
-                .ev(kind == NullSenderKey.SERVER ? "sample_clients" : "sample_servers", st.others.list())
-                .emit();
+                .ev("auth_user", st.lastUser)
+                .ev("helo", st.lastHelo)
+                .ev("sample_rcpts", st.lastRcpts.list())
+                .ev("sample_domains", st.lastDomains.list())
+                .ev(st.kind == NullSenderKey.SERVER ? "sample_clients" : "sample_servers", st.lastOthers.list());
     }
 
     @Override

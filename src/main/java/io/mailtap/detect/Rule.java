@@ -25,6 +25,16 @@ abstract class Rule {
     /** Keys held now, over all of the rule's tables. */
     int trackedKeys() { return 0; }
 
+    /**
+     * A repeat of an open alert's key, counted in O(1) through its handle ({@link OpenFinding}).
+     * False when there is no handle or it refuses: then the caller emits a full finding.
+     */
+    final boolean repeated(OpenFinding alert, long ts, long count, Connection c, OpenFinding.Latest latest) {
+        if (alert == null || !alert.repeat(ts, count, c == null ? null : c.uid(), latest)) return false;
+        stats.finding();
+        return true;
+    }
+
     /** Starts a finding about connection {@code c} at the event's packet time. */
     final Builder finding(String key, Connection c, long ts) {
         return new Builder(key, c, ts);
@@ -34,7 +44,7 @@ abstract class Rule {
     final class Builder {
         private final String key;
         private final long ts;
-        private String src, dst, account, state, summary, uid;
+        private String src, dst, account, state, summary, uid, list;
         private int stateRank;
         private long count = 1, windowSeconds;
         private boolean gaps;
@@ -59,6 +69,7 @@ abstract class Rule {
         Builder summary(String v) { summary = v; return this; }
         Builder gaps(boolean v) { gaps |= v; return this; }
         Builder uid(String v) { uid = v; return this; }
+        Builder list(String v) { list = v; return this; }
 
         Builder ev(String name, Object value) {
             if (value instanceof String s) value = Text.ev(s);
@@ -66,11 +77,16 @@ abstract class Rule {
             return this;
         }
 
-        void emit() {
-            Finding f = new Finding(id, severity, key, ts, src, dst, account, state, stateRank, count,
-                    windowSeconds, summary, evidence, uid, gaps);
+        /** The finding, not sent (what {@link OpenFinding.Latest#finding()} returns). */
+        Finding build() {
+            return new Finding(id, severity, key, ts, src, dst, account, state, stateRank, count,
+                    windowSeconds, summary, evidence, uid, gaps, list);
+        }
+
+        /** Sends the finding; returns the handle on its open alert for later repeats, or null. */
+        OpenFinding emit() {
             stats.finding();
-            sink.onFinding(f);
+            return sink.track(build());
         }
     }
 }

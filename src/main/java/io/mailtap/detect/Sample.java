@@ -27,6 +27,12 @@ final class Sample {
         }
     }
 
+    /** Becomes a copy of {@code o} (same capacity), without allocating: a rule's frozen view of a match. */
+    void copyFrom(Sample o) {
+        System.arraycopy(o.items, 0, items, 0, Math.min(items.length, o.size));
+        size = Math.min(items.length, o.size);
+    }
+
     boolean isEmpty() { return size == 0; }
 
     List<String> list() {

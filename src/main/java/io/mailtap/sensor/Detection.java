@@ -5,6 +5,7 @@ import io.mailtap.alert.AlertTracker;
 import io.mailtap.alert.JsonAlertLog;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.DetectionEngine;
+import io.mailtap.detect.RuleId;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,16 +17,24 @@ import java.util.List;
  * detect → alert as configured: the rule engine, the de-duplicating tracker and its sinks (the JSON
  * alert log always, when a path is configured, plus whatever the caller adds). Replay and the live
  * sensor build it the same way, which is what makes a replay give the live run's alerts.
+ *
+ * <p>A live reload does not rebuild it: {@link #prepare} opens, off the event thread, only the sinks
+ * whose settings changed, and {@link Change#apply} (on the event thread, between two events) hands
+ * the new settings to the engine and the tracker, which keep the state of everything unchanged.
  */
 public final class Detection implements AutoCloseable {
     private final DetectionEngine engine;
     private final AlertTracker tracker;
-    private final Path alertLog;
+    private Path alertLog;
+    private AlertSink log;
+    private List<AlertSink> extras;
 
-    private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog) {
+    private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog, AlertSink log, List<AlertSink> extras) {
         this.engine = engine;
         this.tracker = tracker;
         this.alertLog = alertLog;
+        this.log = log;
+        this.extras = List.copyOf(extras);
     }
 
     /**
@@ -36,16 +45,95 @@ public final class Detection implements AutoCloseable {
      */
     public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks)
             throws IOException {
-        List<AlertSink> sinks = new ArrayList<>();
-        Path logPath = null;
-        if (cfg.alerts().logPath() != null) {
-            logPath = outDir.resolve(cfg.alerts().logPath());
-            if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
-            sinks.add(JsonAlertLog.open(logPath, live, live));
+        Path logPath = logPath(cfg, outDir);
+        AlertSink log = logPath == null ? null : openLog(logPath, live);
+        AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks(log, extraSinks));
+        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, log, extraSinks);
+    }
+
+    private static Path logPath(MailtapConfig cfg, Path outDir) {
+        return cfg.alerts().logPath() == null ? null : outDir.resolve(cfg.alerts().logPath());
+    }
+
+    private static AlertSink openLog(Path logPath, boolean live) throws IOException {
+        if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
+        return JsonAlertLog.open(logPath, live, live);
+    }
+
+    private static List<AlertSink> sinks(AlertSink log, List<AlertSink> extras) {
+        List<AlertSink> all = new ArrayList<>();
+        if (log != null) all.add(log);
+        all.addAll(extras);
+        return all;
+    }
+
+    /** A reload's change to this detection stage: built by {@link #prepare}, applied once on the event thread. */
+    public final class Change {
+        private final MailtapConfig next;
+        private final boolean newLog;
+        private final Path logPath;
+        private final AlertSink log;
+        private final List<AlertSink> extras; // null: keep the running ones
+        private List<AlertSink> replaced = List.of();
+        private List<RuleId> disabled = List.of();
+        private boolean applied;
+
+        private Change(MailtapConfig next, boolean newLog, Path logPath, AlertSink log, List<AlertSink> extras) {
+            this.next = next;
+            this.newLog = newLog;
+            this.logPath = logPath;
+            this.log = log;
+            this.extras = extras == null ? null : List.copyOf(extras);
         }
-        sinks.addAll(extraSinks);
-        AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks);
-        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath);
+
+        /** On the event thread: the engine and tracker take the new settings; new sinks replace old ones. */
+        void apply() {
+            if (applied) return;
+            applied = true;
+            disabled = engine.reconfigure(next.detectSettings());
+            boolean sinksChange = newLog || extras != null;
+            AlertSink nextLog = newLog ? log : Detection.this.log;
+            List<AlertSink> nextExtras = extras != null ? extras : Detection.this.extras;
+            replaced = tracker.reconfigure(next.alertSettings(), disabled,
+                    sinksChange ? sinks(nextLog, nextExtras) : null, extras != null ? extras : List.of());
+            if (newLog) {
+                Detection.this.log = log;
+                alertLog = logPath;
+            }
+            if (extras != null) Detection.this.extras = extras;
+        }
+
+        /** The sinks the change replaced (once applied): the caller closes them, off the event thread. */
+        public List<AlertSink> replaced() { return replaced; }
+
+        /** Rules the change switched off (their open alerts were resolved). */
+        public List<RuleId> disabled() { return disabled; }
+
+        /** The sinks this change opened and uses (the running ones it keeps are not listed). */
+        public List<AlertSink> opened() {
+            List<AlertSink> l = new ArrayList<>();
+            if (newLog && log != null) l.add(log);
+            if (extras != null) l.addAll(extras);
+            return l;
+        }
+
+        /** The change was not applied: closes what it opened. */
+        public void discard() {
+            if (applied) return;
+            for (AlertSink s : opened()) s.close();
+        }
+    }
+
+    /**
+     * Prepares a reload to {@code next} (off the event thread). The alert log is reopened only when
+     * its path changed; {@code newExtras} are the rebuilt Alertmanager/webhook sinks, or null to
+     * keep the running ones.
+     */
+    public Change prepare(MailtapConfig next, Path outDir, boolean live, List<AlertSink> newExtras) throws IOException {
+        Path nextPath = logPath(next, outDir);
+        boolean newLog = !java.util.Objects.equals(nextPath, alertLog);
+        AlertSink nextLog = newLog && nextPath != null ? openLog(nextPath, live) : null;
+        return new Change(next, newLog, nextPath, nextLog, newExtras);
     }
 
     public DetectionEngine engine() { return engine; }

@@ -14,10 +14,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The detection stage in use and the counters of the ones it replaced. A reload that changes the
- * detection or alert settings builds a new {@link Detection}; its counters start at 0, so the
- * metrics add those of every retired generation (folded into plain sums once it is closed) to keep
- * every counter monotonic across reloads.
+ * The detection stage in use and the counters of the ones it replaced. A live reload keeps the
+ * {@link Detection} (rule state, open alerts) and makes a new generation of it that carries the
+ * {@link Detection.Change} (settings, replaced sinks), applied in {@link #replace} on the event
+ * thread; a generation with a new Detection (tests, a rebuilt stage) starts its counters at 0. Either
+ * way the metrics add those of every retired generation (folded into plain sums once it is closed)
+ * to keep every counter monotonic across reloads, and an alert raised before a severity change stays
+ * counted at the severity it was raised with.
  *
  * <p>{@link #current()} is read by the event thread; {@link #replace}, {@link #retired} and
  * {@link #collect} synchronise on this object (the scrape and reloads only, never an event).
@@ -28,9 +31,17 @@ final class DetectionSlot {
         final Detection detection;
         final Severity[] severity;
         final List<MonitoredSink> sinks;
+        /** The reload this generation applies to the running detection, or null for a new detection. */
+        final Detection.Change change;
 
         Generation(Detection detection, MailtapConfig cfg, List<MonitoredSink> sinks) {
+            this(detection, null, cfg, sinks);
+        }
+
+        /** The running {@code detection} after {@code change} (a live reload). */
+        Generation(Detection detection, Detection.Change change, MailtapConfig cfg, List<MonitoredSink> sinks) {
             this.detection = detection;
+            this.change = change;
             this.severity = new Severity[RuleId.values().length];
             for (RuleId r : RuleId.values()) severity[r.ordinal()] = cfg.rule(r).severity();
             this.sinks = List.copyOf(sinks);
@@ -47,6 +58,8 @@ final class DetectionSlot {
     private final long[] suppressed = new long[RULES];
     private final long[] evictions = new long[RULES];
     private final Map<String, SensorTotals.SinkTotals> sinks = new TreeMap<>();
+    /** Alerts the current detection had opened when its current severities took effect (counted before). */
+    private final long[] openedBase = new long[RULES];
 
     DetectionSlot(Generation initial) {
         this.current = initial;
@@ -57,6 +70,15 @@ final class DetectionSlot {
     /** Makes {@code next} current; the old generation counts as "closing" until {@link #retired}. */
     synchronized Generation replace(Generation next) {
         Generation old = current;
+        // the alerts raised so far stay counted at the severity they were raised with
+        AlertStats a = old.detection.tracker().stats();
+        boolean kept = next.detection == old.detection;
+        for (int i = 0; i < RULES; i++) {
+            long opened = a.rule(RuleId.values()[i]).opened();
+            raised[i][old.severity[i].ordinal()] += opened - openedBase[i];
+            openedBase[i] = kept ? opened : 0;
+        }
+        if (kept && next.change != null) next.change.apply();
         closing.add(old);
         current = next;
         return old;
@@ -65,22 +87,27 @@ final class DetectionSlot {
     /** {@code old} is closed (its sinks drained): its final counters become plain sums. */
     synchronized void retired(Generation old) {
         if (!closing.remove(old)) return;
+        if (old.detection == current.detection) { // kept: its counters go on; only dropped sinks fold
+            for (MonitoredSink s : old.sinks) if (!current.sinks.contains(s)) fold(s);
+            return;
+        }
         AlertStats a = old.detection.tracker().stats();
         DetectStats d = old.detection.engine().stats();
         for (RuleId r : RuleId.values()) {
             int i = r.ordinal();
             AlertStats.RuleStats rs = a.rule(r);
-            raised[i][old.severity[i].ordinal()] += rs.opened();
             firing[i] += rs.opened() + rs.renotified();
             resolved[i] += rs.resolved();
             suppressed[i] += rs.suppressed();
             evictions[i] += d.rule(r).evictions();
         }
-        for (MonitoredSink s : old.sinks) {
-            SensorTotals.SinkTotals t = new SensorTotals.SinkTotals();
-            t.add(s.stats());
-            sinks.computeIfAbsent(s.name(), k -> new SensorTotals.SinkTotals()).addCounters(t);
-        }
+        for (MonitoredSink s : old.sinks) fold(s);
+    }
+
+    private void fold(MonitoredSink s) {
+        SensorTotals.SinkTotals t = new SensorTotals.SinkTotals();
+        t.add(s.stats());
+        sinks.computeIfAbsent(s.name(), k -> new SensorTotals.SinkTotals()).addCounters(t);
     }
 
     synchronized void collect(SensorTotals t) {
@@ -92,19 +119,26 @@ final class DetectionSlot {
             t.detectEvictions[i] += evictions[i];
         }
         for (Map.Entry<String, SensorTotals.SinkTotals> e : sinks.entrySet()) t.sink(e.getKey()).addCounters(e.getValue());
-        for (Generation g : closing) addLive(g, t, false);
         Generation c = current;
+        for (Generation g : closing) {
+            if (g.detection == c.detection) {
+                for (MonitoredSink s : g.sinks) if (!c.sinks.contains(s)) t.sink(s.name()).add(s.stats());
+            } else {
+                addLive(g, t, false);
+            }
+        }
         addLive(c, t, true);
         System.arraycopy(c.severity, 0, t.ruleSeverity, 0, RULES);
     }
 
-    private static void addLive(Generation g, SensorTotals t, boolean active) {
+    /** Raised alerts only for the current generation: a replaced one's were folded in {@link #replace}. */
+    private void addLive(Generation g, SensorTotals t, boolean active) {
         AlertStats a = g.detection.tracker().stats();
         DetectStats d = g.detection.engine().stats();
         for (RuleId r : RuleId.values()) {
             int i = r.ordinal();
             AlertStats.RuleStats rs = a.rule(r);
-            t.alertsRaised[i][g.severity[i].ordinal()] += rs.opened();
+            if (active) t.alertsRaised[i][g.severity[i].ordinal()] += rs.opened() - openedBase[i];
             t.alertsFiring[i] += rs.opened() + rs.renotified();
             t.alertsResolved[i] += rs.resolved();
             t.alertsSuppressed[i] += rs.suppressed();

@@ -499,7 +499,7 @@ public final class LiveSensor {
         if (plan.detectionChanged()) {
             DetectionSlot.Generation g;
             try {
-                g = buildGeneration(next);
+                g = prepareGeneration(plan, next);
             } catch (IOException | RuntimeException e) {
                 return reloadFailed("cannot set up alerting: " + oneLine(String.valueOf(e.getMessage())));
             }
@@ -508,10 +508,10 @@ public final class LiveSensor {
             try {
                 old = awaitSwap(swapped);
             } catch (IllegalStateException e) {
-                closeGenerationUnused(g);
+                g.change.discard();
                 return reloadFailed(e.getMessage());
             }
-            closeGeneration(old);
+            closeReplaced(old, g.change);
         }
         applied = next;
         reloadsOk.incrementAndGet();
@@ -519,7 +519,7 @@ public final class LiveSensor {
             LOG.warn("config reload: {} changed; it takes effect after a restart (the running value is kept)", k);
         }
         LOG.info("config reloaded from {}: {}", configFile,
-                plan.detectionChanged() ? "detection and alert settings applied (rule windows and open alerts start over)"
+                plan.detectionChanged() ? "detection and alert settings applied (open alerts and unchanged rules keep their state)"
                         : "no live setting changed");
         for (String w : next.warnings()) LOG.warn("config: {}", w);
         return true;
@@ -540,12 +540,37 @@ public final class LiveSensor {
         }
     }
 
-    private void closeGenerationUnused(DetectionSlot.Generation g) {
+    /**
+     * The running detection after {@code plan}: only the sinks whose settings changed are opened;
+     * rule state and open alerts stay (applied on the event thread, {@link Detection.Change}).
+     */
+    private DetectionSlot.Generation prepareGeneration(ReloadPlan plan, MailtapConfig next) throws IOException {
+        DetectionSlot.Generation cur = detection.current();
+        List<AlertSink> extra = plan.alertSinksChanged() ? sinkFactory.create(next) : null;
+        Detection.Change change;
         try {
-            g.detection.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing unused alert sinks failed", e);
+            change = cur.detection.prepare(next, started.outputDir(), true, extra);
+        } catch (IOException | RuntimeException e) {
+            if (extra != null) for (AlertSink s : extra) s.close();
+            throw e;
         }
+        List<MonitoredSink> monitored = new ArrayList<>();
+        if (extra == null) monitored.addAll(cur.sinks);
+        else for (AlertSink s : extra) if (s instanceof MonitoredSink m) monitored.add(m);
+        return new DetectionSlot.Generation(cur.detection, change, next, monitored);
+    }
+
+    /** Closes (drains) the sinks a reload replaced, then folds the old generation's counters. */
+    private void closeReplaced(DetectionSlot.Generation old, Detection.Change change) {
+        for (AlertSink s : change.replaced()) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing a replaced alert sink failed", e);
+            }
+        }
+        if (!change.disabled().isEmpty()) LOG.info("config reload: rules switched off, their open alerts resolved: {}", change.disabled());
+        detection.retired(old);
     }
 
     private boolean reloadFailed(String why) {

@@ -10,9 +10,13 @@ import java.util.function.Function;
 /**
  * What a reloaded configuration changes for a running sensor.
  *
- * <p><b>Live</b> (a new detection stage is built and swapped in between two events, flow state
- * untouched): {@code sensor.name}, {@code network.*}, {@code smtp.policy_ports}, {@code detect.*},
- * {@code alerts.*} (alert log path, de-duplication, Alertmanager, webhook).
+ * <p><b>Live</b> (taken between two events, flow state untouched): {@code sensor.name},
+ * {@code network.*}, {@code smtp.policy_ports}, {@code detect.*}, {@code alerts.*} (alert log path,
+ * de-duplication, Alertmanager, webhook). Open alerts stay open and every rule whose own settings
+ * did not change keeps its state; a rule switched off has its open alerts resolved; only the sinks
+ * whose settings changed are rebuilt: the alert log when {@code alerts.log.path} changed, the
+ * Alertmanager and webhook sinks when {@code alerts.alertmanager}, {@code alerts.webhook} or
+ * {@code sensor.name} changed.
  *
  * <p><b>Restart</b> (the running value is kept and the key is logged): every {@code capture.*} key
  * (the handle, filter, threads and rings are built once), {@code smtp.ports},
@@ -20,10 +24,15 @@ import java.util.function.Function;
  * take their settings when built, and rebuilding them would lose every open connection),
  * {@code metrics.*} (the endpoint is bound once) and {@code output.dir}.
  *
- * @param detectionChanged a new detection stage is needed
- * @param needsRestart     keys whose new value only a restart applies (names only: values may be secrets)
+ * @param detectionChanged  a live detection or alert setting changed
+ * @param alertSinksChanged the Alertmanager/webhook sinks must be rebuilt
+ * @param needsRestart      keys whose new value only a restart applies (names only: values may be secrets)
  */
-record ReloadPlan(boolean detectionChanged, List<String> needsRestart) {
+record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<String> needsRestart) {
+
+    ReloadPlan(boolean detectionChanged, List<String> needsRestart) {
+        this(detectionChanged, false, needsRestart);
+    }
 
     private record Key(String name, Function<MailtapConfig, Object> value) {}
 
@@ -75,6 +84,9 @@ record ReloadPlan(boolean detectionChanged, List<String> needsRestart) {
         boolean detection = !applied.detectSettings().equals(next.detectSettings())
                 || !applied.alertSettings().equals(next.alertSettings())
                 || !applied.alerts().equals(next.alerts());
-        return new ReloadPlan(detection, List.copyOf(restart));
+        boolean sinks = !applied.alerts().alertmanager().equals(next.alerts().alertmanager())
+                || !applied.alerts().webhook().equals(next.alerts().webhook())
+                || !applied.sensor().name().equals(next.sensor().name());
+        return new ReloadPlan(detection || sinks, sinks, List.copyOf(restart));
     }
 }

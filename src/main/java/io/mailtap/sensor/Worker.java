@@ -22,7 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * as long as the event thread lives) instead of dropping the event: its own ring then fills and
  * the capture thread drops packets there, so the ring stays the sensor's one drop point and every
  * loss shows in {@code mailtap_capture_packets_dropped_total{where="ring"}}. Losing an event
- * silently would instead leave holes in smtp.jsonl that no counter explains.
+ * silently would instead leave holes in smtp.jsonl that no counter explains. One exception, so a
+ * single hostile flow cannot make the rings drop everybody's packets: under queue pressure the
+ * flow making most events has its per-command events shed, counted and announced
+ * ({@link FlowShedder}); its transaction lines are still written.
  *
  * <p><b>Packet time on a quiet wire.</b> The pipeline's clock is the packets' timestamps. When the
  * ring has been empty for a heartbeat, the worker moves the clock to
@@ -69,6 +72,9 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
     private long lastAdvanceNanos;
     private long eventsWaited;
     private long eventsLost;
+    private final FlowShedder shedder = new FlowShedder();
+    private final int eventCapacity;
+    private int shedLogs;
 
     Worker(int id, FrameRing ring, int linkType, FlowSettings flowSettings, SmtpSettings smtpSettings,
            BlockingQueue<SmtpEvent> events, EventLoop eventLoop, long heartbeatNanos, long lagMicros) {
@@ -76,6 +82,7 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
         this.ring = ring;
         this.linkType = linkType;
         this.events = events;
+        this.eventCapacity = events.size() + events.remainingCapacity();
         this.eventLoop = eventLoop;
         this.heartbeatNanos = heartbeatNanos;
         this.lagMicros = lagMicros;
@@ -143,6 +150,26 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
     /** An SMTP event from this worker's pipeline: to the event thread, waiting for room if need be. */
     @Override
     public void onEvent(SmtpEvent event) {
+        FlowShedder.Verdict v = shedder.judge(event, events.remainingCapacity(), eventCapacity);
+        if (v != FlowShedder.Verdict.QUEUE) {
+            if (v == FlowShedder.Verdict.SHED_FIRST) announceShed(event);
+            return;
+        }
+        queue(event);
+    }
+
+    /** The first event shed from a connection in a pressure episode: logged (capped) and said in its anomaly. */
+    private void announceShed(SmtpEvent event) {
+        if (shedLogs < 10) {
+            shedLogs++;
+            LOG.warn("worker {}: connection {} overloads the event queue; its per-command events are shed (counted) "
+                    + "so other flows keep their packets", id, event.conn().uid());
+        }
+        queue(new SmtpEvent.Anomaly(event.conn(), event.tsMicros(), FlowShedder.ANOMALY,
+                "per-command events shed: the connection made most events while the event queue was nearly full"));
+    }
+
+    private void queue(SmtpEvent event) {
         if (events.offer(event)) return;
         eventsWaited++;
         try {
@@ -170,4 +197,6 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
     /** Times an event had to wait for room in the event queue (back-pressure episodes). */
     long eventsWaited() { return eventsWaited; }
     long eventsLost() { return eventsLost; }
+    /** Per-command events of overloading connections shed before the event queue ({@link FlowShedder}). */
+    long eventsShed() { return shedder.shed(); }
 }

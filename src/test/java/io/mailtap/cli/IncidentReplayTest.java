@@ -79,7 +79,7 @@ class IncidentReplayTest {
                 "null_sender_burst|server:203.0.113.25|-",
                 "auth_guest_account|account:guest|-",
                 "auth_failures|198.18.10.22|-",
-                "blocklist_rejection|198.18.20.10|-");
+                "blocklist_rejection|zen.spamhaus.org:198.18.20.10|-");
 
         JsonNode account = alerts.stream().filter(a -> a.get("key").asText().equals("account:mallory")).findFirst().orElseThrow();
         assertThat(account.get("account").asText()).isEqualTo("mallory");
@@ -94,6 +94,7 @@ class IncidentReplayTest {
         JsonNode bl = alerts.stream().filter(a -> a.get("rule").asText().equals("blocklist_rejection")).findFirst().orElseThrow();
         assertThat(bl.get("dst_ip").asText()).isEqualTo("203.0.113.26");
         assertThat(bl.get("evidence").toString()).contains("zen.spamhaus.org");
+        assertThat(bl.get("list").asText()).isEqualTo("zen.spamhaus.org");
 
         // alice's ordinary submissions are not an alert of any kind
         assertThat(alerts).noneMatch(a -> "alice".equals(a.path("account").asText()) && !a.get("rule").asText().equals("auth_failures"));
