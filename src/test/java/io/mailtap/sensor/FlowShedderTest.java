@@ -49,7 +49,7 @@ class FlowShedderTest {
         assertThat(first).as("announced once (log line and flow_shed anomaly)").isEqualTo(1);
         assertThat(shed + first).isEqualTo(s.shed()).isGreaterThan(4_900);
         // the hostile flow's own record still reaches the log
-        SmtpEvent end = new SmtpEvent.ConnectionEnd(hostile, 9_999, ConnState.CLOSED, EndReason.FIN, true, false, false);
+        SmtpEvent end = new SmtpEvent.ConnectionEnd(hostile, 9_999, ConnState.CLOSED, EndReason.FIN, true, false, false, null);
         assertThat(s.judge(end, CAPACITY / 10, CAPACITY)).isEqualTo(QUEUE);
 
         // pressure gone: the episode ends and the flow is queued again
