@@ -24,7 +24,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (YAML); defaults apply without one.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = {"Configuration file (YAML). Without it: NAME.mailtap.yml beside the first capture NAME.pcap if there is one,",
+                    "else the defaults."})
     Path config;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: output.dir of the configuration, \".\").")
@@ -42,7 +43,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        MailtapConfig cfg = ConfigArgument.load(config, err);
+        Path configFile = config;
+        if (configFile == null && (configFile = ConfigArgument.besideCapture(files)) != null) {
+            spec.commandLine().getOut().println("mailtap: using " + configFile
+                    + " (the configuration beside the capture; --config FILE overrides)");
+        }
+        MailtapConfig cfg = ConfigArgument.load(configFile, err);
         if (cfg == null) return Main.EXIT_USAGE;
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {

@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the live sensor: capture on capture.interface, write smtp.jsonl and alerts.jsonl under output.dir,",
                 "serve Prometheus metrics on metrics.listen. SIGHUP reloads the configuration; SIGTERM/SIGINT stop",
                 "after draining every flow (exit 0). Needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode), not root."})
@@ -21,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (YAML); defaults apply without one (then SIGHUP cannot reload).")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file (YAML); defaults apply without one (then SIGHUP cannot reload).")
     Path config;
 
     @Override
