@@ -6,6 +6,7 @@ import io.mailtap.config.ConfigPrinter;
 import io.mailtap.config.MailtapConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,6 +19,9 @@ import java.util.concurrent.Callable;
 final class CheckConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing when the file is valid (problems and warnings still go to stderr).")
+    boolean quiet;
 
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
@@ -32,8 +36,10 @@ final class CheckConfigCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         for (String w : cfg.warnings()) spec.commandLine().getErr().println("warning: " + w);
-        spec.commandLine().getOut().print(ConfigPrinter.toYaml(cfg));
-        spec.commandLine().getOut().flush();
+        if (!quiet) {
+            spec.commandLine().getOut().print(ConfigPrinter.toYaml(cfg));
+            spec.commandLine().getOut().flush();
+        }
         return Main.EXIT_OK;
     }
 }
