@@ -4,6 +4,7 @@ import io.mailtap.config.ConfigException;
 import io.mailtap.config.ConfigLoader;
 import io.mailtap.config.ConfigPrinter;
 import io.mailtap.config.MailtapConfig;
+import io.mailtap.sensor.Preflight;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,6 +32,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         MailtapConfig cfg;
         try {
             cfg = ConfigLoader.load(file);
+            Preflight.check(cfg);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.EXIT_USAGE;

@@ -2,6 +2,7 @@ package io.mailtap.cli;
 
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.sensor.LiveSensor;
+import io.mailtap.sensor.Preflight;
 import io.mailtap.sensor.SensorException;
 import io.mailtap.sensor.SensorSignals;
 import picocli.CommandLine.Command;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         MailtapConfig cfg = ConfigArgument.load(config, err);
         if (cfg == null) return Main.EXIT_USAGE;
+        List<String> problems = Preflight.problems(cfg);
+        if (!problems.isEmpty()) {
+            problems.forEach(err::println);
+            return Main.EXIT_USAGE;
+        }
         LiveSensor sensor = new LiveSensor(cfg, config, Version.current());
         try {
             sensor.start();
