@@ -56,6 +56,11 @@ final class ReplayCommand implements Callable<Integer> {
                 return Main.EXIT_FAILURE;
             }
         }
+        String badInput = Replay.checkInputs(files, filter);
+        if (badInput != null) { // before any output is opened: the previous smtp.jsonl and alerts.jsonl stay
+            err.println("mailtap: " + badInput);
+            return badInput.startsWith("invalid BPF filter") ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+        }
         Path outDir = out != null ? out : cfg.outputDir();
         Files.createDirectories(outDir);
         AlertDigest digest = new AlertDigest();
@@ -66,6 +71,7 @@ final class ReplayCommand implements Callable<Integer> {
             report = replay.run(files, filter, outDir);
             digest.updateFrom(detection.tracker().openAlerts());
             alertLog = detection.alertLog();
+            detection.keepOutput();
         }
         new SummaryPrinter(spec.commandLine().getOut()).print(report, digest, alertLog);
         report.files().stream().filter(r -> r.error() != null)

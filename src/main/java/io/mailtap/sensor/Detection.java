@@ -21,11 +21,14 @@ public final class Detection implements AutoCloseable {
     private final DetectionEngine engine;
     private final AlertTracker tracker;
     private final Path alertLog;
+    private final StagedFile staged; // a replay's alert log until keepOutput(); null live
+    private volatile boolean keep;
 
-    private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog) {
+    private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog, StagedFile staged) {
         this.engine = engine;
         this.tracker = tracker;
         this.alertLog = alertLog;
+        this.staged = staged;
     }
 
     /**
@@ -38,14 +41,17 @@ public final class Detection implements AutoCloseable {
             throws IOException {
         List<AlertSink> sinks = new ArrayList<>();
         Path logPath = null;
+        StagedFile staged = null;
         if (cfg.alerts().logPath() != null) {
             logPath = outDir.resolve(cfg.alerts().logPath());
             if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
-            sinks.add(JsonAlertLog.open(logPath, live, live));
+            // a replay writes a complete new answer beside the old one and swaps it in at close
+            if (!live) staged = StagedFile.beside(logPath);
+            sinks.add(JsonAlertLog.open(live ? logPath : staged.temp(), live, live));
         }
         sinks.addAll(extraSinks);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks);
-        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath);
+        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, staged);
     }
 
     public DetectionEngine engine() { return engine; }
@@ -58,9 +64,26 @@ public final class Detection implements AutoCloseable {
         engine.advanceTime(tsMicros);
     }
 
+    /** The replay got through: at {@link #close()} its alert log replaces the previous one. */
+    public void keepOutput() {
+        keep = true;
+    }
+
+    /** Flushes and closes the sinks; a replay's alert log is swapped in only after {@link #keepOutput()}. */
     @Override
     public void close() {
         tracker.flush();
         tracker.close();
+        if (staged == null) return;
+        if (keep) {
+            try {
+                staged.commit();
+            } catch (IOException e) {
+                staged.discard();
+                throw new java.io.UncheckedIOException("cannot move the alert log into place at " + alertLog, e);
+            }
+        } else {
+            staged.discard();
+        }
     }
 }
