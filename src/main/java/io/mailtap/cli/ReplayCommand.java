@@ -34,7 +34,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "BPF", description = "BPF filter applied while reading (default: none).")
     String filter;
 
-    @Option(names = "--show", paramLabel = "N", defaultValue = "50", description = "Transactions listed in the summary (default: 50).")
+    @Option(names = "--show", paramLabel = "N", defaultValue = "50", description = "Transactions and findings listed in the summary (default: 50); the rest are counted.")
     int show;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files.")
@@ -67,13 +67,14 @@ final class ReplayCommand implements Callable<Integer> {
         Replay.Report report;
         Path alertLog;
         try (Detection detection = Detection.build(cfg, outDir, false, List.of(digest))) {
-            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(detection.engine()), show);
+            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(detection.engine()), show)
+                    .progress(ProgressLine.forTerminal(err));
             report = replay.run(files, filter, outDir);
             digest.updateFrom(detection.tracker().openAlerts());
             alertLog = detection.alertLog();
             detection.keepOutput();
         }
-        new SummaryPrinter(spec.commandLine().getOut()).print(report, digest, alertLog);
+        new SummaryPrinter(spec.commandLine().getOut(), show).print(report, digest, alertLog);
         report.files().stream().filter(r -> r.error() != null)
                 .forEach(r -> err.println("mailtap: " + r.error()));
         return report.anyFileFailed() ? Main.EXIT_FAILURE : Main.EXIT_OK;

@@ -37,6 +37,7 @@ public final class Replay {
     private final SmtpSettings smtpSettings;
     private final List<SmtpEventListener> consumers;
     private final int summaryLines;
+    private ReplayProgress progress = ReplayProgress.NONE;
 
     /**
      * @param consumers further event consumers (detection) run after the transaction log
@@ -66,6 +67,12 @@ public final class Replay {
         } finally {
             staged.discard(); // after commit there is nothing left to delete
         }
+    }
+
+    /** Where to report how far the replay has read (default: nowhere). */
+    public Replay progress(ReplayProgress p) {
+        this.progress = p == null ? ReplayProgress.NONE : p;
+        return this;
     }
 
     /**
@@ -102,11 +109,19 @@ public final class Replay {
             // decode → flow → smtp on this thread, logs and detection on the pipe's: both cores
             try (EventPipe pipe = new EventPipe(new EventFanout(all))) {
                 pipeline = new PacketPipeline(flowSettings, smtpSettings, pipe);
+                long totalBytes = 0;
+                for (Path f : files) totalBytes += Files.size(f);
+                long total = totalBytes;
+                long[] before = new long[2]; // packets and bytes of the files already read
                 for (Path f : files) {
-                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline);
+                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline,
+                            (n, b) -> progress.update(before[0] + n, before[1] + b, total));
                     results.add(r);
                     packets += r.packets();
+                    before[0] = packets;
+                    before[1] += Files.size(f);
                 }
+                progress.done();
                 pipeline.finish();
             }
             long nanos = System.nanoTime() - start;
