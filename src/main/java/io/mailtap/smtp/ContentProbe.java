@@ -11,7 +11,9 @@ import java.util.Arrays;
  * <h2>Proof</h2>
  * <ul>
  * <li>The client's first word is HELO, EHLO or LHLO (any case) followed by a space or the line
- *   end: SMTP at once.</li>
+ *   end: SMTP at once — except after a bare 220 greeting (one that does not name SMTP), where the
+ *   server's answer to it decides: a 2xx is SMTP, anything else is not (an FTP server answers a
+ *   scanner's EHLO probe with 500); no answer at all leaves the hello standing.</li>
  * <li>A {@code 220} greeting alone is not SMTP: FTP greets with 220 too ("220 ProFTPD ready",
  *   "220 (vsFTPd 2.3.4)"), and a port scanner that connects and says nothing sees only that. The
  *   server's first line (220 followed by a space, a dash or the line end) proves SMTP when it
@@ -81,6 +83,8 @@ final class ContentProbe {
     /** The greeting line is still being read for the word SMTP; bytes of it matched so far. */
     private boolean greetingOpen;
     private int smtpMatched;
+    /** The first byte of the server's line after a bare greeting (its answer to a hello), 0 before it. */
+    private byte afterGreeting;
 
     /**
      * @param synStart      the flow began with the client's SYN
@@ -165,7 +169,11 @@ final class ContentProbe {
 
     private Verdict decide(boolean atEnd) {
         if (tunnel != null && tunnel.failed()) return Verdict.NOT_SMTP;
-        if (client == Says.HELLO) return Verdict.SMTP;
+        if (client == Says.HELLO) {
+            if (server != Says.GREETING) return Verdict.SMTP;
+            if (afterGreeting != 0) return afterGreeting == '2' ? Verdict.SMTP : Verdict.NOT_SMTP;
+            return atEnd ? Verdict.SMTP : Verdict.UNDECIDED;
+        }
         if (client == Says.OTHER) return Verdict.NOT_SMTP;
         boolean spoke = client != Says.NOTHING_YET; // a verb: SMTP_VERB or VERB
         switch (server) {
@@ -232,9 +240,13 @@ final class ContentProbe {
         serverStarted = true;
         int stop = i + Math.min(end - i, MAX_BYTES_PER_DIRECTION - serverScanned);
         int from = i;
-        while (i < stop && (server == Says.NOTHING_YET || greetingOpen)) {
+        while (i < stop && (server == Says.NOTHING_YET || greetingOpen || (server == Says.GREETING && afterGreeting == 0))) {
             if (greetingOpen) {
                 i = scanGreeting(b, i, stop);
+                continue;
+            }
+            if (server == Says.GREETING) { // the greeting line is done: the next line starts here
+                afterGreeting = b[i++];
                 continue;
             }
             if (serverInTunnel) {

@@ -45,6 +45,10 @@ class ContentProbeTest {
             "S:220 hi~;C:RSET~|SMTP",           // a command only SMTP has answers the 220
             "S:220 ProFTPD 1.3.1 Server (Debian)~|NOT_SMTP",
             "S:220 ftp~smtp~|NOT_SMTP",          // only the greeting's first line is read
+            "S:220 ProFTPD~;C:EHLO~;S:500 EHLO not understood~|NOT_SMTP", // a scanner's EHLO probe to FTP
+            "S:220 hi~;C:EHLO x~;S:250 ok~|SMTP", // after a bare 220 the answer to the hello decides
+            "S:220 hi~;C:EHLO x~|SMTP",           // no answer: the hello stands
+            "S:220 mx ESMTP~;C:EHLO x~;S:500 no~|SMTP", // a greeting naming SMTP needs no answer
             "C:helo~|SMTP",
             "C:LHLO x|SMTP",
             "C:EHLO|NOT_SMTP",                      // the flow ends before the separator: not proven
