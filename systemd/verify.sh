@@ -3,7 +3,7 @@
 # be running, no root, nothing installed).
 #
 # verify exits 0 on mere warnings such as an unknown or misspelt key, so any message about the unit
-# fails this script too. verify also insists that ExecStart's binary exists: /usr/bin/java does
+# fails this script too. verify also insists that the binaries of ExecStart and ExecReload exist: /usr/bin/java does
 # wherever Debian's JDK is installed; where it does not, a copy of the unit with ExecStart pointing
 # at `command -v java` is verified instead. The jar and the config file are arguments, not checked.
 #
@@ -27,7 +27,7 @@ if [ ! -x /usr/bin/java ]; then
     echo "verify.sh: no java on this machine, and ExecStart needs one" >&2
     exit 1
   fi
-  sed -i "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "$tmp/mailtap.service"
+  sed -i "s|^\(ExecStart\|ExecReload\)=/usr/bin/java |\1=$java |" "$tmp/mailtap.service"
 fi
 
 status=0

@@ -4,8 +4,10 @@ import io.mailtap.config.ConfigException;
 import io.mailtap.config.ConfigLoader;
 import io.mailtap.config.ConfigPrinter;
 import io.mailtap.config.MailtapConfig;
+import io.mailtap.sensor.Preflight;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,6 +21,9 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing when the file is valid (problems and warnings still go to stderr).")
+    boolean quiet;
+
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
@@ -27,13 +32,16 @@ final class CheckConfigCommand implements Callable<Integer> {
         MailtapConfig cfg;
         try {
             cfg = ConfigLoader.load(file);
+            Preflight.check(cfg);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.EXIT_USAGE;
         }
         for (String w : cfg.warnings()) spec.commandLine().getErr().println("warning: " + w);
-        spec.commandLine().getOut().print(ConfigPrinter.toYaml(cfg));
-        spec.commandLine().getOut().flush();
+        if (!quiet) {
+            spec.commandLine().getOut().print(ConfigPrinter.toYaml(cfg));
+            spec.commandLine().getOut().flush();
+        }
         return Main.EXIT_OK;
     }
 }

@@ -24,7 +24,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (YAML); defaults apply without one.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = {"Configuration file (YAML). Without it: NAME.mailtap.yml beside the first capture NAME.pcap if there is one,",
+                    "else the defaults."})
     Path config;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: output.dir of the configuration, \".\").")
@@ -33,7 +34,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "BPF", description = "BPF filter applied while reading (default: none).")
     String filter;
 
-    @Option(names = "--show", paramLabel = "N", defaultValue = "50", description = "Transactions listed in the summary (default: 50).")
+    @Option(names = "--show", paramLabel = "N", defaultValue = "50", description = "Transactions and findings listed in the summary (default: 50); the rest are counted.")
     int show;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files.")
@@ -42,7 +43,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        MailtapConfig cfg = ConfigArgument.load(config, err);
+        Path configFile = config;
+        if (configFile == null && (configFile = ConfigArgument.besideCapture(files)) != null) {
+            spec.commandLine().getOut().println("mailtap: using " + configFile
+                    + " (the configuration beside the capture; --config FILE overrides)");
+        }
+        MailtapConfig cfg = ConfigArgument.load(configFile, err);
         if (cfg == null) return Main.EXIT_USAGE;
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
@@ -50,18 +56,25 @@ final class ReplayCommand implements Callable<Integer> {
                 return Main.EXIT_FAILURE;
             }
         }
+        String badInput = Replay.checkInputs(files, filter);
+        if (badInput != null) { // before any output is opened: the previous smtp.jsonl and alerts.jsonl stay
+            err.println("mailtap: " + badInput);
+            return badInput.startsWith("invalid BPF filter") ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+        }
         Path outDir = out != null ? out : cfg.outputDir();
         Files.createDirectories(outDir);
         AlertDigest digest = new AlertDigest();
         Replay.Report report;
         Path alertLog;
         try (Detection detection = Detection.build(cfg, outDir, false, List.of(digest))) {
-            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(detection.engine()), show);
+            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(detection.engine()), show)
+                    .progress(ProgressLine.forTerminal(err));
             report = replay.run(files, filter, outDir);
             digest.updateFrom(detection.tracker().openAlerts());
             alertLog = detection.alertLog();
+            detection.keepOutput();
         }
-        new SummaryPrinter(spec.commandLine().getOut()).print(report, digest, alertLog);
+        new SummaryPrinter(spec.commandLine().getOut(), show).print(report, digest, alertLog);
         report.files().stream().filter(r -> r.error() != null)
                 .forEach(r -> err.println("mailtap: " + r.error()));
         return report.anyFileFailed() ? Main.EXIT_FAILURE : Main.EXIT_OK;

@@ -2,6 +2,7 @@ package io.mailtap.cli;
 
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.sensor.LiveSensor;
+import io.mailtap.sensor.Preflight;
 import io.mailtap.sensor.SensorException;
 import io.mailtap.sensor.SensorSignals;
 import picocli.CommandLine.Command;
@@ -11,9 +12,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the live sensor: capture on capture.interface, write smtp.jsonl and alerts.jsonl under output.dir,",
                 "serve Prometheus metrics on metrics.listen. SIGHUP reloads the configuration; SIGTERM/SIGINT stop",
                 "after draining every flow (exit 0). Needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode), not root."})
@@ -21,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (YAML); defaults apply without one (then SIGHUP cannot reload).")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file (YAML); defaults apply without one (then SIGHUP cannot reload).")
     Path config;
 
     @Override
@@ -29,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         MailtapConfig cfg = ConfigArgument.load(config, err);
         if (cfg == null) return Main.EXIT_USAGE;
+        List<String> problems = Preflight.problems(cfg);
+        if (!problems.isEmpty()) {
+            problems.forEach(err::println);
+            return Main.EXIT_USAGE;
+        }
         LiveSensor sensor = new LiveSensor(cfg, config, Version.current());
         try {
             sensor.start();

@@ -20,9 +20,12 @@ import java.util.List;
 final class SummaryPrinter {
     private static final int RCPTS_SHOWN = 5;
     private final PrintWriter out;
+    private final int findingsShown;
 
-    SummaryPrinter(PrintWriter out) {
+    /** @param findingsShown rows of the findings table; the rest are counted by severity */
+    SummaryPrinter(PrintWriter out, int findingsShown) {
         this.out = out;
+        this.findingsShown = Math.max(0, findingsShown);
     }
 
     void print(Replay.Report r, AlertDigest alerts, Path alertLog) {
@@ -39,7 +42,7 @@ final class SummaryPrinter {
         for (ReplaySummary.Line line : s.lines()) printTransaction(line);
         if (s.notShown() > 0) out.printf("... %,d more transactions in %s%n", s.notShown(), r.transactionLog());
         out.println();
-        printFindings(alerts);
+        printFindings(alerts, alertLog);
         printSkipped(r.pipeline().decodeStats());
         printFlows(r.pipeline().flowStats());
         if (r.pipeline().internalErrors() > 0) {
@@ -96,18 +99,30 @@ final class SummaryPrinter {
     }
 
     /** One row per alert (its latest notification): what an operator reads first. */
-    private void printFindings(AlertDigest digest) {
+    private void printFindings(AlertDigest digest, Path alertLog) {
         List<Alert> alerts = digest.alerts();
         if (alerts.isEmpty()) {
             out.println("Findings: none");
             out.println();
             return;
         }
-        out.printf("Findings: %d%n", alerts.size());
-        out.printf("  %-20s %-8s %-8s %-28s %-11s %6s  %s%n", "RULE", "SEVERITY", "STATUS", "KEY", "STATE", "COUNT", "SUMMARY");
-        for (Alert a : alerts) {
+        out.printf("Findings: %,d%n", alerts.size());
+        List<Alert> shown = alerts.subList(0, Math.min(findingsShown, alerts.size()));
+        if (!shown.isEmpty()) {
+            out.printf("  %-20s %-8s %-8s %-28s %-11s %6s  %s%n", "RULE", "SEVERITY", "STATUS", "KEY", "STATE", "COUNT", "SUMMARY");
+        }
+        for (Alert a : shown) {
             out.printf("  %-20s %-8s %-8s %-28s %-11s %6d  %s%n", a.rule().id(), a.severity().label(), a.status().label(),
                     Printable.brief(a.key(), 28), Printable.brief(a.state(), 11), a.count(), Printable.brief(a.summary(), 200));
+        }
+        List<Alert> rest = alerts.subList(shown.size(), alerts.size());
+        if (!rest.isEmpty()) {
+            java.util.Map<String, Long> bySeverity = new java.util.TreeMap<>();
+            for (Alert a : rest) bySeverity.merge(a.severity().label(), 1L, Long::sum);
+            List<String> parts = new ArrayList<>();
+            bySeverity.forEach((sev, n) -> parts.add(String.format("%,d %s", n, sev)));
+            out.printf("  ... %,d more finding%s (%s)%s%n", rest.size(), rest.size() == 1 ? "" : "s", String.join(", ", parts),
+                    alertLog == null ? "" : " in " + alertLog);
         }
         out.println();
     }

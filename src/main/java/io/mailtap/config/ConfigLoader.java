@@ -2,7 +2,9 @@ package io.mailtap.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,7 +51,29 @@ public final class ConfigLoader {
             throw new ConfigException("config error: " + origin + ": not valid YAML" + where + ": "
                     + e.getOriginalMessage().lines().findFirst().orElse("").trim(), e);
         }
+        refuseAliases(yaml);
         return fromTree(root);
+    }
+
+    /**
+     * Jackson's tree reads a YAML alias ({@code *name}) as the plain string "name", so an anchored
+     * value would silently become its own name. Aliases are refused, each naming the key and line.
+     */
+    private static void refuseAliases(String yaml) {
+        Problems problems = new Problems();
+        try (YAMLParser p = (YAMLParser) Yaml.mapper().createParser(yaml)) {
+            while (p.nextToken() != null) {
+                if (!p.isCurrentAlias()) continue;
+                JsonStreamContext ctx = p.getParsingContext();
+                if (ctx.inArray()) ctx = ctx.getParent(); // the list's key, not its index
+                String key = ctx.pathAsPointer().toString().replaceFirst("^/", "").replace('/', '.');
+                problems.add(key, "YAML alias *" + p.getText() + " (line " + p.currentLocation().getLineNr()
+                        + ") is not supported: write the value itself");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("YAML that parsed once failed to parse again", e);
+        }
+        problems.throwIfAny();
     }
 
     /** Validates YAML text. */

@@ -28,13 +28,17 @@ public final class Detection implements AutoCloseable {
     private Path alertLog;
     private AlertSink log;
     private List<AlertSink> extras;
+    private final StagedFile staged; // a replay's alert log until keepOutput(); null live
+    private volatile boolean keep;
 
-    private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog, AlertSink log, List<AlertSink> extras) {
+    private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog, AlertSink log, List<AlertSink> extras,
+                      StagedFile staged) {
         this.engine = engine;
         this.tracker = tracker;
         this.alertLog = alertLog;
         this.log = log;
         this.extras = List.copyOf(extras);
+        this.staged = staged;
     }
 
     /**
@@ -46,9 +50,11 @@ public final class Detection implements AutoCloseable {
     public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks)
             throws IOException {
         Path logPath = logPath(cfg, outDir);
-        AlertSink log = logPath == null ? null : openLog(logPath, live);
+        // a replay writes a complete new answer beside the old one and swaps it in at close
+        StagedFile staged = logPath == null || live ? null : StagedFile.beside(logPath);
+        AlertSink log = logPath == null ? null : openLog(staged == null ? logPath : staged.temp(), live);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks(log, extraSinks));
-        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, log, extraSinks);
+        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, log, extraSinks, staged);
     }
 
     private static Path logPath(MailtapConfig cfg, Path outDir) {
@@ -146,9 +152,26 @@ public final class Detection implements AutoCloseable {
         engine.advanceTime(tsMicros);
     }
 
+    /** The replay got through: at {@link #close()} its alert log replaces the previous one. */
+    public void keepOutput() {
+        keep = true;
+    }
+
+    /** Flushes and closes the sinks; a replay's alert log is swapped in only after {@link #keepOutput()}. */
     @Override
     public void close() {
         tracker.flush();
         tracker.close();
+        if (staged == null) return;
+        if (keep) {
+            try {
+                staged.commit();
+            } catch (IOException e) {
+                staged.discard();
+                throw new java.io.UncheckedIOException("cannot move the alert log into place at " + alertLog, e);
+            }
+        } else {
+            staged.discard();
+        }
     }
 }

@@ -18,13 +18,47 @@ public final class FileReplayer {
 
     private FileReplayer() {}
 
+    /** Where one file's reading is, for {@link ReplayProgress} over several files. */
+    public interface Position {
+        /** {@code packets} and about {@code bytes} of this file are read. */
+        void at(long packets, long bytes);
+
+        default boolean pcapng(Path file) {
+            try (var in = java.nio.file.Files.newInputStream(file)) {
+                byte[] magic = in.readNBytes(4);
+                return magic.length == 4 && magic[0] == 0x0A && magic[1] == 0x0D && magic[2] == 0x0D && magic[3] == 0x0A;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+    }
+
     public static Result replay(Path file, String bpfFilter, PacketPipeline pipeline) {
+        return replay(file, bpfFilter, pipeline, null);
+    }
+
+    /**
+     * As {@link #replay(Path, String, PacketPipeline)}, telling {@code progress} (if not null) how far
+     * it got. Bytes are estimated per record: 16 + captured bytes in pcap, 32 + padded captured
+     * bytes in pcapng (what an Enhanced Packet Block without options takes).
+     */
+    public static Result replay(Path file, String bpfFilter, PacketPipeline pipeline, Position progress) {
         try (PacketSource source = OfflineSource.open(file, bpfFilter)) {
             int linkType = source.linkType();
             RawFrame f = new RawFrame();
+            boolean pcapng = progress != null && progress.pcapng(file);
+            long bytes = 0;
+            int sinceUpdate = 0;
             while (source.read(f) == PacketSource.PACKET) {
                 pipeline.onFrame(linkType, f.data, f.capturedLength, f.wireLength, f.tsMicros);
+                if (progress == null) continue;
+                bytes += pcapng ? 32 + ((f.capturedLength + 3) & ~3) : 16 + f.capturedLength;
+                if (++sinceUpdate == ReplayProgress.EVERY_PACKETS) {
+                    sinceUpdate = 0;
+                    progress.at(source.packetsRead(), bytes);
+                }
             }
+            if (progress != null) progress.at(source.packetsRead(), bytes);
             CaptureException err = source.error();
             return new Result(file, source.packetsRead(), err == null ? null : err.getMessage());
         } catch (CaptureException e) {

@@ -1,5 +1,8 @@
 package io.mailtap.sensor;
 
+import io.mailtap.capture.CaptureException;
+import io.mailtap.capture.OfflineSource;
+import io.mailtap.capture.PacketSource;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
@@ -34,6 +37,7 @@ public final class Replay {
     private final SmtpSettings smtpSettings;
     private final List<SmtpEventListener> consumers;
     private final int summaryLines;
+    private ReplayProgress progress = ReplayProgress.NONE;
 
     /**
      * @param consumers further event consumers (detection) run after the transaction log
@@ -47,16 +51,51 @@ public final class Replay {
     }
 
     /**
-     * Replays {@code files} and writes {@code outDir/smtp.jsonl}. A file that cannot be read is
+     * Replays {@code files} and writes {@code outDir/smtp.jsonl} (through a staged file renamed onto
+     * it at the end, so a replay that throws leaves the previous log whole). A file that cannot be read is
      * reported in the result and the replay goes on with the next, so one damaged file costs only
      * its own packets.
      */
     public Report run(List<Path> files, String bpfFilter, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         Path logPath = outDir.resolve(TRANSACTION_LOG);
+        StagedFile staged = StagedFile.beside(logPath);
+        try {
+            Report report = run(files, bpfFilter, staged.temp(), logPath);
+            staged.commit();
+            return report;
+        } finally {
+            staged.discard(); // after commit there is nothing left to delete
+        }
+    }
+
+    /** Where to report how far the replay has read (default: nowhere). */
+    public Replay progress(ReplayProgress p) {
+        this.progress = p == null ? ReplayProgress.NONE : p;
+        return this;
+    }
+
+    /**
+     * Checks every input before any output is touched: each file opens as a capture and the BPF
+     * filter compiles for its link type.
+     *
+     * @return null, or the first problem (the file and libpcap's reason)
+     */
+    public static String checkInputs(List<Path> files, String bpfFilter) {
+        for (Path f : files) {
+            try (PacketSource s = OfflineSource.open(f, bpfFilter)) {
+                // opened and filtered: readable
+            } catch (CaptureException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private Report run(List<Path> files, String bpfFilter, Path writeTo, Path logPath) throws IOException {
         ReplaySummary summary = new ReplaySummary(summaryLines);
         try (TransactionLogWriter log = new TransactionLogWriter(new BufferedWriter(
-                new OutputStreamWriter(Files.newOutputStream(logPath), StandardCharsets.UTF_8), 1 << 16), false)) {
+                new OutputStreamWriter(Files.newOutputStream(writeTo), StandardCharsets.UTF_8), 1 << 16), false)) {
             List<SmtpEventListener> all = new ArrayList<>();
             all.add(e -> {
                 if (e instanceof SmtpEvent.Transaction t) log.write(t.conn(), t.record());
@@ -70,11 +109,19 @@ public final class Replay {
             // decode → flow → smtp on this thread, logs and detection on the pipe's: both cores
             try (EventPipe pipe = new EventPipe(new EventFanout(all))) {
                 pipeline = new PacketPipeline(flowSettings, smtpSettings, pipe);
+                long totalBytes = 0;
+                for (Path f : files) totalBytes += Files.size(f);
+                long total = totalBytes;
+                long[] before = new long[2]; // packets and bytes of the files already read
                 for (Path f : files) {
-                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline);
+                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline,
+                            (n, b) -> progress.update(before[0] + n, before[1] + b, total));
                     results.add(r);
                     packets += r.packets();
+                    before[0] = packets;
+                    before[1] += Files.size(f);
                 }
+                progress.done();
                 pipeline.finish();
             }
             long nanos = System.nanoTime() - start;

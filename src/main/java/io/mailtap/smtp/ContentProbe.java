@@ -11,11 +11,17 @@ import java.util.Arrays;
  * <h2>Proof</h2>
  * <ul>
  * <li>The client's first word is HELO, EHLO or LHLO (any case) followed by a space or the line
- *   end: SMTP at once.</li>
- * <li>The server's first line starts {@code 220} followed by a space, a dash or the line end: SMTP,
- *   unless the client's first word is not an SMTP verb (an FTP client's "USER" after an FTP
- *   server's "220 ProFTPD ready"). The probe waits for that word; if the client says nothing within
- *   the bounds or before the flow ends, the 220 stands.</li>
+ *   end: SMTP at once — except after a bare 220 greeting (one that does not name SMTP), where the
+ *   server's answer to it decides: a 2xx is SMTP, anything else is not (an FTP server answers a
+ *   scanner's EHLO probe with 500); no answer at all leaves the hello standing.</li>
+ * <li>A {@code 220} greeting alone is not SMTP: FTP greets with 220 too ("220 ProFTPD ready",
+ *   "220 (vsFTPd 2.3.4)"), and a port scanner that connects and says nothing sees only that. The
+ *   server's first line (220 followed by a space, a dash or the line end) proves SMTP when it
+ *   names the protocol ({@code SMTP} or {@code ESMTP}, any case, as Postfix, Exim, Sendmail and
+ *   Exchange do) and the client says nothing else first, or when the client answers it with a
+ *   command only SMTP has (MAIL, RCPT, DATA, BDAT, RSET, STARTTLS, VRFY, EXPN). QUIT, NOOP, HELP
+ *   and AUTH prove nothing (FTP has them too); a word that is no SMTP verb at all ("USER") is not
+ *   SMTP.</li>
  * <li>Anything else is not SMTP: a first client byte that cannot start a verb (a TLS record, a
  *   binary protocol), a first word that is not a verb (GET, SSH-2.0-...), a server line that is not
  *   220 while the client did not say HELLO.</li>
@@ -40,8 +46,13 @@ final class ContentProbe {
 
     enum Verdict { UNDECIDED, SMTP, NOT_SMTP }
 
-    /** What one direction's first bytes say. */
-    private enum Says { NOTHING_YET, HELLO, VERB, GREETING, OTHER }
+    /**
+     * What one direction's first bytes say. Client: HELLO, SMTP_VERB (only SMTP has it), VERB (FTP
+     * has it too). Server: GREETING (a 220 line), SMTP_GREETING (one that names SMTP/ESMTP).
+     */
+    private enum Says { NOTHING_YET, HELLO, SMTP_VERB, VERB, GREETING, SMTP_GREETING, OTHER }
+
+    private static final byte[] SMTP_WORD = {'S', 'M', 'T', 'P'};
 
     /** The flow was opened by the client's SYN (so the session reports the attempt). */
     final boolean synStart;
@@ -69,6 +80,11 @@ final class ContentProbe {
     private int wordLen;
     /** Bytes of "220" the server's first line matched so far. */
     private int codeMatched;
+    /** The greeting line is still being read for the word SMTP; bytes of it matched so far. */
+    private boolean greetingOpen;
+    private int smtpMatched;
+    /** The first byte of the server's line after a bare greeting (its answer to a hello), 0 before it. */
+    private byte afterGreeting;
 
     /**
      * @param synStart      the flow began with the client's SYN
@@ -153,14 +169,25 @@ final class ContentProbe {
 
     private Verdict decide(boolean atEnd) {
         if (tunnel != null && tunnel.failed()) return Verdict.NOT_SMTP;
-        if (client == Says.HELLO) return Verdict.SMTP;
-        if (client == Says.OTHER) return Verdict.NOT_SMTP;
-        if (client == Says.VERB) {
-            if (server == Says.GREETING) return Verdict.SMTP;
-            if (server == Says.OTHER) return Verdict.NOT_SMTP;
+        if (client == Says.HELLO) {
+            if (server != Says.GREETING) return Verdict.SMTP;
+            if (afterGreeting != 0) return afterGreeting == '2' ? Verdict.SMTP : Verdict.NOT_SMTP;
+            return atEnd ? Verdict.SMTP : Verdict.UNDECIDED;
         }
-        if (!atEnd) return Verdict.UNDECIDED;
-        return server == Says.GREETING ? Verdict.SMTP : Verdict.NOT_SMTP;
+        if (client == Says.OTHER) return Verdict.NOT_SMTP;
+        boolean spoke = client != Says.NOTHING_YET; // a verb: SMTP_VERB or VERB
+        switch (server) {
+            case SMTP_GREETING:
+                return spoke || atEnd ? Verdict.SMTP : Verdict.UNDECIDED;
+            case GREETING:
+                if (client == Says.SMTP_VERB) return Verdict.SMTP;
+                if (atEnd) return Verdict.NOT_SMTP;
+                return spoke && !greetingOpen ? Verdict.NOT_SMTP : Verdict.UNDECIDED;
+            case OTHER:
+                return spoke || atEnd ? Verdict.NOT_SMTP : Verdict.UNDECIDED;
+            default: // the server has not spoken: wait for it, or for a hello
+                return atEnd ? Verdict.NOT_SMTP : Verdict.UNDECIDED;
+        }
     }
 
     // ------------------------------------------------------------------ scanning
@@ -194,7 +221,8 @@ final class ContentProbe {
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
             SmtpVerb v = SmtpVerb.of(word == null ? NO_WORD : word, 0, wordLen);
             if (v.isHello() && c != '\t') return Says.HELLO;
-            return v == SmtpVerb.UNKNOWN ? Says.OTHER : Says.VERB;
+            if (v == SmtpVerb.UNKNOWN) return Says.OTHER;
+            return sharedWithFtp(v) ? Says.VERB : Says.SMTP_VERB;
         }
         boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
         if (!letter || wordLen == MAX_VERB) return Says.OTHER;
@@ -203,11 +231,24 @@ final class ContentProbe {
         return Says.NOTHING_YET;
     }
 
+    /** Verbs FTP (RFC 959, 2228) has too: an answer to a 220 in one of them does not tell the two apart. */
+    private static boolean sharedWithFtp(SmtpVerb v) {
+        return v == SmtpVerb.QUIT || v == SmtpVerb.NOOP || v == SmtpVerb.HELP || v == SmtpVerb.AUTH || v.isHello();
+    }
+
     private void scanServer(byte[] b, int i, int end) {
         serverStarted = true;
         int stop = i + Math.min(end - i, MAX_BYTES_PER_DIRECTION - serverScanned);
         int from = i;
-        while (i < stop && server == Says.NOTHING_YET) {
+        while (i < stop && (server == Says.NOTHING_YET || greetingOpen || (server == Says.GREETING && afterGreeting == 0))) {
+            if (greetingOpen) {
+                i = scanGreeting(b, i, stop);
+                continue;
+            }
+            if (server == Says.GREETING) { // the greeting line is done: the next line starts here
+                afterGreeting = b[i++];
+                continue;
+            }
             if (serverInTunnel) {
                 i = tunnel.server(b, i, stop);
                 if (tunnel.failed()) server = Says.OTHER;
@@ -220,10 +261,31 @@ final class ContentProbe {
                 else server = Says.OTHER;
             } else {
                 server = c == ' ' || c == '-' || c == '\r' || c == '\n' ? Says.GREETING : Says.OTHER;
+                greetingOpen = server == Says.GREETING && c != '\n';
             }
         }
         serverScanned += i - from;
         if (server == Says.NOTHING_YET && serverScanned >= MAX_BYTES_PER_DIRECTION) server = Says.OTHER;
+        if (serverScanned >= MAX_BYTES_PER_DIRECTION) greetingOpen = false;
+    }
+
+    /** The rest of the greeting line, up to its end: does it name SMTP (ESMTP contains it)? */
+    private int scanGreeting(byte[] b, int i, int stop) {
+        while (i < stop) {
+            byte c = b[i++];
+            if (c == '\n') {
+                greetingOpen = false;
+                return i;
+            }
+            int u = Ascii.upper(c);
+            smtpMatched = u == SMTP_WORD[smtpMatched] ? smtpMatched + 1 : (u == 'S' ? 1 : 0);
+            if (smtpMatched == SMTP_WORD.length) {
+                server = Says.SMTP_GREETING;
+                greetingOpen = false;
+                return i;
+            }
+        }
+        return i;
     }
 
     // ------------------------------------------------------------------ holding

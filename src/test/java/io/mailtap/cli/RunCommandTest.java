@@ -1,6 +1,5 @@
 package io.mailtap.cli;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,9 +53,9 @@ class RunCommandTest {
 
     @Test
     void anInvalidFilterIsABadConfiguration() throws Exception {
+        // refused before the interface is opened (the same check as check-config's), so no capture rights are needed
         Result r = run("run", "--config", config("capture:\n  interface: lo\n  filter: \"tcp port\"\n").toString());
-        Assumptions.assumeFalse(r.err().contains("CAP_NET_RAW"), "no capture rights here: " + r.err());
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err()).startsWith("mailtap: invalid BPF filter 'tcp port' for interface 'lo': ").contains("(capture.filter)");
+        assertThat(r.err()).startsWith("config error: capture.filter: invalid BPF filter 'tcp port' for link type 1: ");
     }
 }

@@ -25,7 +25,7 @@ class SystemdUnitTest {
                 "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN", "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN",
                 "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
                 "ReadWritePaths=/var/log/mailtap", "StateDirectory=mailtap", "LogsDirectory=mailtap",
-                "Restart=on-failure", "ExecReload=/bin/kill -HUP $MAINPID");
+                "Restart=on-failure", "RestartPreventExitStatus=2", "ExecReload=/bin/kill -HUP $MAINPID");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("ExecStart=/usr/bin/java ")
                 .endsWith(" -jar /opt/mailtap/mailtap.jar run --config /etc/mailtap/mailtap.yml"));
     }

@@ -36,8 +36,19 @@ class ContentProbeTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "S:220 mx ESMTP~;C:EHLO x~|SMTP",
-            "S:220-mx~|SMTP",                    // the greeting stands when the client never speaks
-            "S:220~;C:QUIT~|SMTP",
+            "S:220-mx ESMTP~|SMTP",              // a greeting naming SMTP stands when the client never speaks
+            "S:220 mx.example.com smtp ready~;C:QUIT~|SMTP",
+            "S:220 mx ES;S:MTP~|SMTP",           // the word may straddle segments
+            "S:220-mx~|NOT_SMTP",                // a bare 220 alone is no SMTP exchange (FTP greets so too)
+            "S:220~;C:QUIT~|NOT_SMTP",           // QUIT, NOOP, HELP, AUTH: FTP has them too
+            "S:220 (vsFTPd 2.3.4)~;C:NOOP~|NOT_SMTP",
+            "S:220 hi~;C:RSET~|SMTP",           // a command only SMTP has answers the 220
+            "S:220 ProFTPD 1.3.1 Server (Debian)~|NOT_SMTP",
+            "S:220 ftp~smtp~|NOT_SMTP",          // only the greeting's first line is read
+            "S:220 ProFTPD~;C:EHLO~;S:500 EHLO not understood~|NOT_SMTP", // a scanner's EHLO probe to FTP
+            "S:220 hi~;C:EHLO x~;S:250 ok~|SMTP", // after a bare 220 the answer to the hello decides
+            "S:220 hi~;C:EHLO x~|SMTP",           // no answer: the hello stands
+            "S:220 mx ESMTP~;C:EHLO x~;S:500 no~|SMTP", // a greeting naming SMTP needs no answer
             "C:helo~|SMTP",
             "C:LHLO x|SMTP",
             "C:EHLO|NOT_SMTP",                      // the flow ends before the separator: not proven
@@ -122,7 +133,7 @@ class ContentProbeTest {
     void manySmallSegmentsHitTheChunkBound() {
         ContentProbe p = new ContentProbe(true, true);
         byte[] one = {'a'};
-        byte[] greeting = "220 x".getBytes(StandardCharsets.US_ASCII);
+        byte[] greeting = "220 x ESMTP".getBytes(StandardCharsets.US_ASCII);
         assertThat(p.onData(false, greeting, 0, greeting.length, 0)).isEqualTo(Verdict.UNDECIDED);
         Verdict v = Verdict.UNDECIDED;
         int n = 0;
@@ -131,6 +142,6 @@ class ContentProbeTest {
             v = p.onData(false, one, 0, 1, ++n);
         }
         assertThat(n).isLessThanOrEqualTo(ContentProbe.MAX_CHUNKS);
-        assertThat(v).as("a greeting with a silent client stands at the bound").isEqualTo(Verdict.SMTP);
+        assertThat(v).as("a greeting naming SMTP, with a silent client, stands at the bound").isEqualTo(Verdict.SMTP);
     }
 }

@@ -100,12 +100,31 @@ class DynamicDetectionTest {
     }
 
     @Test
-    void aGreetingFollowedByAnSmtpVerbOtherThanHelloIsSmtp() {
+    void aBareGreetingAnsweredByACommandOnlySmtpHasIsSmtp() {
         Wire w = new Wire(true);
-        w.conv(10025).handshake().server("220 hi\r\n").client("NOOP\r\n").server("250 ok\r\n").close();
+        w.conv(10025).handshake().server("220 hi\r\n").client("RSET\r\n").server("250 ok\r\n").close();
         w.finish();
         assertThat(w.stats.dpdConfirmed).isEqualTo(1);
         assertThat(w.one(Greeting.class).code()).isEqualTo(220);
+    }
+
+    @Test
+    void aBareGreetingAnsweredByAVerbFtpHasTooIsNotSmtp() {
+        Wire w = new Wire(true);
+        w.conv(10025).handshake().server("220 hi\r\n").client("NOOP\r\n").server("200 ok\r\n").close();
+        w.finish();
+        assertThat(w.events).isEmpty();
+        assertThat(w.stats.dpdRejected).isEqualTo(1);
+    }
+
+    @Test
+    void aBareGreetingToAClientThatNeverSpeaksIsNotSmtp() {
+        // a port scanner's connect to an FTP server: only "220 (vsFTPd 2.3.4)" is on the wire
+        Wire w = new Wire(true);
+        w.conv(2121).handshake().server("220 (vsFTPd 2.3.4)\r\n").close();
+        w.finish();
+        assertThat(w.events).isEmpty();
+        assertThat(w.stats.dpdRejected).isEqualTo(1);
     }
 
     @Test
@@ -130,6 +149,7 @@ class DynamicDetectionTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "ftp (a 220 greeting, but the client says USER)|21|220 ProFTPD Server ready.|USER anonymous",
+            "ftp (a 220 greeting, the client says QUIT)|2121|220 ProFTPD 1.3.1 Server (Debian)|QUIT",
             "ssh|22|SSH-2.0-OpenSSH_9.6|SSH-2.0-PuTTY_Release_0.80",
             "pop3|110|+OK POP3 ready|CAPA",
             "imap|143|* OK IMAP4rev1 ready|a001 CAPABILITY",
