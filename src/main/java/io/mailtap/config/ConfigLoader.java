@@ -46,20 +46,24 @@ public final class ConfigLoader {
         try {
             root = Yaml.mapper().readTree(yaml);
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-            throw new ConfigException("config error: " + origin + ": not valid YAML" + where + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("").trim(), e);
+            throw notYaml(origin, e);
         }
-        refuseAliases(yaml);
+        refuseAliases(yaml, origin);
         return fromTree(root);
+    }
+
+    private static ConfigException notYaml(String origin, JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+        return new ConfigException("config error: " + origin + ": not valid YAML" + where + ": "
+                + e.getOriginalMessage().lines().findFirst().orElse("").trim(), e);
     }
 
     /**
      * Jackson's tree reads a YAML alias ({@code *name}) as the plain string "name", so an anchored
      * value would silently become its own name. Aliases are refused, each naming the key and line.
      */
-    private static void refuseAliases(String yaml) {
+    private static void refuseAliases(String yaml, String origin) {
         Problems problems = new Problems();
         try (YAMLParser p = (YAMLParser) Yaml.mapper().createParser(yaml)) {
             while (p.nextToken() != null) {
@@ -70,8 +74,12 @@ public final class ConfigLoader {
                 problems.add(key, "YAML alias *" + p.getText() + " (line " + p.currentLocation().getLineNr()
                         + ") is not supported: write the value itself");
             }
+        } catch (JsonProcessingException e) {
+            // The tree reads the first document only; this walk reads the whole text, so a broken
+            // second document ("---" and then garbage) is refused here instead of being ignored.
+            throw notYaml(origin, e);
         } catch (IOException e) {
-            throw new IllegalStateException("YAML that parsed once failed to parse again", e);
+            throw new ConfigException("config error: " + origin + ": cannot read: " + e.getMessage(), e);
         }
         problems.throwIfAny();
     }

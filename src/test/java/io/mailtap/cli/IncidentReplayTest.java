@@ -161,7 +161,7 @@ class IncidentReplayTest {
         });
         assertThat(r.out()).contains("One-way: 45 connections with server->client bytes only: reply codes only");
         // The relay's refusal names the list in the reply itself.
-        assertThat(keys(ReplayCommandTest.jsonLines(out.resolve("alerts.jsonl")))).containsExactly("blocklist_rejection|198.18.20.10|-");
+        assertThat(keys(ReplayCommandTest.jsonLines(out.resolve("alerts.jsonl")))).containsExactly("blocklist_rejection|zen.spamhaus.org:198.18.20.10|-");
     }
 
     private static Path tcpdumpCut(Path to, String filter) throws IOException, InterruptedException {
