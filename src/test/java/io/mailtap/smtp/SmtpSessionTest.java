@@ -293,7 +293,7 @@ class SmtpSessionTest {
         }
 
         @Test
-        void dataRejectedEndsTheTransactionAndLinesAreCommandsAgain() {
+        void refusedDataThenRsetIsARejectedMessageAndLinesAreCommandsAgain() {
             Harness.Run r = greeted()
                     .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n")
                     .c("RCPT TO:<b@x>\r\n").s("550 5.1.1 unknown user\r\n")
@@ -627,15 +627,59 @@ class SmtpSessionTest {
         }
 
         @Test
-        void gapInServerRepliesReportsWaitingCommandsUnanswered() {
+        void gapInServerRepliesKeepsTheCutReplyAndPairsTheRestByPositionFlaggedUncertain() {
+            // "250 o" names its code before the hole; "k" is the tail of that line; the 10 missing
+            // bytes could have held a whole reply, so the pairing that follows is a guess.
             Harness.Run r = greeted()
                     .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n").s("250 o").serverGap(10).s("k\r\n250 late\r\n")
                     .run();
+            assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(250);
+            assertThat(r.one(Rcpt.class).replyCode()).isEqualTo(250);
+            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.record().rcptAccepted()).isEqualTo(1);
+            assertThat(r.record().gaps()).isTrue();
+            assertThat(r.record().pairingUncertain()).isTrue();
+        }
+
+        @Test
+        void holeTooShortToHoldAReplyChangesNoPairing() {
+            // pcaps2 snort3_demo/smtp-lorem.pcap: 1-byte holes between complete reply lines.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").serverGap(1)
+                    .s("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n").c("text\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(r.one(Rcpt.class).replyCode()).isEqualTo(250);
+            assertThat(t.rcptAccepted()).isEqualTo(1);
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.gaps()).isTrue();
+            assertThat(t.pairingUncertain()).isFalse();
+            assertThat(r.anomalyKinds()).isEmpty();
+        }
+
+        @Test
+        void afterALongHoleRepliesPairByCodeClass() {
+            // The hole may hold the replies to MAIL and RCPT: the 354 that follows is DATA's.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").serverGap(40)
+                    .s("354 go\r\n").c("text\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            TransactionRecord t = r.record();
             assertThat(r.one(MailFrom.class).replyCode()).isZero();
             assertThat(r.one(Rcpt.class).replyCode()).isZero();
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.pairingUncertain()).isTrue();
             assertThat(r.stats.gapUnpaired).isEqualTo(2);
-            assertThat(r.stats.unpairedReplies).isEqualTo(1);
-            assertThat(r.record().gaps()).isTrue();
+        }
+
+        @Test
+        void aLineCutAtItsStartByAShortHoleIsDroppedAndMakesPairingUncertain() {
+            // The hole took "2" of "250 ok": "50 ok" is no reply line, so that reply is lost.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n").serverGap(1).s("50 ok\r\n250 ok\r\n")
+                    .run();
+            assertThat(r.record().pairingUncertain()).isTrue();
+            assertThat(r.stats.badReplyLines).isZero();
         }
 
         @Test
