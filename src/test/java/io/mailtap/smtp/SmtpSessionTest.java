@@ -311,6 +311,70 @@ class SmtpSessionTest {
         }
 
         @Test
+        void refusedDataLeavesTheTransactionOpenForAnotherAttempt() {
+            // RFC 5321 4.1.1.4 (zeek smtp-mail-transactions-invalid.pcap): DATA 503, nested MAIL
+            // 503, RCPT 250, DATA 354 - one transaction, accepted.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n")
+                    .c("DATA\r\n").s("503 valid RCPT command must precede DATA\r\n")
+                    .c("MAIL FROM:<a@x>\r\n").s("503 sender already given\r\n")
+                    .c("RCPT TO:<b@x>\r\n").s("250 Accepted\r\n")
+                    .c("DATA\r\n").s("354 go\r\n").c("hi\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(t.mailFrom()).isEqualTo("<a@x>");
+            assertThat(t.rcptTo()).containsExactly("<b@x>");
+            assertThat(t.rcptAccepted()).isEqualTo(1);
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.lastReply()).isEqualTo("250 queued");
+        }
+
+        @Test
+        void refusedDataThenQuitIsRejectedWithTheRefusalAsLastReply() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").s("250 ok\r\n550 no\r\n554 no valid recipients\r\n")
+                    .c("QUIT\r\n").s("221 bye\r\n")
+                    .run();
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.REJECTED);
+            assertThat(r.record().lastReply()).isEqualTo("554 no valid recipients");
+        }
+
+        @Test
+        void rcptsPipelinedBehindARefusedMailAreListedInItsLine() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<spam@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\nDATA\r\n")
+                    .s("553 no such domain\r\n503 Need MAIL before RCPT\r\n503 Need MAIL before RCPT\r\n503 Need MAIL\r\n")
+                    .c("RSET\r\n").s("250 reset\r\n")
+                    .c("MAIL FROM:<ok@x>\r\n").s("250 ok\r\n")
+                    .run();
+            List<TransactionRecord> recs = r.records();
+            assertThat(recs).hasSize(2);
+            TransactionRecord refused = recs.get(0);
+            assertThat(refused.mailFrom()).isEqualTo("<spam@x>");
+            assertThat(refused.rcptTo()).containsExactly("<b@x>", "<c@x>");
+            assertThat(refused.rcptRejected()).isEqualTo(2);
+            assertThat(refused.messageStatus()).isEqualTo(MessageStatus.ABORTED);
+            assertThat(refused.lastReply()).isEqualTo("553 no such domain");
+            assertThat(recs.get(1).mailFrom()).isEqualTo("<ok@x>");
+            assertThat(recs.get(1).rcptTo()).isEmpty();
+            // detection sees no sender for RCPTs the server took outside a transaction
+            assertThat(r.all(Rcpt.class)).extracting(Rcpt::mailFrom).containsOnlyNulls();
+        }
+
+        @Test
+        void acceptedRcptOutsideATransactionIsStillInALine() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n").c("RSET\r\n").s("250 ok\r\n")
+                    .c("RCPT TO:<b@x>\r\n").s("250 ok\r\n")
+                    .run();
+            List<TransactionRecord> recs = r.records();
+            assertThat(recs).hasSize(2);
+            assertThat(recs.get(1).mailFrom()).isNull();
+            assertThat(recs.get(1).rcptTo()).containsExactly("<b@x>");
+            assertThat(recs.get(1).rcptAccepted()).isEqualTo(1);
+        }
+
+        @Test
         void dataRefusedAfterBlindlyPipelinedTextAbsorbsTheRepliesToThoseLines() {
             Harness.Run r = greeted()
                     .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\nline one\r\nline two\r\n.\r\nQUIT\r\n")
@@ -479,6 +543,29 @@ class SmtpSessionTest {
                     .s("250 ok\r\n250 ok\r\n552 too big\r\n").run();
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.REJECTED);
             assertThat(r.rejections()).containsExactly("BDAT 552");
+        }
+
+        @Test
+        void hugeAnnouncedChunkReportsTheOctetsSeen() {
+            // Issue 9 item 11: the announced size is the peer's word, the bytes are the wire's.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nBDAT 9223372036854775807 LAST\r\n")
+                    .s("250 ok\r\n250 ok\r\n").c("0123456789")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(t.messageBytes()).isEqualTo(10);
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ABORTED);
+            assertThat(r.stats.messageBytes).isEqualTo(10);
+        }
+
+        @Test
+        void answeredChunkCountsItsOctetsAndAGapInsideIt() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nBDAT 30 LAST\r\n0123456789").clientGap(5)
+                    .s("250 ok\r\n").c("012345678901234").s("250 queued\r\n")
+                    .run();
+            assertThat(r.record().messageBytes()).isEqualTo(30);
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
         }
 
         @ParameterizedTest
