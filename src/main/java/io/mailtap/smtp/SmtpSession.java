@@ -108,6 +108,8 @@ public final class SmtpSession {
     private long chunkRemaining;
     /** The BDAT whose chunk the client is sending: it counts the octets actually seen. */
     private PendingCommand chunkOf;
+    /** That BDAT was answered before its chunk ended: the rest of the chunk goes to the open transaction. */
+    private boolean chunkAfterReply;
     /** Replies owed to lines that were not queued as commands; they are not paired. */
     private long absorbReplies;
 
@@ -125,6 +127,8 @@ public final class SmtpSession {
     private boolean replyAfterHole;
     /** A hole in the server's stream may have held replies: pairing is by position and code class until the queue drains. */
     private boolean uncertain;
+    /** Some command was paired by guess: for the record of a connection without MAIL. */
+    private boolean pairedUncertain;
     /** What to do with the first server line after a hole: see serverHole(). */
     private byte serverResync;
     private boolean ended;
@@ -172,8 +176,9 @@ public final class SmtpSession {
     /**
      * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
      * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
-     * the hole. A hole in the server's replies makes pairing a guess, so commands waiting for a
-     * reply are reported with reply code 0 instead.
+     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
+     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
+     * the record (see serverHole).
      */
     public void onGap(boolean fromClient, long bytes, long ts) {
         if (ended) return;
@@ -226,7 +231,7 @@ public final class SmtpSession {
                     long n = Math.min(chunkRemaining, end - i);
                     chunkRemaining -= n;
                     res.stats.messageBytes += n;
-                    if (chunkOf != null) chunkOf.bytes += n;
+                    chunkOctets(n);
                     i += (int) n;
                     if (chunkRemaining == 0) endChunk();
                     break;
@@ -444,9 +449,15 @@ public final class SmtpSession {
         }
     }
 
+    private void chunkOctets(long n) {
+        if (chunkOf != null) chunkOf.bytes += n;
+        else if (chunkAfterReply && txOpen()) tx.messageBytes += n;
+    }
+
     private void endChunk() {
         client = Mode.LINES;
         chunkOf = null;
+        chunkAfterReply = false;
     }
 
     private void startBody(PendingCommand data) {
@@ -702,7 +713,10 @@ public final class SmtpSession {
     /** Applies a command's effects with its reply code (0: no reply will be seen). */
     private void complete(PendingCommand c, int code, long ts) {
         if (c.gap && txOpen()) tx.gaps = true;
-        if (c.uncertain && txOpen()) tx.pairingUncertain = true;
+        if (c.uncertain) {
+            pairedUncertain = true;
+            if (txOpen()) tx.pairingUncertain = true;
+        }
         if (code > 0 && txOpen() && !keepsVerdict(c)) tx.lastReply = replyLine();
         if (code >= 400) rejection(c.rejectionName(), code, ts);
         if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
@@ -843,6 +857,10 @@ public final class SmtpSession {
 
     private void bdat(PendingCommand c, int code, long ts) {
         if (c.bdatBadSize) return; // a syntax error changes nothing on the server
+        if (c == chunkOf) { // answered (or given up on) while its chunk is still arriving
+            chunkOf = null;
+            chunkAfterReply = true;
+        }
         if (code >= 400) {
             if (txOpen()) {
                 tx.messageBytes += c.bytes;
@@ -978,7 +996,7 @@ public final class SmtpSession {
                     break;
                 case CHUNK:
                     // The hole's octets are in the chunk: TCP numbered them, the server received them.
-                    if (chunkOf != null) chunkOf.bytes += Math.min(bytes, chunkRemaining);
+                    chunkOctets(Math.min(bytes, chunkRemaining));
                     chunkRemaining -= bytes;
                     if (chunkRemaining <= 0) {
                         endChunk();
@@ -1060,6 +1078,7 @@ public final class SmtpSession {
             authForRecord(tx);
             tx.lastReply = lastReply;
             tx.gaps = gaps;
+            tx.pairingUncertain = pairedUncertain;
             emitRecord(1, MessageStatus.NONE, ts);
         }
     }
@@ -1137,6 +1156,7 @@ public final class SmtpSession {
         clientSniff = serverSniff = null;
         body = null;
         chunkOf = null;
+        chunkAfterReply = false;
         client = server = Mode.OPAQUE; // nothing is read any more
         if (pending != null) pending.clear();
         if (tx != null) {

@@ -568,6 +568,17 @@ class SmtpSessionTest {
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
         }
 
+        @Test
+        void chunkAnsweredBeforeItsOctetsStillCountsThem() {
+            // zeek smtp-bdat-gap.pcap: the server answers BDAT 200 at once; 100 octets, then a hole.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n").c("BDAT 200\r\n").s("250 ok\r\n")
+                    .c("A".repeat(100)).clientGap(100).c("BDAT 0 LAST\r\n").s("250 queued\r\n")
+                    .run();
+            assertThat(r.record().messageBytes()).isEqualTo(200);
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"BDAT 5 X", "BDAT -1 LAST", "BDAT 15555555557777777777 LAST",
             "BDAT 184467440737095516150 LAST", "BDAT", "BDAT SCRAMBLE", "BDAT 1234 SCRAMBLE", "BDAT 5LAST"})
