@@ -604,7 +604,12 @@ public final class SmtpSession {
             res.stats.unpairedReplies++;
             return;
         }
-        PendingCommand c = skipUnansweredBefore(code, ts) ? pollPending() : null;
+        if (!skipUnansweredBefore(code, ts)) {
+            // After a hole no waiting command can take this code: it answers a command lost to us.
+            res.stats.unpairedReplies++;
+            return;
+        }
+        PendingCommand c = pollPending();
         if (c == null) {
             replyToNothing(code, ts);
             return;

@@ -771,6 +771,23 @@ class SmtpSessionTest {
         }
 
         @Test
+        void afterALongHoleAReplyNoWaitingCommandCanTakeIsNotPaired() {
+            // The 354 cannot answer the "." still waiting: it is counted, not paired, and the
+            // message text that follows is not mistaken for commands or the other way round.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n").c("RCPT TO:<b@x>\r\n").s("250 ok\r\n")
+                    .c("DATA\r\n").s("354 go\r\n").c("text\r\n.\r\n").serverGap(40)
+                    .s("354 go\r\n250 queued\r\n").c("QUIT\r\n").s("221 bye\r\n")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.lastReply()).isEqualTo("250 queued");
+            assertThat(t.pairingUncertain()).isTrue();
+            assertThat(r.stats.unpairedReplies).isEqualTo(1);
+            assertThat(r.stats.commands(SmtpVerb.QUIT)).isEqualTo(1);
+        }
+
+        @Test
         void aLineCutAtItsStartByAShortHoleIsDroppedAndMakesPairingUncertain() {
             // The hole took "2" of "250 ok": "50 ok" is no reply line, so that reply is lost.
             Harness.Run r = greeted()
