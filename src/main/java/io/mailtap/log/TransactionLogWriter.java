@@ -72,7 +72,9 @@ public final class TransactionLogWriter implements Closeable {
             g.writeNumberField("message_bytes", r.messageBytes());
             g.writeStringField("last_reply", r.lastReply());
             g.writeBooleanField("tls", r.tls());
+            g.writeBooleanField("plaintext_after_starttls", r.plaintextAfterStarttls());
             g.writeBooleanField("gaps", r.gaps());
+            g.writeBooleanField("pairing_uncertain", r.pairingUncertain());
             g.writeStringField("client_by", r.clientBy());
             g.writeStringField("one_way", r.oneWay());
             g.writeEndObject();

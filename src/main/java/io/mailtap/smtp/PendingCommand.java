@@ -17,7 +17,7 @@ final class PendingCommand {
     String argument;
     String params;
     boolean nullSender;
-    /** BDAT chunk size, or the message bytes an END_OF_DATA closes. */
+    /** BDAT: the chunk's octets seen so far (not the announced size); END_OF_DATA: the message bytes it closes. */
     long bytes;
     /** END_OF_DATA: text lines the server would read as commands if it rejected the DATA. */
     long lines;
@@ -25,8 +25,10 @@ final class PendingCommand {
     boolean bdatBadSize;
     /** The DATA command an END_OF_DATA belongs to (null when the server started data by itself). */
     PendingCommand dataCommand;
-    /** A gap hit the connection while this waited. */
+    /** A gap hit the connection while this waited, or its reply came right after a hole in the server's stream. */
     boolean gap;
+    /** Paired after a hole in the server's stream that may have held replies: its reply is a best guess. */
+    boolean uncertain;
 
     PendingCommand(Kind kind, SmtpVerb verb, long tsMicros) {
         this.kind = kind;

@@ -62,6 +62,8 @@ public final class SmtpSession {
     private static final int ONCE_UNPAIRED = 1, ONCE_OVERFLOW = 2, ONCE_BAD_REPLY = 4;
     /** Values of {@link #oneWay}, as smtp.jsonl's {@code one_way} field. */
     static final String CLIENT_ONLY = "client_only", SERVER_ONLY = "server_only";
+    /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
+    private static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
 
     private final Connection conn;
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
@@ -106,6 +108,10 @@ public final class SmtpSession {
     /** The server already answered the message while the client was still sending it. */
     private boolean bodyVerdictGiven;
     private long chunkRemaining;
+    /** The BDAT whose chunk the client is sending: it counts the octets actually seen. */
+    private PendingCommand chunkOf;
+    /** That BDAT was answered before its chunk ended: the rest of the chunk goes to the open transaction. */
+    private boolean chunkAfterReply;
     /** Replies owed to lines that were not queued as commands; they are not paired. */
     private long absorbReplies;
 
@@ -116,7 +122,17 @@ public final class SmtpSession {
     private byte badServerLines;
     private byte reportedOnce;
     private boolean tls;
+    /** After the accepted STARTTLS the client went on in plaintext (decrypted capture, or no TLS at all). */
+    private boolean plaintextAfterStarttls;
     private boolean gaps;
+    /** The next reply follows a hole in the server's stream: its command is marked with the gap. */
+    private boolean replyAfterHole;
+    /** A hole in the server's stream may have held replies: pairing is by position and code class until the queue drains. */
+    private boolean uncertain;
+    /** Some command was paired by guess: for the record of a connection without MAIL. */
+    private boolean pairedUncertain;
+    /** What to do with the first server line after a hole: see serverHole(). */
+    private byte serverResync;
     private boolean ended;
 
     /**
@@ -182,8 +198,9 @@ public final class SmtpSession {
     /**
      * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
      * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
-     * the hole. A hole in the server's replies makes pairing a guess, so commands waiting for a
-     * reply are reported with reply code 0 instead.
+     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
+     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
+     * the record (see serverHole).
      */
     public void onGap(boolean fromClient, long bytes, long ts) {
         if (ended) return;
@@ -250,8 +267,9 @@ public final class SmtpSession {
                     long n = Math.min(chunkRemaining, end - i);
                     chunkRemaining -= n;
                     res.stats.messageBytes += n;
+                    chunkOctets(n);
                     i += (int) n;
-                    if (chunkRemaining == 0) client = Mode.LINES;
+                    if (chunkRemaining == 0) endChunk();
                     break;
                 }
                 case TUNNEL:
@@ -289,9 +307,13 @@ public final class SmtpSession {
         }
         if (tlsExpected) {
             tlsExpected = false;
-            tls = false;
-            // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
-            if (oneWay != CLIENT_ONLY) anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
+            if (oneWay == CLIENT_ONLY) {
+                // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
+                tls = false;
+            } else {
+                plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
+                anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
+            }
         }
         client = Mode.LINES;
         if (!midStream && Ascii.isBinary(sniffed[0])) {
@@ -416,11 +438,12 @@ public final class SmtpSession {
                     anomaly("bdat_bad_size", "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
                     break;
                 }
-                c.bytes = p.bdatSize;
                 c.bdatLast = p.bdatLast;
                 enqueue(c, ts);
                 if (p.bdatSize > 0) {
+                    // c.bytes counts what arrives: a peer may announce 2^63-1 and send 10 octets
                     chunkRemaining = p.bdatSize;
+                    chunkOf = c;
                     client = Mode.CHUNK;
                 }
                 return;
@@ -475,6 +498,17 @@ public final class SmtpSession {
             // a user name (and prompts for the password), so we report what the server saw.
             anomaly("auth_response_is_command", "SMTP verb sent as AUTH " + auth.mech + " response", ts);
         }
+    }
+
+    private void chunkOctets(long n) {
+        if (chunkOf != null) chunkOf.bytes += n;
+        else if (chunkAfterReply && txOpen()) tx.messageBytes += n;
+    }
+
+    private void endChunk() {
+        client = Mode.LINES;
+        chunkOf = null;
+        chunkAfterReply = false;
     }
 
     private void startBody(PendingCommand data) {
@@ -552,6 +586,7 @@ public final class SmtpSession {
     private void serverLine(long ts) {
         LineFramer f = serverLines;
         try {
+            if (serverResync != RESYNC_NONE && resyncDrops(f)) return;
             if (f.truncated()) lineTooLong(false, ts);
             ReplyAssembler r = replies();
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
@@ -573,6 +608,19 @@ public final class SmtpSession {
         }
     }
 
+    /**
+     * The first server line after a hole is kept only if it is a reply line; otherwise it is the
+     * tail of a line cut by the hole and is dropped. If the head of that line was not seen, the
+     * dropped line may have ended a reply: from here pairing is a guess.
+     */
+    private boolean resyncDrops(LineFramer f) {
+        byte how = serverResync;
+        serverResync = RESYNC_NONE;
+        if (ReplyPairing.isReplyLine(f.buffer(), f.length())) return false;
+        if (how == RESYNC_LOST) pairingUncertain();
+        return true;
+    }
+
     private void badReplyLine(long ts) {
         // A mid-stream pick-up may start inside a line: one bad first line is forgiven.
         if (!greetingSeen && (!midStream || ++badServerLines > 1)) {
@@ -585,6 +633,8 @@ public final class SmtpSession {
 
     private void reply(long ts) {
         int code = replies.code();
+        boolean afterHole = replyAfterHole;
+        replyAfterHole = false;
         res.stats.countReply(code);
         smtpSeen = true;
         res.replyLine = null;
@@ -606,26 +656,34 @@ public final class SmtpSession {
             res.stats.unpairedReplies++;
             return;
         }
-        skipUnansweredBefore(code, ts);
+        if (!skipUnansweredBefore(code, ts)) {
+            // After a hole no waiting command can take this code: it answers a command lost to us.
+            res.stats.unpairedReplies++;
+            return;
+        }
         PendingCommand c = pollPending();
         if (c == null) {
             replyToNothing(code, ts);
             return;
         }
         if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
+        if (afterHole) c.gap = true; // bytes just before its reply are missing
         complete(c, code, ts);
+        if (pendingCount() == 0) uncertain = false; // every command that could have lost its reply is paired
     }
 
     /**
      * 334 only ever answers AUTH and 354 only DATA. When such a reply would pair with another
      * command, the commands queued before the one it must answer never got a reply of their own (a
      * reply swallowed by an unterminated line, as in suricata-verify smtp-bug-6053): they are
-     * reported unanswered rather than shifting every later pairing by one.
+     * reported unanswered rather than shifting every later pairing by one. After a hole that may
+     * have held replies every code class is used this way ({@link ReplyPairing}), and a reply no
+     * waiting command can take is not paired (false).
      */
-    private void skipUnansweredBefore(int code, long ts) {
-        if (code != 334 && code != 354) return;
+    private boolean skipUnansweredBefore(int code, long ts) {
+        if (!uncertain && !ReplyPairing.namesItsCommand(code)) return true;
         PendingCommand head = peekPending();
-        if (head == null || answers(code, head)) return;
+        if (head == null || answers(code, head)) return true;
         PendingCommand target = null;
         for (PendingCommand c : pending) {
             if (answers(code, c)) {
@@ -633,18 +691,20 @@ public final class SmtpSession {
                 break;
             }
         }
-        if (target == null) return;
+        if (target == null) return !uncertain;
         int skipped = 0;
         while (pending.peek() != target) {
-            complete(pending.poll(), 0, ts);
+            PendingCommand c = pending.poll();
+            if (c.uncertain) res.stats.gapUnpaired++;
+            complete(c, 0, ts);
             skipped++;
         }
         anomaly("reply_skipped_commands", skipped + " commands got no reply before this " + code, ts);
+        return true;
     }
 
     private static boolean answers(int code, PendingCommand c) {
-        if (code == 334) return c.verb == SmtpVerb.AUTH;
-        return c.kind == PendingCommand.Kind.COMMAND && c.verb == SmtpVerb.DATA;
+        return ReplyPairing.canAnswer(code, c.kind, c.verb);
     }
 
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
@@ -699,6 +759,7 @@ public final class SmtpSession {
             }
             complete(oldest, 0, ts);
         }
+        if (uncertain) c.uncertain = true; // a reply lost before it shifts its pairing too
         if (pending == null) pending = res.queues.take();
         pending.add(c);
     }
@@ -706,6 +767,7 @@ public final class SmtpSession {
     private void flushPending(long ts) {
         PendingCommand c;
         while ((c = pollPending()) != null) complete(c, 0, ts);
+        uncertain = false;
     }
 
     private PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
@@ -717,7 +779,11 @@ public final class SmtpSession {
     /** Applies a command's effects with its reply code (0: no reply will be seen). */
     private void complete(PendingCommand c, int code, long ts) {
         if (c.gap && txOpen()) tx.gaps = true;
-        if (code > 0 && txOpen()) tx.lastReply = replyLine();
+        if (c.uncertain) {
+            pairedUncertain = true;
+            if (txOpen()) tx.pairingUncertain = true;
+        }
+        if (code > 0 && txOpen() && !keepsVerdict(c)) tx.lastReply = replyLine();
         if (code >= 400) rejection(c.rejectionName(), code, ts);
         if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
             authReply(code, ts);
@@ -763,28 +829,50 @@ public final class SmtpSession {
         }
     }
 
+    /**
+     * The refusal of a MAIL, or of a DATA the transaction ends after, stays its last_reply: the
+     * "503 Need MAIL" of the RCPTs behind a refused MAIL, or the "250" of the RSET after a refused
+     * DATA, would hide why the message went nowhere.
+     */
+    private boolean keepsVerdict(PendingCommand c) {
+        if (tx.mailRefused) return true;
+        if (!tx.dataRefused || c.kind != PendingCommand.Kind.COMMAND) return false;
+        switch (c.verb) {
+            case RSET: case QUIT: case HELO: case EHLO: case LHLO: case STARTTLS: case MAIL: return true;
+            default: return false;
+        }
+    }
+
     private void mail(PendingCommand c, int code, long ts) {
         res.out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
                 helo, authenticatedUser(), tls));
-        if (txOpen() && code >= 400) return; // e.g. a nested MAIL answered 503: the open one goes on
+        // A nested MAIL answered 503 changes nothing (RFC 5321 3.3): the open transaction goes on.
+        if (txOpen() && code >= 400 && !tx.mailRefused) return;
         endTransaction(MessageStatus.ABORTED, ts); // an accepted MAIL while one was open: that one was abandoned
-        openTransaction(c.tsMicros, c.gap);
+        openTransaction(c);
         tx.mailFrom = c.argument;
         tx.mailParams = c.params;
         tx.nullSender = c.nullSender;
         tx.lastReply = code > 0 ? replyLine() : null;
-        if (code >= 400) endTransaction(MessageStatus.ABORTED, ts);
+        // A refused MAIL opens no transaction on the server, but the RCPTs and DATA the client
+        // pipelined behind it are its attempt: its line takes them, until the next MAIL, RSET, HELO or QUIT.
+        if (code >= 400) tx.mailRefused = true;
     }
 
     private void rcpt(PendingCommand c, int code, long ts) {
         res.out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
-                txOpen() ? tx.mailFrom : null, helo, authenticatedUser(), tls));
-        if (code >= 200 && code < 300) res.stats.rcptAccepted++;
+                txOpen() && !tx.mailRefused ? tx.mailFrom : null, helo, authenticatedUser(), tls));
+        boolean accepted = code >= 200 && code < 300;
+        if (accepted) res.stats.rcptAccepted++;
         else if (code >= 400) res.stats.rcptRejected++;
-        // Recipients outside a transaction only matter for a connection that never sends MAIL.
-        if (!txOpen() && transactions > 0) return;
+        // Refused recipients outside a transaction only matter for a connection that never sends
+        // MAIL; one the server accepted is always in a line (a transaction without MAIL FROM).
+        if (!txOpen() && transactions > 0) {
+            if (!accepted) return;
+            openTransaction(c);
+        }
         TransactionBuilder t = tx();
-        if (code >= 200 && code < 300) t.rcptAccepted++;
+        if (accepted) t.rcptAccepted++;
         else if (code >= 400) t.rcptRejected++;
         if (!t.addRcpt(c.argument)) res.stats.rcptDropped++;
     }
@@ -792,10 +880,13 @@ public final class SmtpSession {
     private void data(PendingCommand c, int code, long ts) {
         if (code >= 400) {
             dataRefused(c, ts);
-            if (txOpen()) endTransaction(MessageStatus.REJECTED, ts);
+            // RFC 5321 4.1.1.4: a refused DATA leaves the transaction as it was (the client may add
+            // a RCPT and try again); if it ends here, its message was rejected.
+            if (txOpen() && !tx.mailRefused) tx.dataRefused = true;
             return;
         }
-        ensureTransaction(c.tsMicros, c.gap);
+        ensureTransaction(c);
+        tx.dataRefused = false;
     }
 
     /**
@@ -825,7 +916,7 @@ public final class SmtpSession {
     }
 
     private void messageResult(PendingCommand eod, int code, long ts) {
-        ensureTransaction(eod.tsMicros, eod.gap);
+        ensureTransaction(eod);
         tx.messageBytes += eod.bytes;
         if (code > 0) tx.lastReply = replyLine();
         endTransaction(code == 0 ? unanswered() : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
@@ -833,14 +924,19 @@ public final class SmtpSession {
 
     private void bdat(PendingCommand c, int code, long ts) {
         if (c.bdatBadSize) return; // a syntax error changes nothing on the server
+        if (c == chunkOf) { // answered (or given up on) while its chunk is still arriving
+            chunkOf = null;
+            chunkAfterReply = true;
+        }
         if (code >= 400) {
             if (txOpen()) {
                 tx.messageBytes += c.bytes;
-                endTransaction(MessageStatus.REJECTED, ts);
+                // behind a refused MAIL the chunk was never part of a transaction: the line stays as it is
+                if (!tx.mailRefused) endTransaction(MessageStatus.REJECTED, ts);
             }
             return;
         }
-        ensureTransaction(c.tsMicros, c.gap);
+        ensureTransaction(c);
         tx.messageBytes += c.bytes;
         if (c.bdatLast) endTransaction(code == 0 ? unanswered() : MessageStatus.ACCEPTED, ts);
     }
@@ -972,15 +1068,16 @@ public final class SmtpSession {
 
     // ------------------------------------------------------------------ transactions
 
-    private void openTransaction(long commandTs, boolean gap) {
+    private void openTransaction(PendingCommand c) {
         TransactionBuilder tx = tx();
         tx.reset();
         tx.open = true;
         transactions++;
-        tx.tsMicros = transactions == 1 ? conn.startMicros() : commandTs;
+        tx.tsMicros = transactions == 1 ? conn.startMicros() : c.tsMicros;
         tx.helo = helo;
         authForRecord(tx);
-        tx.gaps = gap;
+        tx.gaps = c.gap;
+        tx.pairingUncertain = c.uncertain;
     }
 
     /** What the last AUTH exchange established, as a record lists it. */
@@ -994,20 +1091,21 @@ public final class SmtpSession {
     }
 
     /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
-    private void ensureTransaction(long commandTs, boolean gap) {
-        if (!txOpen()) openTransaction(commandTs, gap);
+    private void ensureTransaction(PendingCommand c) {
+        if (!txOpen()) openTransaction(c);
     }
 
     private void endTransaction(MessageStatus status, long ts) {
         if (!txOpen()) return;
         tx.open = false;
-        emitRecord(transactions, status, ts);
+        emitRecord(transactions, status == MessageStatus.ABORTED && tx.dataRefused ? MessageStatus.REJECTED : status, ts);
         tx.reset();
     }
 
     private void emitRecord(int depth, MessageStatus status, long ts) {
         res.stats.transactions++;
-        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, tx.build(depth, status, tls, conn.clientBy().label(), oneWay)));
+        res.out.onEvent(new SmtpEvent.Transaction(conn, ts,
+                tx.build(depth, status, tls, plaintextAfterStarttls, conn.clientBy().label(), oneWay)));
     }
 
     private boolean txOpen() { return tx != null && tx.open; }
@@ -1054,9 +1152,11 @@ public final class SmtpSession {
                     bodyGap = true;
                     break;
                 case CHUNK:
+                    // The hole's octets are in the chunk: TCP numbered them, the server received them.
+                    chunkOctets(Math.min(bytes, chunkRemaining));
                     chunkRemaining -= bytes;
                     if (chunkRemaining <= 0) {
-                        client = Mode.LINES;
+                        endChunk();
                         if (chunkRemaining < 0) {
                             clientLines().discardRestOfLine();
                             anomaly("bdat_chunk_gap", "a gap ran past the end of a BDAT chunk", ts);
@@ -1077,12 +1177,38 @@ public final class SmtpSession {
         server = Mode.LINES;
         serverSniff = null;
         serverSniffLen = 0;
-        serverLines().discardRestOfLine();
-        if (replies != null) replies.reset();
+        serverHole(bytes, ts);
+    }
+
+    /**
+     * A hole in the server's replies. The line it cut is dropped, unless its head already names a
+     * reply code (then that reply is taken as seen); the first line after the hole is kept if it
+     * is a reply line (resynchronisation, {@link #resyncDrops}). A reply line takes at least
+     * {@link ReplyPairing#MIN_REPLY_LINE} bytes, so a shorter hole at a line start lost no reply
+     * and pairing goes on unchanged (pcaps2 snort3_demo/smtp-lorem.pcap: two 1-byte holes).
+     * Otherwise replies may be in the hole: the waiting commands keep their places and are paired
+     * by position and code class, marked uncertain ({@link #skipUnansweredBefore}). Either way the
+     * command whose reply comes next is marked with the gap.
+     */
+    private void serverHole(long bytes, long ts) {
+        LineFramer f = serverLines;
+        boolean cut = f != null && !f.idle();
+        boolean headSeen = cut && f.hasPartial() && !f.truncated() && ReplyPairing.isReplyLineHead(f.buffer(), f.length());
+        if (headSeen) serverLine(ts); // the reply (or its continuation line) with the text up to the hole
+        if (f != null) f.reset();
+        serverResync = headSeen ? RESYNC_TAIL : RESYNC_LOST;
+        replyAfterHole = true;
+        if (bytes < ReplyPairing.MIN_REPLY_LINE && (!cut || headSeen)) return;
         greetingSeen = true; // whatever the first reply was, it may be in the hole
         absorbReplies = 0;
-        res.stats.gapUnpaired += pendingCount();
-        flushPending(ts);
+        pairingUncertain();
+    }
+
+    /** Replies may have been lost: the commands waiting now, and those queued until the queue drains, are paired by position and code class. */
+    private void pairingUncertain() {
+        if (pendingCount() == 0) return; // no reply was owed: the hole held none we would pair
+        uncertain = true;
+        for (PendingCommand c : pending) c.uncertain = true;
     }
 
     private void end(long ts, boolean serverPacketsSeen) {
@@ -1112,6 +1238,7 @@ public final class SmtpSession {
             authForRecord(tx);
             tx.lastReply = lastReply;
             tx.gaps = gaps;
+            tx.pairingUncertain = pairedUncertain;
             emitRecord(1, MessageStatus.NONE, ts);
         }
     }
@@ -1188,6 +1315,8 @@ public final class SmtpSession {
         tunnel = null;
         clientSniff = serverSniff = null;
         body = null;
+        chunkOf = null;
+        chunkAfterReply = false;
         client = server = Mode.OPAQUE; // nothing is read any more
         if (pending != null) pending.clear();
         if (tx != null) {

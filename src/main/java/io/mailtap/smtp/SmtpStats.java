@@ -33,7 +33,7 @@ public final class SmtpStats {
     public long notSmtp;
     /** onGap calls (holes in either direction). */
     public long gaps;
-    /** Commands still awaiting a reply when a gap made pairing unreliable (reported with code 0). */
+    /** Commands reported without a reply (code 0) because, after a hole in the server stream that may have held replies, the next reply could not be theirs by its code. */
     public long gapUnpaired;
     /** BDAT commands whose size was missing, not a number, negative or too large. */
     public long bdatBadSize;

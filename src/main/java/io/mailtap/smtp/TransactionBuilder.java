@@ -18,6 +18,15 @@ final class TransactionBuilder {
     String lastReply;
     boolean gaps;
     boolean authResultInferred;
+    /** Replies may be paired with the wrong commands (a hole in the server stream could hold lost replies). */
+    boolean pairingUncertain;
+    /**
+     * The line of a MAIL the server refused: the RCPTs and DATA pipelined behind it are listed and
+     * counted here, and its reply stays the line's last_reply (theirs only follow from it).
+     */
+    boolean mailRefused;
+    /** DATA was refused and no later DATA accepted: if the transaction ends now, its message was rejected. */
+    boolean dataRefused;
 
     TransactionBuilder(int maxRcpt) {
         this.maxRcpt = Math.max(0, maxRcpt);
@@ -35,6 +44,7 @@ final class TransactionBuilder {
         lastReply = null;
         gaps = false;
         authResultInferred = false;
+        pairingUncertain = mailRefused = dataRefused = false;
     }
 
     /** Lists the recipient unless the cap is reached; returns false when it was only counted. */
@@ -47,9 +57,11 @@ final class TransactionBuilder {
         return false;
     }
 
-    TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, String clientBy, String oneWay) {
+    TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, boolean plaintextAfterStarttls,
+                            String clientBy, String oneWay) {
         return new TransactionRecord(tsMicros, depth, helo, authMech, authUser, authzid, authResult,
                 mailFrom, mailParams, nullSender, List.copyOf(rcpt), rcptAccepted, rcptRejected, rcptDropped,
-                finalStatus, messageBytes, lastReply, tls, gaps, clientBy, oneWay, authResultInferred);
+                finalStatus, messageBytes, lastReply, tls, plaintextAfterStarttls, gaps, pairingUncertain, clientBy,
+                oneWay, authResultInferred);
     }
 }

@@ -16,7 +16,15 @@ import java.util.List;
  * @param rcptRejected   RCPT TOs answered 4xx/5xx
  * @param rcptDropped    RCPT TOs beyond the per-transaction cap (counted, not listed)
  * @param lastReply      last server reply of the transaction, "code text", capped
- * @param gaps           data was missing in either direction while this transaction was open
+ * @param tls            STARTTLS was accepted (or the session is implicit TLS)
+ * @param plaintextAfterStarttls after the accepted STARTTLS the conversation went on readable (a
+ *                       decrypted capture, or a client that never started TLS): the facts after it
+ *                       are from the wire, not guessed
+ * @param gaps           data was missing in either direction while this transaction was open, or
+ *                       in the server's replies just before one of its replies
+ * @param pairingUncertain a hole in the server's replies may have held replies of this
+ *                       transaction's commands: reply-derived facts (rcpt_accepted/rejected,
+ *                       message_status, last_reply) are paired by position and reply code, a best guess
  * @param oneWay         "client_only" or "server_only" when the capture holds one direction of the
  *                       connection only (one-way mirror); null when both directions were seen
  * @param authResultInferred {@code authResult} was not read from a reply but inferred from the
@@ -41,7 +49,9 @@ public record TransactionRecord(
         long messageBytes,
         String lastReply,
         boolean tls,
+        boolean plaintextAfterStarttls,
         boolean gaps,
+        boolean pairingUncertain,
         String clientBy,
         String oneWay,
         boolean authResultInferred) {

@@ -68,8 +68,11 @@
  *   gives up. A confirmed flow is then reported from its first packet with the original packet
  *   times; the rest are dropped without an event (counted).</li>
  * <li><b>Gaps.</b> The partial line is dropped. DATA text stays DATA until a "." line (or a reply
- *   that must be the verdict), BDAT chunks absorb the hole. A hole in the replies reports waiting
- *   commands with code 0 rather than guessing. A hole in client commands keeps the queue as is:
+ *   that must be the verdict), BDAT chunks absorb the hole. After a hole in the replies the next
+ *   reply line resynchronises the framing; a hole too short to hold a reply (under 4 bytes, at a
+ *   line start) changes no pairing, a longer one pairs the waiting commands by position and code
+ *   class ({@code ReplyPairing}) and flags their transaction
+ *   {@code pairing_uncertain}. A hole in client commands keeps the queue as is:
  *   commands lost in it can shift the pairing of the ones after it (not detectable).</li>
  * <li><b>Unknown verbs</b> are counted and paired but their text is never reported
  *   (a Rejection names them "UNKNOWN"): blind AUTH traffic must not leak through them.</li>

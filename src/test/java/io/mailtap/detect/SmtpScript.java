@@ -161,7 +161,7 @@ public final class SmtpScript {
             if (code >= 400) emit(new SmtpEvent.Rejection(c, now, "MESSAGE", code, text));
             TransactionRecord r = new TransactionRecord(transStart, depth, helo, authMech, authUser, null, authResult,
                     mailFrom, null, nullSender, List.copyOf(rcpts), accepted, rejected, 0,
-                    code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, 1234, code + " " + text, tls, false,
+                    code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, 1234, code + " " + text, tls, false, false, false,
                     c.clientBy().label(), null, false);
             mailFrom = null;
             return emit(new SmtpEvent.Transaction(c, now, r));

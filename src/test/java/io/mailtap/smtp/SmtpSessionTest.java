@@ -293,7 +293,7 @@ class SmtpSessionTest {
         }
 
         @Test
-        void dataRejectedEndsTheTransactionAndLinesAreCommandsAgain() {
+        void refusedDataThenRsetIsARejectedMessageAndLinesAreCommandsAgain() {
             Harness.Run r = greeted()
                     .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n")
                     .c("RCPT TO:<b@x>\r\n").s("550 5.1.1 unknown user\r\n")
@@ -308,6 +308,70 @@ class SmtpSessionTest {
             assertThat(r.rejections()).containsExactly("RCPT 550", "DATA 554");
             assertThat(r.stats.commands(SmtpVerb.RSET)).isEqualTo(1);
             assertThat(r.stats.unpairedReplies).isZero();
+        }
+
+        @Test
+        void refusedDataLeavesTheTransactionOpenForAnotherAttempt() {
+            // RFC 5321 4.1.1.4 (zeek smtp-mail-transactions-invalid.pcap): DATA 503, nested MAIL
+            // 503, RCPT 250, DATA 354 - one transaction, accepted.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n")
+                    .c("DATA\r\n").s("503 valid RCPT command must precede DATA\r\n")
+                    .c("MAIL FROM:<a@x>\r\n").s("503 sender already given\r\n")
+                    .c("RCPT TO:<b@x>\r\n").s("250 Accepted\r\n")
+                    .c("DATA\r\n").s("354 go\r\n").c("hi\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(t.mailFrom()).isEqualTo("<a@x>");
+            assertThat(t.rcptTo()).containsExactly("<b@x>");
+            assertThat(t.rcptAccepted()).isEqualTo(1);
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.lastReply()).isEqualTo("250 queued");
+        }
+
+        @Test
+        void refusedDataThenQuitIsRejectedWithTheRefusalAsLastReply() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").s("250 ok\r\n550 no\r\n554 no valid recipients\r\n")
+                    .c("QUIT\r\n").s("221 bye\r\n")
+                    .run();
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.REJECTED);
+            assertThat(r.record().lastReply()).isEqualTo("554 no valid recipients");
+        }
+
+        @Test
+        void rcptsPipelinedBehindARefusedMailAreListedInItsLine() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<spam@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\nDATA\r\n")
+                    .s("553 no such domain\r\n503 Need MAIL before RCPT\r\n503 Need MAIL before RCPT\r\n503 Need MAIL\r\n")
+                    .c("RSET\r\n").s("250 reset\r\n")
+                    .c("MAIL FROM:<ok@x>\r\n").s("250 ok\r\n")
+                    .run();
+            List<TransactionRecord> recs = r.records();
+            assertThat(recs).hasSize(2);
+            TransactionRecord refused = recs.get(0);
+            assertThat(refused.mailFrom()).isEqualTo("<spam@x>");
+            assertThat(refused.rcptTo()).containsExactly("<b@x>", "<c@x>");
+            assertThat(refused.rcptRejected()).isEqualTo(2);
+            assertThat(refused.messageStatus()).isEqualTo(MessageStatus.ABORTED);
+            assertThat(refused.lastReply()).isEqualTo("553 no such domain");
+            assertThat(recs.get(1).mailFrom()).isEqualTo("<ok@x>");
+            assertThat(recs.get(1).rcptTo()).isEmpty();
+            // detection sees no sender for RCPTs the server took outside a transaction
+            assertThat(r.all(Rcpt.class)).extracting(Rcpt::mailFrom).containsOnlyNulls();
+        }
+
+        @Test
+        void acceptedRcptOutsideATransactionIsStillInALine() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n").c("RSET\r\n").s("250 ok\r\n")
+                    .c("RCPT TO:<b@x>\r\n").s("250 ok\r\n")
+                    .run();
+            List<TransactionRecord> recs = r.records();
+            assertThat(recs).hasSize(2);
+            assertThat(recs.get(1).mailFrom()).isNull();
+            assertThat(recs.get(1).rcptTo()).containsExactly("<b@x>");
+            assertThat(recs.get(1).rcptAccepted()).isEqualTo(1);
         }
 
         @Test
@@ -481,6 +545,40 @@ class SmtpSessionTest {
             assertThat(r.rejections()).containsExactly("BDAT 552");
         }
 
+        @Test
+        void hugeAnnouncedChunkReportsTheOctetsSeen() {
+            // Issue 9 item 11: the announced size is the peer's word, the bytes are the wire's.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nBDAT 9223372036854775807 LAST\r\n")
+                    .s("250 ok\r\n250 ok\r\n").c("0123456789")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(t.messageBytes()).isEqualTo(10);
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ABORTED);
+            assertThat(r.stats.messageBytes).isEqualTo(10);
+        }
+
+        @Test
+        void answeredChunkCountsItsOctetsAndAGapInsideIt() {
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nBDAT 30 LAST\r\n0123456789").clientGap(5)
+                    .s("250 ok\r\n").c("012345678901234").s("250 queued\r\n")
+                    .run();
+            assertThat(r.record().messageBytes()).isEqualTo(30);
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+        }
+
+        @Test
+        void chunkAnsweredBeforeItsOctetsStillCountsThem() {
+            // zeek smtp-bdat-gap.pcap: the server answers BDAT 200 at once; 100 octets, then a hole.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n").c("BDAT 200\r\n").s("250 ok\r\n")
+                    .c("A".repeat(100)).clientGap(100).c("BDAT 0 LAST\r\n").s("250 queued\r\n")
+                    .run();
+            assertThat(r.record().messageBytes()).isEqualTo(200);
+            assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"BDAT 5 X", "BDAT -1 LAST", "BDAT 15555555557777777777 LAST",
             "BDAT 184467440737095516150 LAST", "BDAT", "BDAT SCRAMBLE", "BDAT 1234 SCRAMBLE", "BDAT 5LAST"})
@@ -627,15 +725,76 @@ class SmtpSessionTest {
         }
 
         @Test
-        void gapInServerRepliesReportsWaitingCommandsUnanswered() {
+        void gapInServerRepliesKeepsTheCutReplyAndPairsTheRestByPositionFlaggedUncertain() {
+            // "250 o" names its code before the hole; "k" is the tail of that line; the 10 missing
+            // bytes could have held a whole reply, so the pairing that follows is a guess.
             Harness.Run r = greeted()
                     .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n").s("250 o").serverGap(10).s("k\r\n250 late\r\n")
                     .run();
+            assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(250);
+            assertThat(r.one(Rcpt.class).replyCode()).isEqualTo(250);
+            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.record().rcptAccepted()).isEqualTo(1);
+            assertThat(r.record().gaps()).isTrue();
+            assertThat(r.record().pairingUncertain()).isTrue();
+        }
+
+        @Test
+        void holeTooShortToHoldAReplyChangesNoPairing() {
+            // pcaps2 snort3_demo/smtp-lorem.pcap: 1-byte holes between complete reply lines.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").serverGap(1)
+                    .s("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n").c("text\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(r.one(Rcpt.class).replyCode()).isEqualTo(250);
+            assertThat(t.rcptAccepted()).isEqualTo(1);
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.gaps()).isTrue();
+            assertThat(t.pairingUncertain()).isFalse();
+            assertThat(r.anomalyKinds()).isEmpty();
+        }
+
+        @Test
+        void afterALongHoleRepliesPairByCodeClass() {
+            // The hole may hold the replies to MAIL and RCPT: the 354 that follows is DATA's.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n").serverGap(40)
+                    .s("354 go\r\n").c("text\r\n.\r\n").s("250 queued\r\n")
+                    .run();
+            TransactionRecord t = r.record();
             assertThat(r.one(MailFrom.class).replyCode()).isZero();
             assertThat(r.one(Rcpt.class).replyCode()).isZero();
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.pairingUncertain()).isTrue();
             assertThat(r.stats.gapUnpaired).isEqualTo(2);
+        }
+
+        @Test
+        void afterALongHoleAReplyNoWaitingCommandCanTakeIsNotPaired() {
+            // The 354 cannot answer the "." still waiting: it is counted, not paired, and the
+            // message text that follows is not mistaken for commands or the other way round.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n").c("RCPT TO:<b@x>\r\n").s("250 ok\r\n")
+                    .c("DATA\r\n").s("354 go\r\n").c("text\r\n.\r\n").serverGap(40)
+                    .s("354 go\r\n250 queued\r\n").c("QUIT\r\n").s("221 bye\r\n")
+                    .run();
+            TransactionRecord t = r.record();
+            assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
+            assertThat(t.lastReply()).isEqualTo("250 queued");
+            assertThat(t.pairingUncertain()).isTrue();
             assertThat(r.stats.unpairedReplies).isEqualTo(1);
-            assertThat(r.record().gaps()).isTrue();
+            assertThat(r.stats.commands(SmtpVerb.QUIT)).isEqualTo(1);
+        }
+
+        @Test
+        void aLineCutAtItsStartByAShortHoleIsDroppedAndMakesPairingUncertain() {
+            // The hole took "2" of "250 ok": "50 ok" is no reply line, so that reply is lost.
+            Harness.Run r = greeted()
+                    .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n").serverGap(1).s("50 ok\r\n250 ok\r\n")
+                    .run();
+            assertThat(r.record().pairingUncertain()).isTrue();
+            assertThat(r.stats.badReplyLines).isZero();
         }
 
         @Test

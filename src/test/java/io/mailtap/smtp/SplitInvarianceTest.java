@@ -42,6 +42,10 @@ class SplitInvarianceTest {
         l.add(Arguments.of("gaps", SmtpSessionTest.greeted()
                 .c("MAIL FROM:<a@x>\r\nRCPT TO:<b").clientGap(5).c("x>\r\nDATA\r\n").s("250 ok\r\n250 ok\r\n354 go\r\n")
                 .c("text\r\n").clientGap(100).c("more\r\n.\r\n").s("250 ").serverGap(3).s("q\r\n221 bye\r\n")));
+        l.add(Arguments.of("server holes: short, long, inside a line", SmtpSessionTest.greeted()
+                .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\nDATA\r\n").serverGap(1)
+                .s("250 ok\r\n250 o").serverGap(30).s("k\r\n354 go\r\n").c("hi\r\n.\r\n").serverGap(2)
+                .s("250 queued\r\n").c("BDAT 9223372036854775807 LAST\r\nabc")));
         l.add(Arguments.of("implicit tls", new Harness().c(new byte[] {0x16, 0x03, 0x03, 0x00, 0x05, 1, 2, 3})));
         l.add(Arguments.of("not smtp", new Harness().s("220 hi\r\n").c("GET / HTTP/1.0\r\n\r\n")));
         l.add(Arguments.of("mid-stream", new Harness(SmtpSettings.defaults(), ClientBy.PORT)
