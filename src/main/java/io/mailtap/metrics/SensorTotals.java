@@ -5,6 +5,9 @@ import io.mailtap.decode.DecodeStats;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.FlowStats;
+import io.mailtap.log.Output;
+import io.mailtap.log.OutputHealth;
+import io.mailtap.log.OutputStats;
 import io.mailtap.smtp.AuthMechanism;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.smtp.SmtpStats;
@@ -49,6 +52,24 @@ public final class SensorTotals {
     public final long[] detectEvictions = new long[RULES];
     /** Per sink name ({@code MonitoredSink.name()}), sorted. */
     public final Map<String, SinkTotals> sinks = new TreeMap<>();
+
+    // ---- output files, indexed by Output.ordinal()
+    public final long[] outputWritten = new long[Output.values().length];
+    public final long[] outputLost = new long[Output.values().length];
+    public final long[] outputWriteErrors = new long[Output.values().length];
+    public final boolean[] outputFailing = new boolean[Output.values().length];
+
+    /** Adds the counters of every output of {@code h}. */
+    public void addOutputs(OutputHealth h) {
+        for (Output o : Output.values()) {
+            OutputStats s = h.of(o);
+            int i = o.ordinal();
+            outputWritten[i] += s.written.get();
+            outputLost[i] += s.lost.get();
+            outputWriteErrors[i] += s.writeErrors.get();
+            outputFailing[i] |= s.failing() != null;
+        }
+    }
 
     // ---- the sensor itself
     public long eventQueueDepth;

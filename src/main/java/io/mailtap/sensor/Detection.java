@@ -5,9 +5,9 @@ import io.mailtap.alert.AlertTracker;
 import io.mailtap.alert.JsonAlertLog;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.DetectionEngine;
+import io.mailtap.log.OutputStats;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +36,17 @@ public final class Detection implements AutoCloseable {
      */
     public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks)
             throws IOException {
+        return build(cfg, outDir, live, extraSinks, new OutputStats());
+    }
+
+    /** As above; the alert log counts into {@code alertLogStats} (the live sensor's, across reloads). */
+    public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks,
+                                  OutputStats alertLogStats) throws IOException {
         List<AlertSink> sinks = new ArrayList<>();
         Path logPath = null;
         if (cfg.alerts().logPath() != null) {
             logPath = outDir.resolve(cfg.alerts().logPath());
-            if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
-            sinks.add(JsonAlertLog.open(logPath, live, live));
+            sinks.add(JsonAlertLog.open(logPath, live, alertLogStats));
         }
         sinks.addAll(extraSinks);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks);

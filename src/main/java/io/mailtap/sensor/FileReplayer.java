@@ -6,6 +6,7 @@ import io.mailtap.capture.PacketSource;
 import io.mailtap.capture.RawFrame;
 
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 /** Feeds one capture file through a pipeline, packet by packet, with one reused frame buffer. */
 public final class FileReplayer {
@@ -19,10 +20,15 @@ public final class FileReplayer {
     private FileReplayer() {}
 
     public static Result replay(Path file, String bpfFilter, PacketPipeline pipeline) {
+        return replay(file, bpfFilter, pipeline, () -> false);
+    }
+
+    /** As above; stops early (between two frames) once {@code stop} says so (the outputs failed). */
+    public static Result replay(Path file, String bpfFilter, PacketPipeline pipeline, BooleanSupplier stop) {
         try (PacketSource source = OfflineSource.open(file, bpfFilter)) {
             int linkType = source.linkType();
             RawFrame f = new RawFrame();
-            while (source.read(f) == PacketSource.PACKET) {
+            while (!stop.getAsBoolean() && source.read(f) == PacketSource.PACKET) {
                 pipeline.onFrame(linkType, f.data, f.capturedLength, f.wireLength, f.tsMicros);
             }
             CaptureException err = source.error();

@@ -1,15 +1,15 @@
 package io.mailtap.sensor;
 
 import io.mailtap.flow.FlowSettings;
+import io.mailtap.log.Output;
+import io.mailtap.log.OutputStats;
+import io.mailtap.log.RecordFile;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.SmtpSettings;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,8 +55,8 @@ public final class Replay {
         Files.createDirectories(outDir);
         Path logPath = outDir.resolve(TRANSACTION_LOG);
         ReplaySummary summary = new ReplaySummary(summaryLines);
-        try (TransactionLogWriter log = new TransactionLogWriter(new BufferedWriter(
-                new OutputStreamWriter(Files.newOutputStream(logPath), StandardCharsets.UTF_8), 1 << 16), false)) {
+        try (TransactionLogWriter log = new TransactionLogWriter(
+                RecordFile.open(Output.SMTP, logPath, false, new OutputStats()))) {
             List<SmtpEventListener> all = new ArrayList<>();
             all.add(e -> {
                 if (e instanceof SmtpEvent.Transaction t) log.write(t.conn(), t.record());
@@ -71,7 +71,8 @@ public final class Replay {
             try (EventPipe pipe = new EventPipe(new EventFanout(all))) {
                 pipeline = new PacketPipeline(flowSettings, smtpSettings, pipe);
                 for (Path f : files) {
-                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline);
+                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline, pipe::failed);
+                    pipe.check(); // an output failed (disk full): stop with its reason, not read on
                     results.add(r);
                     packets += r.packets();
                 }

@@ -125,6 +125,11 @@ final class Scrape {
         m("mailtap_alert_sink_failed_attempts_total", "sink", SINKS);
         m("mailtap_alert_sink_dropped_total", "sink", SINKS, "reason", Set.of("queue_full", "gave_up"));
         m("mailtap_alert_sink_queue_depth", "sink", SINKS);
+        Set<String> outputs = labels(io.mailtap.log.Output.values(), e -> ((io.mailtap.log.Output) e).label());
+        m("mailtap_output_records_written_total", "output", outputs);
+        m("mailtap_output_records_lost_total", "output", outputs);
+        m("mailtap_output_write_errors_total", "output", outputs);
+        m("mailtap_output_failing", "output", outputs);
         m("mailtap_event_queue_depth");
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
