@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailtap.detect.RuleId;
 import io.mailtap.log.SafeJson;
 import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.util.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,8 +147,10 @@ public final class AlertmanagerSink implements MonitoredSink {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        Redactor redactor = Redactor.none();
+        for (String u : urls) redactor = redactor.and(Redactor.secretsOfUrl(u, false));
         this.delivery = new AsyncDelivery<>(NAME, queueSize, MAX_BATCH, maxRetries, backoff, this::sendNotifications,
-                resendInterval, this::resendActive, stats);
+                resendInterval, this::resendActive, stats, redactor);
     }
 
     /** {@code base} + {@value #API_PATH}, without doubling a trailing slash. */

@@ -1,5 +1,6 @@
 package io.mailtap.alert;
 
+import io.mailtap.util.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,7 @@ final class AsyncDelivery<T> {
     private final long tickNanos;
     private final Runnable onTick;
     private final SinkStats stats;
+    private final Redactor redactor;
     private final Thread thread;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final LogLimiter queueFullLog = new LogLimiter(LOG_INTERVAL);
@@ -94,6 +96,12 @@ final class AsyncDelivery<T> {
      */
     AsyncDelivery(String name, int queueSize, int batchSize, int maxRetries, Backoff backoff, Transport<T> transport,
                   Duration tick, Runnable onTick, SinkStats stats) {
+        this(name, queueSize, batchSize, maxRetries, backoff, transport, tick, onTick, stats, Redactor.none());
+    }
+
+    /** @param redactor cuts the sink's secrets out of every problem this class logs */
+    AsyncDelivery(String name, int queueSize, int batchSize, int maxRetries, Backoff backoff, Transport<T> transport,
+                  Duration tick, Runnable onTick, SinkStats stats, Redactor redactor) {
         if (queueSize < 1) throw new IllegalArgumentException("queueSize must be >= 1");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
         if (maxRetries < 0) throw new IllegalArgumentException("maxRetries must be >= 0");
@@ -106,6 +114,7 @@ final class AsyncDelivery<T> {
         this.tickNanos = tick == null ? 0 : Math.max(1, tick.toNanos());
         this.onTick = onTick;
         this.stats = stats;
+        this.redactor = redactor;
         this.thread = new Thread(this::run, "mailtap-sink-" + name);
         thread.setDaemon(true);
         thread.start();
@@ -187,7 +196,7 @@ final class AsyncDelivery<T> {
         try {
             onTick.run();
         } catch (RuntimeException e) {
-            LOG.warn("{}: periodic task failed", name, e);
+            LOG.warn("{}: periodic task failed: {}", name, redactor.scrub(e.toString()));
         }
         if (Thread.interrupted()) throw new InterruptedException();
     }
@@ -199,7 +208,7 @@ final class AsyncDelivery<T> {
             try {
                 a = transport.send(batch);
             } catch (RuntimeException e) {
-                a = new Attempt(false, false, 1, e.toString());
+                a = new Attempt(false, false, 1, e.toString()); // scrubbed when logged: it may quote a header
             }
             attempts++;
             stats.failedAttempts.addAndGet(a.failures());
@@ -226,7 +235,7 @@ final class AsyncDelivery<T> {
             long skipped = gaveUpLog.acquire();
             if (skipped >= 0) {
                 LOG.warn("{}: gave up on {} notification(s) after {} attempt(s) ({}): {}{}", name, batch.size(), attempts,
-                        why, a.problem(), LogLimiter.suppressedNote(skipped));
+                        why, redactor.scrub(a.problem()), LogLimiter.suppressedNote(skipped));
             }
             return;
         }

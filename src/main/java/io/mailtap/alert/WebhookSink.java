@@ -53,7 +53,8 @@ public final class WebhookSink implements MonitoredSink {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.delivery = new AsyncDelivery<>(NAME, queueSize, 1, maxRetries, backoff, this::send, null, null, stats);
+        this.delivery = new AsyncDelivery<>(NAME, queueSize, 1, maxRetries, backoff, this::send, null, null, stats,
+                target.redactor());
     }
 
     @Override

@@ -216,7 +216,7 @@ final class Schema {
                             leaf("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff).")),
                     section("webhook", "A generic JSON webhook (each notification POSTed as its alerts.jsonl object).",
                             leaf("url", url(true), null, "http(s) URL; null: disabled."),
-                            leaf("bearer_token", secret(), null, "Sent as Authorization: Bearer <token>; never printed."),
+                            leaf("bearer_token", headerSecret(), null, "Sent as Authorization: Bearer <token>; never printed."),
                             leaf("timeout", duration(false), d("5s"), "HTTP request timeout."),
                             leaf("queue_size", integer(1, 1_000_000), 1000,
                                     "Notifications queued for sending; when full, new ones are dropped and counted."),
