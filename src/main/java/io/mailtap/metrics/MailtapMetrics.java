@@ -206,6 +206,10 @@ public final class MailtapMetrics {
                     x -> sink(x, name).droppedQueueFull, "sink", name, "reason", "queue_full");
             counter("mailtap.alert.sink.dropped", "Notifications a sink dropped: queue full, or gave up after retries.",
                     x -> sink(x, name).gaveUp, "sink", name, "reason", "gave_up");
+            counter("mailtap.alert.sink.dropped", "Notifications a sink dropped: queue full, or gave up after retries.",
+                    x -> sink(x, name).droppedSpoolFull, "sink", name, "reason", "spool_full");
+            gauge("mailtap.alert.sink.spool.depth", "Notifications waiting in a sink's on-disk spool (the receiver failed or is down).",
+                    x -> sink(x, name).spoolDepth, "sink", name);
             gauge("mailtap.alert.sink.queue.depth", "Notifications waiting in a sink's queue.",
                     x -> sink(x, name).queueDepth, "sink", name);
         }

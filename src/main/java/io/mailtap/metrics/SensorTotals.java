@@ -111,7 +111,7 @@ public final class SensorTotals {
 
     /** Delivery counters of one alert sink (or of every instance a reload replaced, summed). */
     public static final class SinkTotals {
-        public long delivered, failedAttempts, droppedQueueFull, gaveUp, queueDepth;
+        public long delivered, failedAttempts, droppedQueueFull, gaveUp, queueDepth, droppedSpoolFull, spoolDepth;
 
         public void add(SinkStats s) {
             delivered += s.delivered.get();
@@ -119,6 +119,8 @@ public final class SensorTotals {
             droppedQueueFull += s.droppedQueueFull.get();
             gaveUp += s.gaveUp.get();
             queueDepth += s.queueDepth.get();
+            droppedSpoolFull += s.droppedSpoolFull.get();
+            spoolDepth += s.spoolDepth.get();
         }
 
         /** Adds the monotonic counters of {@code s} (not its queue depth, a gauge). */
@@ -127,6 +129,7 @@ public final class SensorTotals {
             failedAttempts += s.failedAttempts;
             droppedQueueFull += s.droppedQueueFull;
             gaveUp += s.gaveUp;
+            droppedSpoolFull += s.droppedSpoolFull;
         }
     }
 }
