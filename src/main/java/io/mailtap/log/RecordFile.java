@@ -171,6 +171,10 @@ public final class RecordFile implements Closeable {
             if (dirty) {
                 channel.truncate(committed);
                 dirty = false;
+            } else if (live) {
+                // A reload hands alerts.jsonl to a new writer while the old one may still flush its
+                // buffer: write after whatever is there, never over it.
+                committed = Math.max(committed, channel.size());
             }
             long at = committed;
             while (buf.hasRemaining()) {
