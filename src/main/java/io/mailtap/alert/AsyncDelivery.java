@@ -366,12 +366,12 @@ final class AsyncDelivery<T> {
     }
 
     private void gaveUp(int n, int attempts, String why, Attempt a) {
-        stats.gaveUp.addAndGet(n);
         long skipped = gaveUpLog.acquire();
         if (skipped >= 0) {
             LOG.warn("{}: gave up on {} notification(s) after {} attempt(s) ({}): {}{}", name, n, attempts,
                     why, redactor.scrub(a.problem()), LogLimiter.suppressedNote(skipped));
         }
+        stats.gaveUp.addAndGet(n);
     }
 
     /** Shutting down out of time: what is in flight or queued is lost, and counted as given up. */
@@ -427,12 +427,12 @@ final class AsyncDelivery<T> {
                 if (System.nanoTime() - deadlineNanos < 0) continue;
                 why = "shutting down";
             }
-            stats.gaveUp.addAndGet(batch.size());
             long skipped = gaveUpLog.acquire();
             if (skipped >= 0) {
                 LOG.warn("{}: gave up on {} notification(s) after {} attempt(s) ({}): {}{}", name, batch.size(), attempts,
                         why, redactor.scrub(a.problem()), LogLimiter.suppressedNote(skipped));
             }
+            stats.gaveUp.addAndGet(batch.size()); // after the log line: a reader that sees the count sees the line
             return;
         }
     }
