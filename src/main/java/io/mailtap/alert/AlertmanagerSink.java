@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailtap.detect.RuleId;
 import io.mailtap.log.SafeJson;
 import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.util.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,16 +102,14 @@ public final class AlertmanagerSink implements MonitoredSink {
     private final LogLimiter failureLog = new LogLimiter(AsyncDelivery.LOG_INTERVAL);
     private final LogLimiter activeFullLog = new LogLimiter(AsyncDelivery.LOG_INTERVAL);
     private final LogLimiter publishErrorLog = new LogLimiter(AsyncDelivery.LOG_INTERVAL);
-    private final AsyncDelivery<Notification> delivery;
+    /** Queued and spooled: postable alerts, a firing one without endsAt (set when sent). */
+    private final AsyncDelivery<ObjectNode> delivery;
 
     /** Identity of an alert for re-sending: the tracker's (rule, key). */
     private record ActiveKey(RuleId rule, String key) {}
 
     /** A firing alert: the notification its labels come from and the latest one. */
     private record Active(Alert labelSource, Alert latest) {}
-
-    /** One queued notification and the notification its labels come from. */
-    private record Notification(Alert labelSource, Alert alert) {}
 
 
     /**
@@ -130,6 +129,23 @@ public final class AlertmanagerSink implements MonitoredSink {
 
     AlertmanagerSink(List<String> urls, String sensorName, Duration resendInterval, Duration timeout, int queueSize,
                      int maxRetries, AsyncDelivery.Backoff backoff, int maxActive, Clock clock) {
+        this(urls, sensorName, resendInterval, timeout, queueSize, maxRetries, backoff, maxActive, clock, null, 0);
+    }
+
+    /**
+     * As above, with an on-disk spool in {@code spoolDir} of at most {@code spoolMaxBytes} (0: none).
+     * A notification that fails waits there, in order, until Alertmanager takes it, so the resolved
+     * state of an alert that fired and resolved during an outage still reaches it.
+     */
+    public AlertmanagerSink(List<String> urls, String sensorName, Duration resendInterval, Duration timeout,
+                            int queueSize, int maxRetries, java.nio.file.Path spoolDir, long spoolMaxBytes) {
+        this(urls, sensorName, resendInterval, timeout, queueSize, maxRetries, AsyncDelivery.Backoff.DEFAULT,
+                DEFAULT_MAX_ACTIVE, Clock.systemUTC(), spoolDir, spoolMaxBytes);
+    }
+
+    AlertmanagerSink(List<String> urls, String sensorName, Duration resendInterval, Duration timeout, int queueSize,
+                     int maxRetries, AsyncDelivery.Backoff backoff, int maxActive, Clock clock,
+                     java.nio.file.Path spoolDir, long spoolMaxBytes) {
         if (urls.isEmpty()) throw new IllegalArgumentException("no Alertmanager URL");
         if (resendInterval.isNegative() || resendInterval.isZero()) throw new IllegalArgumentException("resendInterval must be > 0");
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be > 0");
@@ -146,8 +162,18 @@ public final class AlertmanagerSink implements MonitoredSink {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        Redactor redactor = Redactor.none();
+        for (String u : urls) redactor = redactor.and(Redactor.secretsOfUrl(u, false));
+        Spool spool = null;
+        if (spoolDir != null && spoolMaxBytes > 0) {
+            try {
+                spool = Spool.open(spoolDir, NAME, spoolMaxBytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot open the Alertmanager spool in " + spoolDir + ": " + e.getMessage(), e);
+            }
+        }
         this.delivery = new AsyncDelivery<>(NAME, queueSize, MAX_BATCH, maxRetries, backoff, this::sendNotifications,
-                resendInterval, this::resendActive, stats);
+                resendInterval, this::resendActive, stats, redactor, spool, POSTABLE);
     }
 
     /** {@code base} + {@value #API_PATH}, without doubling a trailing slash. */
@@ -208,7 +234,9 @@ public final class AlertmanagerSink implements MonitoredSink {
                     labelSource = now.labelSource();
                 }
             }
-            delivery.offer(new Notification(labelSource, alert));
+            ObjectNode p = postable(labelSource, alert, clock.instant());
+            if (alert.status() != AlertStatus.RESOLVED) p.remove("endsAt"); // a firing alert's endsAt is set when sent
+            delivery.offer(p);
         } catch (RuntimeException e) {
             long skipped = publishErrorLog.acquire();
             if (skipped >= 0) LOG.warn("{}: cannot queue an alert{}", NAME, LogLimiter.suppressedNote(skipped), e);
@@ -235,12 +263,35 @@ public final class AlertmanagerSink implements MonitoredSink {
 
     // ------------------------------------------------------------------ delivery thread
 
-    private AsyncDelivery.Attempt sendNotifications(List<Notification> batch) throws InterruptedException {
+    private AsyncDelivery.Attempt sendNotifications(List<ObjectNode> batch) throws InterruptedException {
         Instant now = clock.instant();
+        long nowMicros = Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000;
+        String nowText = TransactionLogWriter.isoMicros(nowMicros);
+        String endsAt = TransactionLogWriter.isoMicros(nowMicros + Math.multiplyExact(resendInterval.toNanos() / 1000,
+                (long) ENDS_AT_RESENDS));
         ArrayNode arr = SafeJson.mapper().createArrayNode();
-        for (Notification n : batch) arr.add(postable(n.labelSource(), n.alert(), now));
+        for (ObjectNode n : batch) {
+            ObjectNode o = n.deepCopy();
+            if (!o.has("endsAt")) { // firing (perhaps spooled for a while): alive for 3 re-sends from now
+                if (o.path("startsAt").asText().compareTo(nowText) > 0) o.put("startsAt", nowText); // same fixed format
+                o.put("endsAt", endsAt);
+            }
+            arr.add(o);
+        }
         return postToAll(bytes(arr));
     }
+
+    private static final AsyncDelivery.Codec<ObjectNode> POSTABLE = new AsyncDelivery.Codec<>() {
+        public byte[] encode(ObjectNode o) { return bytes(o); }
+
+        public ObjectNode decode(byte[] line) {
+            try {
+                return (ObjectNode) SafeJson.mapper().readTree(line);
+            } catch (java.io.IOException | ClassCastException e) {
+                throw new IllegalArgumentException("not a spooled Alertmanager alert", e);
+            }
+        }
+    };
 
     /** Re-sends every firing alert: once per interval, no retries; failures are counted. */
     private void resendActive() {
@@ -263,7 +314,7 @@ public final class AlertmanagerSink implements MonitoredSink {
         }
     }
 
-    private static byte[] bytes(ArrayNode arr) {
+    private static byte[] bytes(com.fasterxml.jackson.databind.JsonNode arr) {
         try {
             return SafeJson.mapper().writeValueAsBytes(arr);
         } catch (JsonProcessingException e) {

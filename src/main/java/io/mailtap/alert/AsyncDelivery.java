@@ -1,5 +1,6 @@
 package io.mailtap.alert;
 
+import io.mailtap.util.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,16 @@ final class AsyncDelivery<T> {
     /** How often an idle delivery thread looks whether it was closed. */
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** A queued item as one spool line (no line break inside) and back. */
+    interface Codec<T> {
+        byte[] encode(T item);
+
+        T decode(byte[] line);
+    }
+
+    /** Spool mode: how often the delivery thread looks for spool files a replaced sink left behind. */
+    private static final long ADOPT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     /** Sends one batch, once. Runs on the delivery thread. */
     interface Transport<T> {
         Attempt send(List<T> batch) throws InterruptedException;
@@ -77,6 +88,13 @@ final class AsyncDelivery<T> {
     private final long tickNanos;
     private final Runnable onTick;
     private final SinkStats stats;
+    private final Redactor redactor;
+    private final Spool spool;
+    private final Codec<T> codec;
+    private final LogLimiter downLog = new LogLimiter(LOG_INTERVAL);
+    /** Spool mode: no attempt before this (System.nanoTime), unless 0 (the receiver is up). */
+    private long downUntilNanos;
+    private int downFailures;
     private final Thread thread;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final LogLimiter queueFullLog = new LogLimiter(LOG_INTERVAL);
@@ -94,6 +112,25 @@ final class AsyncDelivery<T> {
      */
     AsyncDelivery(String name, int queueSize, int batchSize, int maxRetries, Backoff backoff, Transport<T> transport,
                   Duration tick, Runnable onTick, SinkStats stats) {
+        this(name, queueSize, batchSize, maxRetries, backoff, transport, tick, onTick, stats, Redactor.none());
+    }
+
+    /** @param redactor cuts the sink's secrets out of every problem this class logs */
+    AsyncDelivery(String name, int queueSize, int batchSize, int maxRetries, Backoff backoff, Transport<T> transport,
+                  Duration tick, Runnable onTick, SinkStats stats, Redactor redactor) {
+        this(name, queueSize, batchSize, maxRetries, backoff, transport, tick, onTick, stats, redactor, null, null);
+    }
+
+    /**
+     * @param spool null: a failed batch is retried in place ({@code maxRetries}, backoff), then given
+     *              up. Otherwise a batch that fails for a reason that may pass (network, 5xx, 429,
+     *              timeout) goes to the spool at once and the thread moves on: no head-of-line
+     *              blocking, and while the receiver is down (backoff) new notifications join the
+     *              spool behind the old ones, in order, without an attempt each. After the backoff
+     *              the oldest spooled batch is tried; once it is accepted the spool drains.
+     */
+    AsyncDelivery(String name, int queueSize, int batchSize, int maxRetries, Backoff backoff, Transport<T> transport,
+                  Duration tick, Runnable onTick, SinkStats stats, Redactor redactor, Spool spool, Codec<T> codec) {
         if (queueSize < 1) throw new IllegalArgumentException("queueSize must be >= 1");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
         if (maxRetries < 0) throw new IllegalArgumentException("maxRetries must be >= 0");
@@ -106,7 +143,11 @@ final class AsyncDelivery<T> {
         this.tickNanos = tick == null ? 0 : Math.max(1, tick.toNanos());
         this.onTick = onTick;
         this.stats = stats;
-        this.thread = new Thread(this::run, "mailtap-sink-" + name);
+        this.redactor = redactor;
+        this.spool = spool;
+        this.codec = codec;
+        if (spool != null) stats.spoolDepth.set(spool.size());
+        this.thread = new Thread(spool != null ? this::runSpooled : this::run, "mailtap-sink-" + name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -169,6 +210,170 @@ final class AsyncDelivery<T> {
         }
     }
 
+    private boolean down() { return downFailures > 0 && System.nanoTime() - downUntilNanos < 0; }
+
+    private void runSpooled() {
+        List<T> batch = new ArrayList<>(batchSize);
+        long nextTick = tickNanos > 0 ? System.nanoTime() + tickNanos : 0;
+        long nextAdopt = System.nanoTime() + ADOPT_EVERY_NANOS;
+        try {
+            while (true) {
+                boolean stop = stopping();
+                long now = System.nanoTime();
+                if (stop && now - deadlineNanos >= 0) {
+                    spoolQueued("the shutdown budget is spent");
+                    return;
+                }
+                boolean work = !spool.isEmpty() && !down();
+                long wait = work ? 0 : IDLE_POLL_NANOS;
+                if (!work && downFailures > 0) wait = Math.min(wait, Math.max(0, downUntilNanos - now));
+                if (tickNanos > 0) wait = Math.min(wait, nextTick - now);
+                T first = stop || wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+                if (tickNanos > 0 && !stop && System.nanoTime() - nextTick >= 0) {
+                    tick();
+                    nextTick = System.nanoTime() + tickNanos;
+                }
+                if (!stop && System.nanoTime() - nextAdopt >= 0) {
+                    nextAdopt = System.nanoTime() + ADOPT_EVERY_NANOS;
+                    stats.droppedSpoolFull.addAndGet(spool.adoptOrphans());
+                    stats.spoolDepth.set(spool.size());
+                }
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, batchSize - 1);
+                    stats.queueDepth.addAndGet(-batch.size());
+                    if (!spool.isEmpty() || down()) {
+                        toSpool(batch); // behind what waits already: order is kept
+                    } else {
+                        inFlight = batch;
+                        Attempt a = attempt(batch);
+                        inFlight = List.of();
+                        if (a.delivered()) {
+                            stats.delivered.addAndGet(batch.size());
+                            up();
+                        } else if (a.retryable()) {
+                            toSpool(batch);
+                            markDown(a);
+                        } else {
+                            gaveUp(batch.size(), 1, "permanent failure", a);
+                        }
+                    }
+                    batch.clear();
+                } else if (!spool.isEmpty() && !down()) {
+                    sendSpooled();
+                } else if (stop && queue.isEmpty()) {
+                    if (!spool.isEmpty()) {
+                        LOG.warn("{}: shutting down with {} notification(s) spooled in {}; they are sent after the next start",
+                                name, spool.size(), "the spool directory");
+                    }
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            spoolQueued("interrupted while delivering");
+        } finally {
+            spool.close();
+        }
+    }
+
+    /** The oldest spooled batch, once; removed from the spool when accepted or refused for good. */
+    private void sendSpooled() throws InterruptedException {
+        List<byte[]> lines = spool.head(batchSize);
+        List<T> items = new ArrayList<>(lines.size());
+        for (byte[] l : lines) {
+            try {
+                items.add(codec.decode(l));
+            } catch (RuntimeException e) {
+                stats.gaveUp.incrementAndGet(); // a damaged line (of an older version, or a torn disk write)
+            }
+        }
+        if (items.isEmpty()) {
+            spool.remove(lines.size());
+            stats.spoolDepth.set(spool.size());
+            return;
+        }
+        Attempt a = attempt(items);
+        if (a.delivered()) {
+            spool.remove(lines.size());
+            stats.delivered.addAndGet(items.size());
+            up();
+        } else if (a.retryable()) {
+            markDown(a);
+        } else {
+            spool.remove(lines.size());
+            gaveUp(items.size(), 1, "permanent failure", a);
+        }
+        stats.spoolDepth.set(spool.size());
+    }
+
+    private Attempt attempt(List<T> batch) throws InterruptedException {
+        Attempt a;
+        try {
+            a = transport.send(batch);
+        } catch (RuntimeException e) {
+            a = new Attempt(false, false, 1, e.toString()); // scrubbed when logged: it may quote a header
+        }
+        stats.failedAttempts.addAndGet(a.failures());
+        return a;
+    }
+
+    private void toSpool(List<T> batch) {
+        for (T item : batch) {
+            if (spool.add(codec.encode(item))) {
+                stats.spooled.incrementAndGet();
+            } else {
+                stats.droppedSpoolFull.incrementAndGet();
+                long skipped = queueFullLog.acquire();
+                if (skipped >= 0) {
+                    LOG.warn("{}: spool full ({} notifications, {} bytes): notification dropped{}", name, spool.size(),
+                            spool.bytes(), LogLimiter.suppressedNote(skipped));
+                }
+            }
+        }
+        stats.spoolDepth.set(spool.size());
+    }
+
+    private void markDown(Attempt a) {
+        long delay = backoff.delayNanos(downFailures);
+        downFailures++;
+        downUntilNanos = System.nanoTime() + delay;
+        long skipped = downLog.acquire();
+        if (skipped >= 0) {
+            LOG.warn("{}: delivery failed ({}); {} notification(s) spooled, next attempt in {} ms{}", name,
+                    redactor.scrub(a.problem()), spool.size(), TimeUnit.NANOSECONDS.toMillis(delay),
+                    LogLimiter.suppressedNote(skipped));
+        }
+    }
+
+    private void up() {
+        if (downFailures == 0) return;
+        LOG.info("{}: delivering again after {} failed attempt(s); {} notification(s) still spooled", name, downFailures,
+                spool.size());
+        downFailures = 0;
+        downUntilNanos = 0;
+    }
+
+    /** Shutting down: what is queued or in flight joins the spool (sent after the next start), nothing is dropped. */
+    private void spoolQueued(String why) {
+        List<T> rest = new ArrayList<>(inFlight);
+        inFlight = List.of();
+        List<T> queued = new ArrayList<>();
+        queue.drainTo(queued);
+        stats.queueDepth.addAndGet(-queued.size());
+        rest.addAll(queued);
+        if (!rest.isEmpty()) toSpool(rest);
+        if (!spool.isEmpty()) LOG.warn("{}: shutting down ({}), {} notification(s) spooled for the next start", name, why, spool.size());
+    }
+
+    private void gaveUp(int n, int attempts, String why, Attempt a) {
+        long skipped = gaveUpLog.acquire();
+        if (skipped >= 0) {
+            LOG.warn("{}: gave up on {} notification(s) after {} attempt(s) ({}): {}{}", name, n, attempts,
+                    why, redactor.scrub(a.problem()), LogLimiter.suppressedNote(skipped));
+        }
+        stats.gaveUp.addAndGet(n);
+    }
+
     /** Shutting down out of time: what is in flight or queued is lost, and counted as given up. */
     private void abandon(String why) {
         int lost = inFlight.size();
@@ -187,7 +392,7 @@ final class AsyncDelivery<T> {
         try {
             onTick.run();
         } catch (RuntimeException e) {
-            LOG.warn("{}: periodic task failed", name, e);
+            LOG.warn("{}: periodic task failed: {}", name, redactor.scrub(e.toString()));
         }
         if (Thread.interrupted()) throw new InterruptedException();
     }
@@ -199,7 +404,7 @@ final class AsyncDelivery<T> {
             try {
                 a = transport.send(batch);
             } catch (RuntimeException e) {
-                a = new Attempt(false, false, 1, e.toString());
+                a = new Attempt(false, false, 1, e.toString()); // scrubbed when logged: it may quote a header
             }
             attempts++;
             stats.failedAttempts.addAndGet(a.failures());
@@ -222,12 +427,12 @@ final class AsyncDelivery<T> {
                 if (System.nanoTime() - deadlineNanos < 0) continue;
                 why = "shutting down";
             }
-            stats.gaveUp.addAndGet(batch.size());
             long skipped = gaveUpLog.acquire();
             if (skipped >= 0) {
                 LOG.warn("{}: gave up on {} notification(s) after {} attempt(s) ({}): {}{}", name, batch.size(), attempts,
-                        why, a.problem(), LogLimiter.suppressedNote(skipped));
+                        why, redactor.scrub(a.problem()), LogLimiter.suppressedNote(skipped));
             }
+            stats.gaveUp.addAndGet(batch.size()); // after the log line: a reader that sees the count sees the line
             return;
         }
     }

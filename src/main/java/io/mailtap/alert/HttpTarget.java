@@ -1,5 +1,7 @@
 package io.mailtap.alert;
 
+import io.mailtap.util.Redactor;
+
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -23,8 +25,8 @@ import java.util.function.Consumer;
  * One HTTP endpoint a sink POSTs JSON to. Credentials never leave this class: a bearer token or
  * the user-info of the URL (sent as HTTP basic auth) go into the Authorization header only; the
  * {@link #display} form used in logs and {@link #toString()} is {@code scheme://host:port} (a
- * webhook's path and query often are the secret, e.g. chat webhooks), and response text quoted in
- * logs has the token cut out in case the server echoes it.
+ * webhook's path and query often are the secret, e.g. chat webhooks), and response or error text
+ * quoted in logs goes through the target's {@link Redactor} in case the server echoes a secret.
  */
 final class HttpTarget {
     /** Response bytes kept for the log (the rest is read and discarded). */
@@ -33,8 +35,7 @@ final class HttpTarget {
     private final URI uri;
     private final String display;
     private final String authorization;
-    private final String secret;
-    private final String secretPath;
+    private final Redactor redactor;
     private final String sensorHeader;
 
     /**
@@ -45,19 +46,24 @@ final class HttpTarget {
      *                     of quoted response text
      */
     HttpTarget(String url, String bearerToken, String sensorName, boolean pathIsSecret) {
-        URI u = URI.create(url.trim());
+        URI u;
+        try {
+            u = URI.create(url.trim());
+        } catch (IllegalArgumentException e) { // its message quotes the whole URL, password included
+            throw new IllegalArgumentException("bad URL " + Redactor.url(url));
+        }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("not an http(s) URL: " + redact(u));
         }
         if (u.getHost() == null) throw new IllegalArgumentException("URL without a host: " + redact(u));
         String auth = null;
-        String secretText = null;
+        java.util.List<String> secrets = new java.util.ArrayList<>(Redactor.secretsOfUrl(url, pathIsSecret));
         if (u.getRawUserInfo() != null) {
             String userInfo = URLDecoder.decode(u.getRawUserInfo(), StandardCharsets.UTF_8);
             auth = "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
             int colon = userInfo.indexOf(':');
-            secretText = colon >= 0 && colon < userInfo.length() - 1 ? userInfo.substring(colon + 1) : null;
+            if (colon >= 0 && colon < userInfo.length() - 1) secrets.add(userInfo.substring(colon + 1));
             try {
                 u = new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getRawPath() == null ? null : u.getPath(),
                         u.getQuery(), null);
@@ -66,15 +72,23 @@ final class HttpTarget {
             }
         }
         if (bearerToken != null && !bearerToken.isEmpty()) {
+            if (!bearerToken.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+                // the HTTP client would refuse it on every send, quoting it; the config check says so first
+                throw new IllegalArgumentException("the bearer token contains characters not allowed in an HTTP header"
+                        + " (a line break, a space or a control character; value not shown)");
+            }
             auth = "Bearer " + bearerToken;
-            secretText = bearerToken;
+            secrets.add(bearerToken);
+        }
+        if (pathIsSecret) {
+            if (u.getRawPath() != null) secrets.add(u.getRawPath());
+            if (u.getRawQuery() != null) secrets.add(u.getRawQuery());
+            if (u.getQuery() != null) secrets.add(u.getQuery());
         }
         this.uri = u;
         this.display = redact(u);
         this.authorization = auth;
-        this.secret = secretText;
-        String p = u.getRawPath() == null ? "" : u.getRawPath();
-        this.secretPath = pathIsSecret && p.length() > 1 ? p : null;
+        this.redactor = Redactor.of(secrets);
         this.sensorHeader = sensorName != null && sensorName.chars().allMatch(c -> c >= 0x21 && c < 0x7f) ? sensorName : null;
     }
 
@@ -134,11 +148,13 @@ final class HttpTarget {
         }
     }
 
-    /** Response or error text fit for a log line: one line, capped, without our secret. */
+    /** What cuts this target's secrets (token, URL password, a webhook's path and query) out of text. */
+    Redactor redactor() { return redactor; }
+
+    /** Response or error text fit for a log line: one line, capped, without our secrets. */
     private String scrub(String s) {
         if (s == null) return "";
-        if (secret != null && !secret.isEmpty()) s = s.replace(secret, "<redacted>");
-        if (secretPath != null) s = s.replace(secretPath, "<path>");
+        s = redactor.scrub(s);
         StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
         for (int i = 0; i < s.length() && b.length() < 200; i++) {
             char ch = s.charAt(i);

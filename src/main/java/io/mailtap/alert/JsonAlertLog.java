@@ -1,21 +1,22 @@
 package io.mailtap.alert;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailtap.log.Output;
+import io.mailtap.log.OutputStats;
+import io.mailtap.log.RecordFile;
 import io.mailtap.log.SafeJson;
 import io.mailtap.log.TransactionLogWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -27,53 +28,46 @@ import java.util.Map;
  * {@code ts, rule, severity, status, key, src_ip, dst_ip, account, state, count, window_seconds,
  * first_seen, last_seen, summary, evidence, gaps, sensor}. Times are ISO-8601 UTC with microseconds.
  *
- * <p>Writes synchronously to a buffered file (cheap; the detection thread is off the packet path).
- * An I/O error is counted and logged once, never thrown into the pipeline.
+ * <p>Each line is rendered whole and handed to a {@link RecordFile} (whole lines only; a full disk
+ * is retried and the loss counted there). Synchronous and cheap: the detection thread is off the
+ * packet path. An I/O error is counted and logged once, never thrown into the pipeline.
  */
 public final class JsonAlertLog implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger(JsonAlertLog.class);
 
-    private final Writer out;
-    private final boolean flushEachLine;
+    private final RecordFile file;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+    private final Writer lineWriter = new OutputStreamWriter(line, StandardCharsets.UTF_8);
     private long lines;
     private long errors;
 
-    /**
-     * @param flushEachLine flush after every line (live: a tailing reader sees each alert at once);
-     *                      a replay leaves it to the buffer
-     */
-    public JsonAlertLog(Writer out, boolean flushEachLine) {
-        this.out = out;
-        this.flushEachLine = flushEachLine;
-    }
-
-    /** Opens {@code file} for appending (creating it and its directories), UTF-8, buffered. */
-    public static JsonAlertLog open(Path file, boolean flushEachLine) throws IOException {
-        return open(file, flushEachLine, true);
+    public JsonAlertLog(RecordFile file) {
+        this.file = file;
     }
 
     /**
-     * @param append keep what the file holds (the live sensor: a restart must not wipe the log);
-     *               false starts it afresh (a replay writes its own complete answer)
+     * Opens {@code file} (creating it 0640 and its directories).
+     *
+     * @param live true: the live sensor (appends: a restart must not wipe the log; every line
+     *             reaches the disk at once; survives a full disk, see {@link RecordFile}); false: a
+     *             replay (starts the file afresh, buffered)
      */
-    public static JsonAlertLog open(Path file, boolean flushEachLine, boolean append) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-        Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file,
-                StandardOpenOption.CREATE, mode, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 64 * 1024);
-        return new JsonAlertLog(w, flushEachLine);
+    public static JsonAlertLog open(Path file, boolean live, OutputStats stats) throws IOException {
+        return new JsonAlertLog(RecordFile.open(Output.ALERTS, file, live, stats));
     }
 
     @Override
     public synchronized void publish(Alert a) {
         try {
-            write(out, a);
-            out.write('\n');
-            if (flushEachLine) out.flush();
+            write(lineWriter, a);
+            lineWriter.write('\n');
+            lineWriter.flush();
+            file.append(line.toByteArray(), 0, line.size());
             lines++;
         } catch (IOException | UncheckedIOException e) {
-            if (errors++ == 0) LOG.error("cannot write the alert log; alerts are being lost", e);
+            if (errors++ == 0) LOG.error("cannot write the alert log; alerts are being lost: {}", e.getMessage());
+        } finally {
+            line.reset();
         }
     }
 
@@ -150,24 +144,24 @@ public final class JsonAlertLog implements AlertSink {
     @Override
     public synchronized void flush() {
         try {
-            out.flush();
-        } catch (IOException e) {
-            if (errors++ == 0) LOG.error("cannot flush the alert log", e);
+            file.flush();
+        } catch (UncheckedIOException e) {
+            if (errors++ == 0) LOG.error("cannot flush the alert log: {}", e.getMessage());
         }
     }
 
     @Override
     public synchronized void close() {
         try {
-            out.close();
-        } catch (IOException e) {
-            if (errors++ == 0) LOG.error("cannot close the alert log", e);
+            file.close();
+        } catch (IOException | UncheckedIOException e) {
+            if (errors++ == 0) LOG.error("cannot close the alert log: {}", e.getMessage());
         }
     }
 
     /** Lines written. */
     public synchronized long lines() { return lines; }
 
-    /** Write/flush/close failures (alerts lost). */
+    /** Replay only: write/flush/close failures (the live file counts its losses in {@link OutputStats}). */
     public synchronized long errors() { return errors; }
 }

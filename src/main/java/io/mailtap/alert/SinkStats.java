@@ -17,6 +17,12 @@ public final class SinkStats {
     public final AtomicLong gaveUp = new AtomicLong();
     /** Notifications dropped because the queue was full (the sink could not keep up). */
     public final AtomicLong droppedQueueFull = new AtomicLong();
+    /** Notifications that went to the on-disk spool (the receiver failed or was down). */
+    public final AtomicLong spooled = new AtomicLong();
+    /** Notifications dropped because the spool was full (alerts.spool.max_bytes). */
+    public final AtomicLong droppedSpoolFull = new AtomicLong();
+    /** Notifications waiting in the spool now. */
+    public final AtomicLong spoolDepth = new AtomicLong();
     /** Notifications waiting in the queue now. */
     public final AtomicLong queueDepth = new AtomicLong();
 }

@@ -28,7 +28,8 @@ public final class WebhookSink implements MonitoredSink {
     private final HttpClient client;
     private final SinkStats stats = new SinkStats();
     private final LogLimiter failureLog = new LogLimiter(AsyncDelivery.LOG_INTERVAL);
-    private final AsyncDelivery<Alert> delivery;
+    /** Queued and spooled: the request body, rendered at publish (the alerts.jsonl object). */
+    private final AsyncDelivery<byte[]> delivery;
 
 
     /**
@@ -45,6 +46,21 @@ public final class WebhookSink implements MonitoredSink {
 
     WebhookSink(String url, String bearerToken, String sensorName, Duration timeout, int queueSize, int maxRetries,
                 AsyncDelivery.Backoff backoff) {
+        this(url, bearerToken, sensorName, timeout, queueSize, maxRetries, backoff, null, 0);
+    }
+
+    /**
+     * As above, with an on-disk spool in {@code spoolDir} of at most {@code spoolMaxBytes} (0: none):
+     * notifications that fail wait there, in order, until the receiver takes them (see
+     * {@link AsyncDelivery}); {@code maxRetries} then does not apply.
+     */
+    public WebhookSink(String url, String bearerToken, String sensorName, Duration timeout, int queueSize, int maxRetries,
+                       java.nio.file.Path spoolDir, long spoolMaxBytes) {
+        this(url, bearerToken, sensorName, timeout, queueSize, maxRetries, AsyncDelivery.Backoff.DEFAULT, spoolDir, spoolMaxBytes);
+    }
+
+    WebhookSink(String url, String bearerToken, String sensorName, Duration timeout, int queueSize, int maxRetries,
+                AsyncDelivery.Backoff backoff, java.nio.file.Path spoolDir, long spoolMaxBytes) {
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be > 0");
         this.target = new HttpTarget(url, bearerToken, sensorName, true);
         this.timeout = timeout;
@@ -53,7 +69,16 @@ public final class WebhookSink implements MonitoredSink {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.delivery = new AsyncDelivery<>(NAME, queueSize, 1, maxRetries, backoff, this::send, null, null, stats);
+        Spool spool = null;
+        if (spoolDir != null && spoolMaxBytes > 0) {
+            try {
+                spool = Spool.open(spoolDir, NAME, spoolMaxBytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot open the webhook spool in " + spoolDir + ": " + e.getMessage(), e);
+            }
+        }
+        this.delivery = new AsyncDelivery<>(NAME, queueSize, 1, maxRetries, backoff, this::send, null, null, stats,
+                target.redactor(), spool, BODY);
     }
 
     @Override
@@ -65,8 +90,15 @@ public final class WebhookSink implements MonitoredSink {
     /** Queues the notification; never blocks, never throws. */
     @Override
     public void publish(Alert alert) {
-        if (alert != null) delivery.offer(alert);
+        if (alert != null) delivery.offer(JsonAlertLog.toJson(alert).getBytes(StandardCharsets.UTF_8));
     }
+
+    /** The body is its own spool line (SafeJson never writes a raw line break). */
+    private static final AsyncDelivery.Codec<byte[]> BODY = new AsyncDelivery.Codec<>() {
+        public byte[] encode(byte[] body) { return body; }
+
+        public byte[] decode(byte[] line) { return line; }
+    };
 
     /** Nothing to do: the delivery thread sends as soon as something is queued. */
     @Override
@@ -82,8 +114,8 @@ public final class WebhookSink implements MonitoredSink {
     @Override
     public String toString() { return "WebhookSink[" + target.display() + "]"; }
 
-    private AsyncDelivery.Attempt send(List<Alert> batch) throws InterruptedException {
-        byte[] body = JsonAlertLog.toJson(batch.get(0)).getBytes(StandardCharsets.UTF_8);
+    private AsyncDelivery.Attempt send(List<byte[]> batch) throws InterruptedException {
+        byte[] body = batch.get(0);
         HttpTarget.Result r = target.await(target.post(client, body, timeout), timeout.multipliedBy(2).plusSeconds(1));
         if (r.ok()) return new AsyncDelivery.Attempt(true, false, 0, null);
         long skipped = failureLog.acquire();

@@ -40,6 +40,7 @@ public final class MailtapConfig {
     private final Alerts alerts;
     private final Metrics metrics;
     private final Output output;
+    private final Spool spool;
     private final Map<RuleId, RuleConfig> rules = new EnumMap<>(RuleId.class);
 
     MailtapConfig(Map<String, Object> values, Set<String> explicit) {
@@ -71,6 +72,7 @@ public final class MailtapConfig {
                 new BasicAuth(str("metrics.basic_auth.username"), str("metrics.basic_auth.password")),
                 new Tls(str("metrics.tls.cert"), str("metrics.tls.key")));
         output = new Output(str("output.dir"));
+        spool = new Spool(str("alerts.spool.dir"), lng("alerts.spool.max_bytes"));
         for (RuleId r : RuleId.values()) {
             String p = "detect." + r.id() + ".";
             rules.put(r, new RuleConfig(r, bool(p + "enabled"), (Severity) values.get(p + "severity"),
@@ -120,6 +122,9 @@ public final class MailtapConfig {
                     + ", timeout=" + timeout + ", queueSize=" + queueSize + ", maxRetries=" + maxRetries + "]";
         }
     }
+
+    /** {@code alerts.spool}; {@code maxBytes} 0: no spool. */
+    public record Spool(String dir, long maxBytes) {}
 
     /** {@code metrics}; null {@code listen}: no endpoint. */
     public record Metrics(String listen, String path, BasicAuth basicAuth, Tls tls) {}
@@ -222,6 +227,12 @@ public final class MailtapConfig {
     }
 
     public Path outputDir() { return Path.of(output.dir()); }
+
+    /** {@code alerts.spool}. */
+    public Spool spool() { return spool; }
+
+    /** The spool directory, relative paths under output.dir. */
+    public Path spoolDir() { return outputDir().resolve(spool.dir()); }
 
     // ------------------------------------------------------------------ checks
 

@@ -216,11 +216,19 @@ final class Schema {
                             leaf("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff).")),
                     section("webhook", "A generic JSON webhook (each notification POSTed as its alerts.jsonl object).",
                             leaf("url", url(true), null, "http(s) URL; null: disabled."),
-                            leaf("bearer_token", secret(), null, "Sent as Authorization: Bearer <token>; never printed."),
+                            leaf("bearer_token", headerSecret(), null, "Sent as Authorization: Bearer <token>; never printed."),
                             leaf("timeout", duration(false), d("5s"), "HTTP request timeout."),
                             leaf("queue_size", integer(1, 1_000_000), 1000,
                                     "Notifications queued for sending; when full, new ones are dropped and counted."),
-                            leaf("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff)."))),
+                            leaf("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff).")),
+                    section("spool", "Notifications a sink could not deliver (receiver down, 5xx, timeouts) wait here, in order,"
+                                    + " and are sent when it answers again; nothing is dropped until the spool is full.",
+                            leaf("dir", string(false), "spool",
+                                    "Directory of the spool files (one per sink, 0640); relative paths are under output.dir. Restart to change."),
+                            leaf("max_bytes", bytes(0, 1L << 34), 16L << 20,
+                                    "Spooled notifications per sink at most (kept in memory too); beyond it new ones are dropped"
+                                            + " and counted (reason spool_full); 0: no spool, a failed notification is retried"
+                                            + " max_retries times, then given up. Restart to change."))),
             section("metrics", "The Prometheus endpoint.",
                     leaf("listen", listen(), "127.0.0.1:9725", "Address:port to serve metrics on; null: no endpoint."),
                     leaf("path", httpPath(), "/metrics", "HTTP path of the metrics."),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailtap.detect.AddressSet;
 import io.mailtap.detect.NullSenderKey;
 import io.mailtap.detect.Severity;
+import io.mailtap.util.Redactor;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -86,6 +87,39 @@ final class Types {
             public String render(Object v) { return "\"<redacted>\""; }
 
             public String describe() { return "string or null (secret, never printed)"; }
+
+            public boolean nullable() { return true; }
+        };
+    }
+
+    /**
+     * A nullable secret sent as an HTTP header value (a bearer token): one line of visible ASCII
+     * (0x21-0x7e), so a trailing newline from a YAML block scalar is refused here, not by every send.
+     */
+    static Type headerSecret() {
+        Type s = secret();
+        return new Type() {
+            public Object parse(JsonNode n, String path, Problems p) {
+                Object v = s.parse(n, path, p);
+                if (v instanceof String t) {
+                    for (int i = 0; i < t.length(); i++) {
+                        char c = t.charAt(i);
+                        if (c < 0x21 || c > 0x7e) {
+                            String what = c == '\n' ? "a line break" : c == '\r' ? "a carriage return" : c == ' ' ? "a space"
+                                    : c == '\t' ? "a tab" : String.format("U+%04X", (int) c);
+                            p.add(path, "contains " + what + " at position " + (i + 1) + " of " + t.length()
+                                    + ": an HTTP header value must be one line of visible ASCII (value not shown;"
+                                    + " a YAML block scalar needs |- to drop its final newline)");
+                            return null;
+                        }
+                    }
+                }
+                return v;
+            }
+
+            public String render(Object v) { return s.render(v); }
+
+            public String describe() { return "string or null (secret, never printed; visible ASCII, one line)"; }
 
             public boolean nullable() { return true; }
         };
@@ -248,7 +282,8 @@ final class Types {
                 return n.asText().trim();
             }
 
-            public String render(Object v) { return Yaml.scalar((String) v); }
+            // user:password@ and token-like query values are not printed
+            public String render(Object v) { return Yaml.scalar(Redactor.none().scrub((String) v)); }
 
             public String describe() { return nullable ? "http(s) URL or null" : "http(s) URL"; }
 
@@ -256,17 +291,20 @@ final class Types {
         };
     }
 
+    /** Why {@code text} is not an http(s) URL, or null; the message shows it redacted (never its user-info). */
     static String urlProblem(String text) {
+        String shown = Yaml.quote(Redactor.url(text));
         try {
             URI u = new URI(text.trim());
             if (u.getScheme() == null || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))) {
-                return "bad URL " + Yaml.quote(text) + ": must start with http:// or https://";
+                return "bad URL " + shown + ": must start with http:// or https://";
             }
-            if (u.getHost() == null || u.getHost().isEmpty()) return "bad URL " + Yaml.quote(text) + ": no host";
-            if (u.getPort() > 65535) return "bad URL " + Yaml.quote(text) + ": port out of range";
+            if (u.getHost() == null || u.getHost().isEmpty()) return "bad URL " + shown + ": no host";
+            if (u.getPort() > 65535) return "bad URL " + shown + ": port out of range";
             return null;
         } catch (URISyntaxException e) {
-            return "bad URL " + Yaml.quote(text) + ": " + e.getReason();
+            // getReason() does not quote the input; the index says where the problem is
+            return "bad URL " + shown + ": " + e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "");
         }
     }
 

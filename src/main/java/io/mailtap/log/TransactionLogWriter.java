@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.TransactionRecord;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,23 +17,27 @@ import java.time.format.DateTimeFormatter;
  * connection that never reached MAIL FROM). The field names are the log's contract, documented in
  * the README; add fields, never rename them. Null values are written as JSON null so every line has
  * the same keys.
+ *
+ * <p>Each line is rendered into a reused buffer and handed whole to a {@link RecordFile}, which
+ * owns how it reaches the disk (whole lines only, surviving a full disk).
  */
 public final class TransactionLogWriter implements Closeable {
-    private final Writer out;
-    private final boolean flushEachLine;
+    private final RecordFile file;
+    private final Line line = new Line();
     private final JsonGenerator generator;
     private long lines;
 
-    /**
-     * @param flushEachLine flush after every line (live sensor: a tailing reader sees each record at
-     *                      once); a replay leaves it to the buffer
-     */
-    public TransactionLogWriter(Writer out, boolean flushEachLine) {
-        this.out = out;
-        this.flushEachLine = flushEachLine;
+    /** Reused line buffer whose bytes the record file copies. */
+    private static final class Line extends ByteArrayOutputStream {
+        Line() { super(1024); }
+        byte[] bytes() { return buf; }
+    }
+
+    public TransactionLogWriter(RecordFile file) {
+        this.file = file;
         try {
             // One generator for the whole file; root values are separated by our own newline.
-            this.generator = SafeJson.factory().createGenerator(out);
+            this.generator = SafeJson.factory().createGenerator(line);
             this.generator.setRootValueSeparator(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the transaction log", e);
@@ -79,9 +83,12 @@ public final class TransactionLogWriter implements Closeable {
             g.writeStringField("one_way", r.oneWay());
             g.writeEndObject();
             g.writeRaw('\n');
-            if (flushEachLine) g.flush();
+            g.flush();
+            file.append(line.bytes(), 0, line.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the transaction log", e);
+        } finally {
+            line.reset();
         }
         lines++;
     }
@@ -90,8 +97,8 @@ public final class TransactionLogWriter implements Closeable {
 
     @Override
     public void close() throws IOException {
-        generator.flush();
-        out.close();
+        generator.close();
+        file.close();
     }
 
     private static final DateTimeFormatter ISO_MICROS =

@@ -5,6 +5,7 @@ import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.EndReason;
 import io.mailtap.flow.GapCause;
+import io.mailtap.log.Output;
 import io.mailtap.smtp.AuthMechanism;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -71,6 +72,9 @@ public final class MailtapMetrics {
     }
 
     public boolean healthy() { return source.healthy(); }
+
+    /** Why the sensor is not ready besides health (e.g. "smtp.jsonl: No space left on device"); empty when ready. */
+    public java.util.List<String> notReady() { return source.notReady(); }
 
     // ------------------------------------------------------------------ registration
 
@@ -159,6 +163,19 @@ public final class MailtapMetrics {
                     t -> t.detectEvictions[i], "rule", r.id());
         }
 
+        // output files
+        for (Output o : Output.values()) {
+            int i = o.ordinal();
+            counter("mailtap.output.records.written", "Records written whole to an output file.", t -> t.outputWritten[i],
+                    "output", o.label());
+            counter("mailtap.output.records.lost", "Records that never reached an output file (disk full longer than its buffer).",
+                    t -> t.outputLost[i], "output", o.label());
+            counter("mailtap.output.write.errors", "Failed writes to an output file (each retry counts).",
+                    t -> t.outputWriteErrors[i], "output", o.label());
+            gauge("mailtap.output.failing", "1 while an output file cannot be written (records wait in its buffer, then are lost).",
+                    t -> t.outputFailing[i] ? 1 : 0, "output", o.label());
+        }
+
         // the sensor
         gauge("mailtap.event.queue.depth", "SMTP events waiting for the detection thread.", t -> t.eventQueueDepth);
         counter("mailtap.config.reloads", "Configuration reloads (SIGHUP) by result.", t -> t.reloadsSuccess,
@@ -194,6 +211,10 @@ public final class MailtapMetrics {
                     x -> sink(x, name).droppedQueueFull, "sink", name, "reason", "queue_full");
             counter("mailtap.alert.sink.dropped", "Notifications a sink dropped: queue full, or gave up after retries.",
                     x -> sink(x, name).gaveUp, "sink", name, "reason", "gave_up");
+            counter("mailtap.alert.sink.dropped", "Notifications a sink dropped: queue full, or gave up after retries.",
+                    x -> sink(x, name).droppedSpoolFull, "sink", name, "reason", "spool_full");
+            gauge("mailtap.alert.sink.spool.depth", "Notifications waiting in a sink's on-disk spool (the receiver failed or is down).",
+                    x -> sink(x, name).spoolDepth, "sink", name);
             gauge("mailtap.alert.sink.queue.depth", "Notifications waiting in a sink's queue.",
                     x -> sink(x, name).queueDepth, "sink", name);
         }

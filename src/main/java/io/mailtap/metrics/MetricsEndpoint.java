@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Prometheus endpoint: {@code GET <path>} (the metrics, text format 0.0.4) and
- * {@code GET /-/healthy} (200 while the sensor is healthy, else 503), on the JDK's HTTP server, or
+ * {@code GET /-/healthy} (liveness: 200 while the sensor's threads run, else 503; the systemd
+ * watchdog follows the same check), {@code GET /-/ready} (readiness: 200 while healthy <em>and</em>
+ * every output file is being written, else 503 naming what fails, e.g. a full disk), on the JDK's HTTP server, or
  * its HTTPS server when a PEM certificate and key are configured. With basic auth configured every
  * path needs the credentials (compared in constant time), otherwise 401. Requests are served by
  * two daemon threads; a scrape sums the stage counters once and renders.
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class MetricsEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
     public static final String HEALTH_PATH = "/-/healthy";
+    public static final String READY_PATH = "/-/ready";
 
     /**
      * Where and how to serve.
@@ -167,6 +170,12 @@ public final class MetricsEndpoint implements AutoCloseable {
             } else if (path.equals(HEALTH_PATH)) {
                 boolean ok = metrics.healthy();
                 respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "OK\n" : "capture is not running\n");
+            } else if (path.equals(READY_PATH)) {
+                java.util.List<String> problems = new java.util.ArrayList<>();
+                if (!metrics.healthy()) problems.add("capture is not running");
+                problems.addAll(metrics.notReady());
+                respond(ex, problems.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
+                        problems.isEmpty() ? "OK\n" : "not ready: " + String.join("; ", problems) + "\n");
             } else {
                 respond(ex, 404, "text/plain; charset=utf-8", "Not found; metrics are at " + metricsPath + "\n");
             }

@@ -15,4 +15,7 @@ public interface MetricsSource {
 
     /** {@code /-/healthy}: true while the capture thread (and the threads behind it) are alive. */
     boolean healthy();
+
+    /** {@code /-/ready}: what keeps the sensor from doing its job besides health (an output that cannot be written). */
+    default java.util.List<String> notReady() { return java.util.List.of(); }
 }

@@ -5,6 +5,9 @@ import io.mailtap.decode.DecodeStats;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.FlowStats;
+import io.mailtap.log.Output;
+import io.mailtap.log.OutputHealth;
+import io.mailtap.log.OutputStats;
 import io.mailtap.smtp.AuthMechanism;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.smtp.SmtpStats;
@@ -50,6 +53,24 @@ public final class SensorTotals {
     /** Per sink name ({@code MonitoredSink.name()}), sorted. */
     public final Map<String, SinkTotals> sinks = new TreeMap<>();
 
+    // ---- output files, indexed by Output.ordinal()
+    public final long[] outputWritten = new long[Output.values().length];
+    public final long[] outputLost = new long[Output.values().length];
+    public final long[] outputWriteErrors = new long[Output.values().length];
+    public final boolean[] outputFailing = new boolean[Output.values().length];
+
+    /** Adds the counters of every output of {@code h}. */
+    public void addOutputs(OutputHealth h) {
+        for (Output o : Output.values()) {
+            OutputStats s = h.of(o);
+            int i = o.ordinal();
+            outputWritten[i] += s.written.get();
+            outputLost[i] += s.lost.get();
+            outputWriteErrors[i] += s.writeErrors.get();
+            outputFailing[i] |= s.failing() != null;
+        }
+    }
+
     // ---- the sensor itself
     public long eventQueueDepth;
     public long reloadsSuccess;
@@ -94,7 +115,7 @@ public final class SensorTotals {
 
     /** Delivery counters of one alert sink (or of every instance a reload replaced, summed). */
     public static final class SinkTotals {
-        public long delivered, failedAttempts, droppedQueueFull, gaveUp, queueDepth;
+        public long delivered, failedAttempts, droppedQueueFull, gaveUp, queueDepth, droppedSpoolFull, spoolDepth;
 
         public void add(SinkStats s) {
             delivered += s.delivered.get();
@@ -102,6 +123,8 @@ public final class SensorTotals {
             droppedQueueFull += s.droppedQueueFull.get();
             gaveUp += s.gaveUp.get();
             queueDepth += s.queueDepth.get();
+            droppedSpoolFull += s.droppedSpoolFull.get();
+            spoolDepth += s.spoolDepth.get();
         }
 
         /** Adds the monotonic counters of {@code s} (not its queue depth, a gauge). */
@@ -110,6 +133,7 @@ public final class SensorTotals {
             failedAttempts += s.failedAttempts;
             droppedQueueFull += s.droppedQueueFull;
             gaveUp += s.gaveUp;
+            droppedSpoolFull += s.droppedSpoolFull;
         }
     }
 }

@@ -6,6 +6,7 @@ import io.mailtap.alert.JsonAlertLog;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.DetectionEngine;
 import io.mailtap.detect.RuleId;
+import io.mailtap.log.OutputStats;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,16 +30,18 @@ public final class Detection implements AutoCloseable {
     private AlertSink log;
     private List<AlertSink> extras;
     private final StagedFile staged; // a replay's alert log until keepOutput(); null live
+    private final OutputStats alertLogStats;
     private volatile boolean keep;
 
     private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog, AlertSink log, List<AlertSink> extras,
-                      StagedFile staged) {
+                      StagedFile staged, OutputStats alertLogStats) {
         this.engine = engine;
         this.tracker = tracker;
         this.alertLog = alertLog;
         this.log = log;
         this.extras = List.copyOf(extras);
         this.staged = staged;
+        this.alertLogStats = alertLogStats;
     }
 
     /**
@@ -49,21 +52,28 @@ public final class Detection implements AutoCloseable {
      */
     public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks)
             throws IOException {
+        return build(cfg, outDir, live, extraSinks, new OutputStats());
+    }
+
+    /** As above; the alert log counts into {@code alertLogStats} (the live sensor's, across reloads). */
+    public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks,
+                                  OutputStats alertLogStats) throws IOException {
         Path logPath = logPath(cfg, outDir);
         // a replay writes a complete new answer beside the old one and swaps it in at close
         StagedFile staged = logPath == null || live ? null : StagedFile.beside(logPath);
-        AlertSink log = logPath == null ? null : openLog(staged == null ? logPath : staged.temp(), live);
+        AlertSink log = logPath == null ? null : openLog(staged == null ? logPath : staged.temp(), live, alertLogStats);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks(log, extraSinks));
-        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, log, extraSinks, staged);
+        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, log, extraSinks, staged,
+                alertLogStats);
     }
 
     private static Path logPath(MailtapConfig cfg, Path outDir) {
         return cfg.alerts().logPath() == null ? null : outDir.resolve(cfg.alerts().logPath());
     }
 
-    private static AlertSink openLog(Path logPath, boolean live) throws IOException {
+    private static AlertSink openLog(Path logPath, boolean live, OutputStats stats) throws IOException {
         if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
-        return JsonAlertLog.open(logPath, live, live);
+        return JsonAlertLog.open(logPath, live, stats);
     }
 
     private static List<AlertSink> sinks(AlertSink log, List<AlertSink> extras) {
@@ -138,7 +148,7 @@ public final class Detection implements AutoCloseable {
     public Change prepare(MailtapConfig next, Path outDir, boolean live, List<AlertSink> newExtras) throws IOException {
         Path nextPath = logPath(next, outDir);
         boolean newLog = !java.util.Objects.equals(nextPath, alertLog);
-        AlertSink nextLog = newLog && nextPath != null ? openLog(nextPath, live) : null;
+        AlertSink nextLog = newLog && nextPath != null ? openLog(nextPath, live, alertLogStats) : null;
         return new Change(next, newLog, nextPath, nextLog, newExtras);
     }
 

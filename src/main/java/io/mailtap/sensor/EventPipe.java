@@ -11,6 +11,12 @@ import java.util.concurrent.BlockingQueue;
  * replay uses both cores, in batches to keep the hand-off cheap. Unlike the live sensor it never
  * drops and never looks at a clock: a replay can wait, and must give the same output as a
  * single-threaded run, event for event, in the same order.
+ *
+ * <p>When the consumer fails (the disk is full, an output cannot be written) the replay stops at
+ * once: the consumer empties the queue so the producer is never left waiting, later events are
+ * discarded without waiting (the stages above swallow what a listener throws, so an exception
+ * would not stop them), and the replay loop asks {@link #failed()} between frames and ends with
+ * {@link #check()}'s {@link ConsumerFailed}, whose message is the consumer's reason.
  */
 final class EventPipe implements SmtpEventListener, AutoCloseable {
     private static final int BATCH = 256;
@@ -32,6 +38,7 @@ final class EventPipe implements SmtpEventListener, AutoCloseable {
 
     @Override
     public void onEvent(SmtpEvent event) {
+        if (failure != null) return; // the replay is stopping; see the class comment
         batch[size++] = event;
         if (size == BATCH) handOff();
     }
@@ -43,10 +50,27 @@ final class EventPipe implements SmtpEventListener, AutoCloseable {
         put(full);
     }
 
+    /** The consumer has failed; the message is its reason (e.g. "cannot write out/smtp.jsonl: No space left on device"). */
+    static final class ConsumerFailed extends RuntimeException {
+        ConsumerFailed(Throwable cause) {
+            super(cause == null ? "the event consumer stopped" : String.valueOf(cause.getMessage()), cause);
+        }
+    }
+
+    /** True once the consumer has failed (a volatile read: cheap enough for every frame). */
+    boolean failed() { return failure != null; }
+
+    /** Throws {@link ConsumerFailed} if the consumer has failed. */
+    void check() {
+        Throwable t = failure;
+        if (t != null) throw new ConsumerFailed(t);
+    }
+
     private void put(SmtpEvent[] b) {
         try {
-            while (!queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                if (failure != null || !thread.isAlive()) throw new IllegalStateException("event consumer failed", failure);
+            while (!queue.offer(b, 10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (failure != null) return; // discarded: the replay is stopping
+                if (!thread.isAlive()) throw new ConsumerFailed(null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -63,12 +87,14 @@ final class EventPipe implements SmtpEventListener, AutoCloseable {
             }
         } catch (Throwable t) {
             failure = t;
+            queue.clear(); // a producer waiting for room gets it now and fails on its next hand-off
         }
     }
 
     /** Delivers what is pending, waits for the consumer to finish, and rethrows its failure. */
     @Override
     public void close() {
+        check();
         if (size > 0) handOff();
         put(END);
         try {
@@ -76,9 +102,6 @@ final class EventPipe implements SmtpEventListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Throwable t = failure;
-        if (t instanceof RuntimeException re) throw re;
-        if (t instanceof Error err) throw err;
-        if (t != null) throw new IllegalStateException(t);
+        check();
     }
 }

@@ -6,6 +6,7 @@ import io.mailtap.capture.PacketSource;
 import io.mailtap.capture.RawFrame;
 
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 /** Feeds one capture file through a pipeline, packet by packet, with one reused frame buffer. */
 public final class FileReplayer {
@@ -34,22 +35,23 @@ public final class FileReplayer {
     }
 
     public static Result replay(Path file, String bpfFilter, PacketPipeline pipeline) {
-        return replay(file, bpfFilter, pipeline, null);
+        return replay(file, bpfFilter, pipeline, null, () -> false);
     }
 
     /**
      * As {@link #replay(Path, String, PacketPipeline)}, telling {@code progress} (if not null) how far
-     * it got. Bytes are estimated per record: 16 + captured bytes in pcap, 32 + padded captured
-     * bytes in pcapng (what an Enhanced Packet Block without options takes).
+     * it got, and stopping early (between two frames) once {@code stop} says so (the outputs failed).
+     * Bytes are estimated per record: 16 + captured bytes in pcap, 32 + padded captured bytes in
+     * pcapng (what an Enhanced Packet Block without options takes).
      */
-    public static Result replay(Path file, String bpfFilter, PacketPipeline pipeline, Position progress) {
+    public static Result replay(Path file, String bpfFilter, PacketPipeline pipeline, Position progress, BooleanSupplier stop) {
         try (PacketSource source = OfflineSource.open(file, bpfFilter)) {
             int linkType = source.linkType();
             RawFrame f = new RawFrame();
             boolean pcapng = progress != null && progress.pcapng(file);
             long bytes = 0;
             int sinceUpdate = 0;
-            while (source.read(f) == PacketSource.PACKET) {
+            while (!stop.getAsBoolean() && source.read(f) == PacketSource.PACKET) {
                 pipeline.onFrame(linkType, f.data, f.capturedLength, f.wireLength, f.tsMicros);
                 if (progress == null) continue;
                 bytes += pcapng ? 32 + ((f.capturedLength + 3) & ~3) : 16 + f.capturedLength;

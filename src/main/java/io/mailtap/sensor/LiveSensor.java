@@ -13,6 +13,9 @@ import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.FrameDecoder;
 import io.mailtap.decode.PacketView;
 import io.mailtap.flow.FlowSettings;
+import io.mailtap.log.Output;
+import io.mailtap.log.OutputHealth;
+import io.mailtap.log.RecordFile;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.metrics.MetricsEndpoint;
@@ -21,16 +24,12 @@ import io.mailtap.smtp.SmtpEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,6 +129,8 @@ public final class LiveSensor {
     private Thread eventThread;
     private Thread healthThread;
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
+    /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
+    private final OutputHealth outputs = new OutputHealth();
 
     // Capture-thread progress, for the watchdog (opaque: hints, not synchronisation).
     @SuppressWarnings("unused")
@@ -189,9 +190,7 @@ public final class LiveSensor {
             Path logPath = outDir.resolve(Replay.TRANSACTION_LOG);
             try {
                 Files.createDirectories(outDir);
-                log = new TransactionLogWriter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(logPath,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE),
-                        StandardCharsets.UTF_8), 1 << 16), true);
+                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)));
                 generation = buildGeneration(cfg);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
@@ -231,6 +230,7 @@ public final class LiveSensor {
             metricsSource.reloadsFailure = reloadsFailed::get;
             metricsSource.packetTimeMicros = eventLoop::slowestWorkerTime;
             metricsSource.healthy = this::healthy;
+            metricsSource.outputs = outputs;
             metrics = new MailtapMetrics(metricsSource, version);
             if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
 
@@ -296,7 +296,7 @@ public final class LiveSensor {
         List<AlertSink> extra = sinkFactory.create(cfg);
         Detection d;
         try {
-            d = Detection.build(cfg, started.outputDir(), true, extra);
+            d = Detection.build(cfg, started.outputDir(), true, extra, outputs.of(Output.ALERTS));
         } catch (IOException | RuntimeException e) {
             for (AlertSink s : extra) s.close();
             throw e;
@@ -654,9 +654,9 @@ public final class LiveSensor {
         }
         if (endpoint != null) endpoint.close();
         SensorTotals t = metrics.refresh();
-        LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions",
+        LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions; {}",
                 t.captureReceived, t.captureDroppedKernel, t.captureDroppedInterface, t.captureDroppedRing,
-                t.smtp.transactions);
+                t.smtp.transactions, outputs.summary());
         return clean;
     }
 
@@ -704,6 +704,9 @@ public final class LiveSensor {
     public String filter() { return filter; }
 
     public int linkType() { return linkType; }
+
+    /** Write counters and state of smtp.jsonl and alerts.jsonl. */
+    public OutputHealth outputs() { return outputs; }
 
     /** The metrics endpoint's bound address, or null when metrics.listen is null. */
     public InetSocketAddress metricsAddress() { return endpoint == null ? null : endpoint.address(); }

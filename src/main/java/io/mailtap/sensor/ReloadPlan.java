@@ -65,7 +65,8 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
             key("metrics.path", c -> c.metrics().path()),
             key("metrics.basic_auth", c -> c.metrics().basicAuth()),
             key("metrics.tls", c -> c.metrics().tls()),
-            key("output.dir", c -> c.output().dir()));
+            key("output.dir", c -> c.output().dir()),
+            key("alerts.spool", c -> c.spool()));
 
     private static Key key(String name, Function<MailtapConfig, Object> value) {
         return new Key(name, value);

@@ -4,15 +4,15 @@ import io.mailtap.capture.CaptureException;
 import io.mailtap.capture.OfflineSource;
 import io.mailtap.capture.PacketSource;
 import io.mailtap.flow.FlowSettings;
+import io.mailtap.log.Output;
+import io.mailtap.log.OutputStats;
+import io.mailtap.log.RecordFile;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.SmtpSettings;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,8 +94,8 @@ public final class Replay {
 
     private Report run(List<Path> files, String bpfFilter, Path writeTo, Path logPath) throws IOException {
         ReplaySummary summary = new ReplaySummary(summaryLines);
-        try (TransactionLogWriter log = new TransactionLogWriter(new BufferedWriter(
-                new OutputStreamWriter(Files.newOutputStream(writeTo), StandardCharsets.UTF_8), 1 << 16), false)) {
+        try (TransactionLogWriter log = new TransactionLogWriter(
+                RecordFile.open(Output.SMTP, writeTo, false, new OutputStats()))) {
             List<SmtpEventListener> all = new ArrayList<>();
             all.add(e -> {
                 if (e instanceof SmtpEvent.Transaction t) log.write(t.conn(), t.record());
@@ -115,7 +115,8 @@ public final class Replay {
                 long[] before = new long[2]; // packets and bytes of the files already read
                 for (Path f : files) {
                     FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline,
-                            (n, b) -> progress.update(before[0] + n, before[1] + b, total));
+                            (n, b) -> progress.update(before[0] + n, before[1] + b, total), pipe::failed);
+                    pipe.check(); // an output failed (disk full): stop with its reason, not read on
                     results.add(r);
                     packets += r.packets();
                     before[0] = packets;

@@ -1,5 +1,6 @@
 package io.mailtap.sensor;
 
+import io.mailtap.log.OutputHealth;
 import io.mailtap.metrics.MetricsSource;
 import io.mailtap.metrics.SensorTotals;
 
@@ -31,6 +32,7 @@ final class SensorMetrics implements MetricsSource {
     LongSupplier reloadsFailure = () -> 0;
     LongSupplier packetTimeMicros;
     BooleanSupplier healthy = () -> true;
+    OutputHealth outputs;
 
     SensorMetrics(List<PacketPipeline> pipelines, DetectionSlot detection) {
         this.pipelines = List.copyOf(pipelines);
@@ -62,6 +64,12 @@ final class SensorMetrics implements MetricsSource {
         t.reloadsSuccess = reloadsSuccess.getAsLong();
         t.reloadsFailure = reloadsFailure.getAsLong();
         t.packetTimeMicros = packetTimeMicros.getAsLong();
+        if (outputs != null) t.addOutputs(outputs);
+    }
+
+    @Override
+    public List<String> notReady() {
+        return outputs == null ? List.of() : outputs.failing();
     }
 
     @Override

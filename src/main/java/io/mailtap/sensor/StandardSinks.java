@@ -21,12 +21,14 @@ final class StandardSinks {
         String sensor = cfg.sensor().name();
         MailtapConfig.Alertmanager am = cfg.alerts().alertmanager();
         if (!am.urls().isEmpty()) {
-            sinks.add(new AlertmanagerSink(am.urls(), sensor, am.resendInterval(), am.timeout(), am.queueSize(), am.maxRetries()));
+            sinks.add(new AlertmanagerSink(am.urls(), sensor, am.resendInterval(), am.timeout(), am.queueSize(), am.maxRetries(),
+                    cfg.spoolDir(), cfg.spool().maxBytes()));
         }
         MailtapConfig.Webhook wh = cfg.alerts().webhook();
         if (wh.url() != null) {
             try {
-                sinks.add(new WebhookSink(wh.url(), wh.bearerToken(), sensor, wh.timeout(), wh.queueSize(), wh.maxRetries()));
+                sinks.add(new WebhookSink(wh.url(), wh.bearerToken(), sensor, wh.timeout(), wh.queueSize(), wh.maxRetries(),
+                        cfg.spoolDir(), cfg.spool().maxBytes()));
             } catch (RuntimeException e) {
                 for (AlertSink s : sinks) s.close();
                 throw e;

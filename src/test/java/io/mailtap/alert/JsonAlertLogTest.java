@@ -35,12 +35,12 @@ class JsonAlertLogTest {
     }
 
     @Test
-    void everyFieldIsPresentWithStableNames() throws Exception {
-        StringWriter w = new StringWriter();
-        JsonAlertLog log = new JsonAlertLog(w, true);
+    void everyFieldIsPresentWithStableNames(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("alerts.jsonl");
+        JsonAlertLog log = JsonAlertLog.open(file, true, new io.mailtap.log.OutputStats());
         log.publish(alert("fw01"));
         log.publish(alert("fw02"));
-        String[] lines = w.toString().split("\n", -1);
+        String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
         assertThat(lines).hasSize(3);
         assertThat(lines[2]).isEmpty();
         JsonNode n = SafeJson.mapper().readTree(lines[0]);
@@ -75,7 +75,7 @@ class JsonAlertLogTest {
     void endToEndIntoAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("out/alerts.jsonl");
         Harness h = Harness.site();
-        JsonAlertLog log = JsonAlertLog.open(file, false);
+        JsonAlertLog log = JsonAlertLog.open(file, false, new io.mailtap.log.OutputStats());
         AlertTracker t = new AlertTracker(h.config.alertSettings(), log);
         io.mailtap.detect.DetectionEngine engine = new io.mailtap.detect.DetectionEngine(h.config.detectSettings(), t);
         io.mailtap.detect.SmtpScript wire = new io.mailtap.detect.SmtpScript(engine);

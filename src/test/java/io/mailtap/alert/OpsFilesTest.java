@@ -43,7 +43,9 @@ class OpsFilesTest {
             "mailtap_alerts_suppressed_total",
             "mailtap_detect_evictions_total",
             "mailtap_alert_sink_delivered_total", "mailtap_alert_sink_failed_attempts_total",
-            "mailtap_alert_sink_dropped_total", "mailtap_alert_sink_queue_depth",
+            "mailtap_alert_sink_dropped_total", "mailtap_alert_sink_queue_depth", "mailtap_alert_sink_spool_depth",
+            "mailtap_output_records_written_total", "mailtap_output_records_lost_total",
+            "mailtap_output_write_errors_total", "mailtap_output_failing",
             "mailtap_event_queue_depth", "mailtap_config_reloads_total", "mailtap_packet_time_seconds", "mailtap_up");
 
     private static final Path RULES = Path.of("config/prometheus/mailtap-rules.yml");

@@ -55,4 +55,37 @@ class CheckConfigCommandTest {
         assertThat(Cli.run("check-config", "config/mailtap.yml").exit()).isZero();
         assertThat(Cli.run("check-config", "samples/lab.yml").exit()).isZero();
     }
+
+    /** A token from a YAML block scalar ends in a newline: refused by check-config (and run), never shown. */
+    @Test
+    void aBearerTokenWithATrailingNewlineFailsTheCheckWithoutBeingShown() throws IOException {
+        Path cfg = Files.writeString(dir.resolve("tok.yml"),
+                "alerts:\n  webhook:\n    url: https://hooks.example/x\n    bearer_token: |\n      tok-SECRET-1234\n");
+        for (String[] cmd : new String[][] {{"check-config", cfg.toString()}, {"run", "--config", cfg.toString()}}) {
+            Cli r = Cli.run(cmd);
+            assertThat(r.exit()).as(cmd[0]).isEqualTo(Main.EXIT_USAGE);
+            assertThat(r.err()).contains("alerts.webhook.bearer_token").contains("line break").doesNotContain("tok-SECRET-1234");
+            assertThat(r.out()).doesNotContain("tok-SECRET-1234");
+        }
+    }
+
+    @Test
+    void aMalformedUrlIsReportedWithoutItsPassword() throws IOException {
+        Path cfg = Files.writeString(dir.resolve("url.yml"),
+                "alerts:\n  webhook:\n    url: \"http://ops:pw-SECRET-5678@exa mple.com/hook\"\n"
+                        + "  alertmanager:\n    urls: [\"ftp://am:am-SECRET-9@am.example/\"]\n");
+        Cli r = Cli.run("check-config", cfg.toString());
+        assertThat(r.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.err()).contains("alerts.webhook.url").contains("alerts.alertmanager.urls")
+                .doesNotContain("pw-SECRET-5678", "am-SECRET-9");
+    }
+
+    @Test
+    void theEffectiveConfigDoesNotPrintAUrlPassword() throws IOException {
+        Path cfg = Files.writeString(dir.resolve("am.yml"),
+                "alerts:\n  alertmanager:\n    urls: [\"http://am:am-SECRET-42@am.example:9093\"]\n");
+        Cli r = Cli.run("check-config", cfg.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("am.example:9093").doesNotContain("am-SECRET-42");
+    }
 }

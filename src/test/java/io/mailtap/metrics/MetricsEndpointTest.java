@@ -31,6 +31,7 @@ class MetricsEndpointTest {
     Path dir;
 
     private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final io.mailtap.log.OutputHealth outputs = new io.mailtap.log.OutputHealth();
 
     private MailtapMetrics metrics() {
         return new MailtapMetrics(new MetricsSource() {
@@ -39,11 +40,42 @@ class MetricsEndpointTest {
                 t.decode.frames = 42;
                 t.smtp.nullSender = 3;
                 t.flow.flowsCreated = 7;
+                t.addOutputs(outputs);
             }
 
             @Override
             public boolean healthy() { return healthy.get(); }
+
+            @Override
+            public java.util.List<String> notReady() { return outputs.failing(); }
         }, "9.9");
+    }
+
+    /** A full disk: /-/healthy stays 200 (the watchdog must not restart a sensor for it), /-/ready and the metrics say it. */
+    @Test
+    void anOutputThatCannotBeWrittenMakesTheSensorNotReady(@TempDir Path out) throws Exception {
+        java.nio.file.Path file = out.resolve("smtp.jsonl");
+        io.mailtap.log.OutputStats smtp = outputs.of(io.mailtap.log.Output.SMTP);
+        io.mailtap.log.RecordFile f = io.mailtap.log.RecordFile.open(io.mailtap.log.Output.SMTP, file, true, smtp,
+                io.mailtap.log.SpaceLimitedChannel.opener(0, new io.mailtap.log.SpaceLimitedChannel[1]), System::nanoTime);
+        try (MetricsEndpoint e = MetricsEndpoint.start(
+                new MetricsEndpoint.Settings("127.0.0.1:0", "/metrics", null, null, null, null), metrics())) {
+            HttpClient c = HttpClient.newHttpClient();
+            assertThat(get(c, base(e) + "/-/ready", null, null).statusCode()).isEqualTo(200);
+            f.append("{}\n".getBytes(StandardCharsets.UTF_8), 0, 3); // a disk without room: every write fails
+            assertThat(get(c, base(e) + "/-/healthy", null, null).statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(c, base(e) + "/-/ready", null, null);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).startsWith("not ready: smtp.jsonl: ");
+            String scrape = get(c, e.url(), null, null).body();
+            assertThat(scrape).contains("mailtap_output_failing{output=\"smtp\"} 1.0\n")
+                    .contains("mailtap_output_failing{output=\"alerts\"} 0.0\n")
+                    .contains("mailtap_output_write_errors_total{output=\"smtp\"} 1.0\n");
+            f.close(); // the record still buffered is lost, and counted
+            assertThat(get(c, e.url(), null, null).body()).contains("mailtap_output_records_lost_total{output=\"smtp\"} 1.0\n");
+            healthy.set(false);
+            assertThat(get(c, base(e) + "/-/ready", null, null).body()).contains("capture is not running");
+        }
     }
 
     private static HttpResponse<String> get(HttpClient c, String url, String user, String password) throws Exception {

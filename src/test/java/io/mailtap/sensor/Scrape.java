@@ -77,7 +77,8 @@ final class Scrape {
     static final Map<String, Map<String, Set<String>>> CONTRACT = new LinkedHashMap<>();
     /** Series that exist only when a monitored sink is configured. */
     static final Set<String> SINK_METRICS = Set.of("mailtap_alert_sink_delivered_total",
-            "mailtap_alert_sink_failed_attempts_total", "mailtap_alert_sink_dropped_total", "mailtap_alert_sink_queue_depth");
+            "mailtap_alert_sink_failed_attempts_total", "mailtap_alert_sink_dropped_total", "mailtap_alert_sink_queue_depth",
+            "mailtap_alert_sink_spool_depth");
 
     private static void m(String name, Object... labelAndValues) {
         Map<String, Set<String>> l = new LinkedHashMap<>();
@@ -125,8 +126,14 @@ final class Scrape {
         m("mailtap_detect_evictions_total", "rule", RULES);
         m("mailtap_alert_sink_delivered_total", "sink", SINKS);
         m("mailtap_alert_sink_failed_attempts_total", "sink", SINKS);
-        m("mailtap_alert_sink_dropped_total", "sink", SINKS, "reason", Set.of("queue_full", "gave_up"));
+        m("mailtap_alert_sink_dropped_total", "sink", SINKS, "reason", Set.of("queue_full", "gave_up", "spool_full"));
+        m("mailtap_alert_sink_spool_depth", "sink", SINKS);
         m("mailtap_alert_sink_queue_depth", "sink", SINKS);
+        Set<String> outputs = labels(io.mailtap.log.Output.values(), e -> ((io.mailtap.log.Output) e).label());
+        m("mailtap_output_records_written_total", "output", outputs);
+        m("mailtap_output_records_lost_total", "output", outputs);
+        m("mailtap_output_write_errors_total", "output", outputs);
+        m("mailtap_output_failing", "output", outputs);
         m("mailtap_event_queue_depth");
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
