@@ -4,6 +4,7 @@ import io.mailtap.alert.AlertSink;
 import io.mailtap.alert.MonitoredSink;
 import io.mailtap.capture.CaptureException;
 import io.mailtap.capture.CaptureStats;
+import io.mailtap.capture.LiveSource;
 import io.mailtap.capture.PacketSource;
 import io.mailtap.capture.RawFrame;
 import io.mailtap.config.ConfigException;
@@ -128,6 +129,7 @@ public final class LiveSensor {
     private Thread[] workerThreads;
     private Thread eventThread;
     private Thread healthThread;
+    private Thread interfaceThread;
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
     /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
@@ -270,6 +272,13 @@ public final class LiveSensor {
         LOG.info(line);
         for (String w : cfg.warnings()) LOG.warn("config: {}", w);
         notifier.ready("capturing on " + cap.iface());
+        if (source instanceof LiveSource) {
+            InterfaceWatch watch = new InterfaceWatch(cap.iface(), Math.max(TimeUnit.MILLISECONDS.toNanos(200), cap.heartbeat().toNanos()));
+            if (watch.watchable()) {
+                interfaceThread = thread("mailtap-interface", watch);
+                interfaceThread.start();
+            }
+        }
         if (notifier.watchdogIntervalNanos() > 0) { // WATCHDOG=1 only after READY=1
             healthThread = thread("mailtap-health", this::healthLoop);
             healthThread.start();
@@ -647,6 +656,10 @@ public final class LiveSensor {
             LOG.error("the event thread did not finish within {} s (alert sinks still draining?); exiting anyway",
                     STOP_EVENTS.toSeconds());
             clean = false;
+        }
+        if (interfaceThread != null) {
+            interfaceThread.interrupt();
+            join(interfaceThread, Duration.ofSeconds(1));
         }
         if (healthThread != null) {
             healthThread.interrupt();
