@@ -300,12 +300,10 @@ class SecretsEverywhereTest {
 
     /** Issue 9 item 6 (wt-auth): today the re-prompted line, the password, becomes auth_user. */
     @Test
-    @Disabled("needs wt-auth: issue 9 items 6-7 (AUTH LOGIN re-prompt)")
     void loginRepromptAfterUndecodableUsername() { assertNoLeak("login-reprompt"); }
 
     /** Issue 9 item 7 (wt-auth): today the blob, upper-cased, becomes auth_mech. */
     @Test
-    @Disabled("needs wt-auth: issue 9 items 6-7 (AUTH <base64> without a mechanism word)")
     void authBlobWithoutMechanismWord() { assertNoLeak("auth-blob-no-mechanism"); }
 
     @Test
