@@ -66,6 +66,14 @@ public final class FlowStats {
     public long outOfWindowSegments;
     /** ACKs acknowledging implausibly far (≥ 2^30) beyond the delivery point: ignored. */
     public long implausibleAcks;
+    /**
+     * ACKs into a hole with nothing of that direction seen beyond it: the acknowledged bytes were
+     * awaited (flow.ack_wait) instead of declared lost at once. A mirror that delivers ACKs before
+     * their data raises this; {@link #ackWaits} minus {@link #ackWaitsExpired} is the data saved.
+     */
+    public long ackWaits;
+    /** Waits for acknowledged bytes that ended in a capture-loss gap: the bytes never arrived. */
+    public long ackWaitsExpired;
     /** In-order payload bytes handed to the listener. */
     public long bytesDelivered;
 
@@ -127,6 +135,7 @@ public final class FlowStats {
         sum.duplicateSegments += duplicateSegments; sum.overlapConflicts += overlapConflicts;
         sum.truncatedSegments += truncatedSegments; sum.outOfWindowSegments += outOfWindowSegments;
         sum.implausibleAcks += implausibleAcks; sum.bytesDelivered += bytesDelivered;
+        sum.ackWaits += ackWaits; sum.ackWaitsExpired += ackWaitsExpired;
         sum.capHitsPerDirection += capHitsPerDirection; sum.capHitsTotal += capHitsTotal;
         sum.bufferedBytesNow += bufferedBytesNow;
         sum.activePeak += activePeak;

@@ -64,6 +64,7 @@ public final class FlowTable {
     private final FlowListener listener;
     private final FlowStats stats;
     private final BufferBudget budget;
+    private final AckWaits ackWaits;
     private final TcpReassembler.Shared reassembly;
     private final ConnectionFactory connections = new ConnectionFactory();
     private final long[] smtpPortBits = new long[1 << 10];
@@ -98,7 +99,8 @@ public final class FlowTable {
         this.maxFlows = Math.max(1, settings.maxFlows());
         this.maxBufferedPerDirection = settings.maxBufferedBytesPerDirection();
         this.budget = new BufferBudget(settings.maxBufferedBytesTotal(), stats);
-        this.reassembly = new TcpReassembler.Shared(listener, stats, budget, maxBufferedPerDirection);
+        this.ackWaits = new AckWaits(settings.ackWaitMicros(), settings.ackWaitMaxBytes());
+        this.reassembly = new TcpReassembler.Shared(listener, stats, budget, ackWaits, maxBufferedPerDirection);
         this.attempting = new LruList(settings.attemptTimeoutMicros());
         this.open = new LruList(settings.idleTimeoutMicros());
         this.closed = new LruList(settings.closedTimeoutMicros());
@@ -122,6 +124,8 @@ public final class FlowTable {
      */
     public void advanceTime(long tsMicros) {
         if (tsMicros > now) now = tsMicros;
+        ackWaits.now = now;
+        if (now >= ackWaits.deadline) ackWaits.expireDue(now);
         if (now < nextDeadline) return;
         expire(attempting);
         expire(open);
@@ -135,6 +139,7 @@ public final class FlowTable {
      */
     public void flushAll(long tsMicros) {
         if (tsMicros > now) now = tsMicros;
+        ackWaits.now = now;
         Flow f;
         while ((f = oldest()) != null) {
             endFlow(f, f.closeReason != null ? f.closeReason : EndReason.SHUTDOWN);
@@ -231,6 +236,9 @@ public final class FlowTable {
             if (!syn && handshaking) establish(f, ts);
             if (curClaimed > curLen) stats.truncatedSegments++;
         }
+        // A side that sends data may be answering bytes it acknowledged and we have not seen: the
+        // layer above must learn of that hole before it reads the answer.
+        if (curClaimed > 0 && peer.awaitingAckedData()) peer.expireWait(ts);
         if (!syn || curClaimed > 0) own.onSegment(dataSeq, p.frame, curOff, curLen, curClaimed, ts);
         if ((flags & PacketView.FIN) != 0) {
             own.onFin(dataSeq + curClaimed);

@@ -23,7 +23,12 @@ package io.mailtap.flow;
  * Delivered bytes are not kept, so a conflicting retransmission of them cannot be detected.
  *
  * <p><b>Gaps</b>, each declared exactly once with delivery resuming after it: (a) the peer ACKs
- * data we never saw ({@link GapCause#CAPTURE_LOSS}), declared as soon as the ACK is seen;
+ * data we never saw ({@link GapCause#CAPTURE_LOSS}). A mirror port can deliver an ACK before the
+ * data it acknowledges, so an ACK into a hole with nothing of the direction seen beyond it opens a
+ * <i>wait</i> ({@link AckWaits}) instead: the gap is declared only when the wait expires (packet
+ * time or acknowledged bytes beyond their bounds), when the acknowledging side sends data of its
+ * own (the layer above must see the hole before the reply to what fell in it), or when later data
+ * of this direction arrives first (the hole was lost, not delayed);
  * (b) a buffer cap is hit ({@link GapCause#BUFFER_CAP}); (c) the snaplen cut a segment's tail
  * ({@link GapCause#TRUNCATION}); (d) the flow ends with holes open ({@link GapCause#FLOW_END}).
  *
@@ -50,6 +55,7 @@ final class TcpReassembler {
         final FlowListener listener;
         final FlowStats stats;
         final BufferBudget budget;
+        final AckWaits ackWaits;
         final long maxBuffered;
         /**
          * The segment being processed was already counted as a duplicate (once per segment). The
@@ -57,10 +63,12 @@ final class TcpReassembler {
          */
         boolean duplicateCounted;
 
-        Shared(FlowListener listener, FlowStats stats, BufferBudget budget, long maxBufferedPerDirection) {
+        Shared(FlowListener listener, FlowStats stats, BufferBudget budget, AckWaits ackWaits,
+               long maxBufferedPerDirection) {
             this.listener = listener;
             this.stats = stats;
             this.budget = budget;
+            this.ackWaits = ackWaits;
             this.maxBuffered = maxBufferedPerDirection;
         }
     }
@@ -68,13 +76,19 @@ final class TcpReassembler {
     /**
      * Out-of-order data of one direction: sorted, non-overlapping segments, every one starting
      * after nextSeq, the bytes charged for them, and the links in the budget's list of directions
-     * holding data. Created with the first held segment, dropped with the last.
+     * holding data; and the wait for acknowledged bytes not yet seen ({@link AckWaits}). Created
+     * with the first held segment or wait, dropped when neither is left.
      */
     static final class Held {
         final TcpReassembler owner;
         Segment head;
         long buffered;
         Held budgetPrev, budgetNext;
+        /** The peer acknowledged up to {@link #ackLimit}, beyond nextSeq; nothing is held meanwhile. */
+        boolean waiting;
+        int ackLimit;
+        long waitSince;
+        Held waitPrev, waitNext;
 
         Held(TcpReassembler owner) { this.owner = owner; }
     }
@@ -170,6 +184,15 @@ final class TcpReassembler {
                 stats.outOfWindowSegments++;
                 return;
             }
+            Held w = held;
+            if (w != null && w.waiting) {
+                // The sender's later bytes arrived before the awaited ones: those were lost, not
+                // delayed. Declare them (up to this segment, within what the peer acknowledged)
+                // and keep waiting for any acknowledged bytes still beyond it.
+                stats.ackWaitsExpired++;
+                skipTo(seq - w.ackLimit < 0 ? seq : w.ackLimit, GapCause.CAPTURE_LOSS, ts);
+                continue;
+            }
             long need = place(seq, buf, off, len, claimed, false);
             boolean overDirection = (held == null ? 0 : held.buffered) + need > shared.maxBuffered;
             boolean overTotal = budget.used + need > budget.max;
@@ -213,6 +236,53 @@ final class TcpReassembler {
             shared.stats.implausibleAcks++;
             return;
         }
+        AckWaits waits = shared.ackWaits;
+        Held h = held;
+        if (h != null && h.waiting) {
+            if (limit - h.ackLimit > 0) h.ackLimit = limit;
+            if (ahead > waits.maxBytes) expireWait(ts);
+            return;
+        }
+        if (waits.enabled() && ahead <= waits.maxBytes && head() == null && !(finSeen && finSeq - nextSeq > 0)) {
+            // Nothing of this direction beyond the hole was seen: the acknowledged bytes may
+            // still be on their way to the capture. Wait for them.
+            if (h == null) h = held = new Held(this);
+            h.waiting = true;
+            h.ackLimit = limit;
+            waits.add(h);
+            shared.stats.ackWaits++;
+            return;
+        }
+        skipAcked(limit, ts);
+    }
+
+    /** Whether acknowledged bytes of this direction are awaited ({@link AckWaits}). */
+    boolean awaitingAckedData() {
+        Held h = held;
+        return h != null && h.waiting;
+    }
+
+    /**
+     * The wait for acknowledged bytes is over without them: they crossed the wire but not the
+     * capture. Declares the gap up to what the peer acknowledged.
+     */
+    void expireWait(long ts) {
+        Held h = held;
+        if (h == null || !h.waiting) return;
+        int limit = h.ackLimit;
+        shared.stats.ackWaitsExpired++;
+        endWait(h);
+        skipAcked(limit, ts);
+    }
+
+    private void endWait(Held h) {
+        h.waiting = false;
+        shared.ackWaits.remove(h);
+        if (h.head == null) held = null;
+    }
+
+    /** Skips the holes before {@code limit} as capture loss, delivering held data between them. */
+    private void skipAcked(int limit, long ts) {
         while (nextSeq - limit < 0) {
             Segment head = head();
             int target = head != null && head.seq - limit < 0 ? head.seq : limit;
@@ -232,6 +302,7 @@ final class TcpReassembler {
 
     /** The flow is ending: release held data, and declare data missing before a seen FIN. */
     void flushAtEnd(long ts) {
+        expireWait(ts);
         flushBuffered(GapCause.FLOW_END, ts);
         if (finSeen) {
             int missing = finSeq - nextSeq;
@@ -364,6 +435,7 @@ final class TcpReassembler {
     private void emitData(byte[] data, int off, int len, long ts) {
         if (len <= 0) return;
         nextSeq += len;
+        if (held != null) waitFilled();
         if (fromClient) flow.clientPayloadBytes += len; else flow.serverPayloadBytes += len;
         shared.stats.bytesDelivered += len;
         shared.listener.onData(flow, fromClient, data, off, len, ts);
@@ -371,9 +443,16 @@ final class TcpReassembler {
 
     private void emitGap(int n, GapCause cause, long ts) {
         nextSeq += n;
+        if (held != null) waitFilled();
         if (fromClient) flow.clientGapBytes += n; else flow.serverGapBytes += n;
         shared.stats.gap(cause, n);
         shared.listener.onGap(flow, fromClient, n, ts);
+    }
+
+    /** Ends the wait once delivery has reached what the peer acknowledged. */
+    private void waitFilled() {
+        Held h = held;
+        if (h.waiting && nextSeq - h.ackLimit >= 0) endWait(h);
     }
 
     private void countDuplicate() {
@@ -400,7 +479,7 @@ final class TcpReassembler {
         h.head = s.next;
         s.next = null;
         shared.budget.release(h, s.charge());
-        if (h.head == null) held = null; // the budget unlinked it: its charge is back to 0
+        if (h.head == null && !h.waiting) held = null; // the budget unlinked it: its charge is back to 0
     }
 
     /** A held piece of the stream: copied bytes, or (data == null) a known-lost truncated tail. */

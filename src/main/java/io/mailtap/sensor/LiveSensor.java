@@ -322,7 +322,8 @@ public final class LiveSensor {
         long total = Math.max(1, s.maxBufferedBytesTotal() / workers);
         int perDirection = (int) Math.min(s.maxBufferedBytesPerDirection(), total);
         return new FlowSettings(s.smtpPorts(), s.trackAllTcp(), maxFlows, perDirection, total,
-                s.attemptTimeoutMicros(), s.idleTimeoutMicros(), s.closedTimeoutMicros());
+                s.attemptTimeoutMicros(), s.idleTimeoutMicros(), s.closedTimeoutMicros(),
+                s.ackWaitMicros(), s.ackWaitMaxBytes());
     }
 
     /** Arena bytes per ring: ARENA_BYTES_PER_SLOT per slot, at least 1 MiB and 4 full frames, at most 1 GiB. */
