@@ -14,6 +14,11 @@ public final class Flow {
     char cPort, sPort;
     int vlanKey;
     int hash;
+    /**
+     * Connections on the same key (4-tuple and VLANs) the table saw end right before this one
+     * started (port reuse); names it apart from them when the first packet time is the same.
+     */
+    char generation;
 
     // --- table bookkeeping ---
     Flow nextInBucket;

@@ -166,13 +166,15 @@ public final class FlowTable {
         int h = hash(p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, vlan);
         Flow f = find(h, p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, vlan);
         boolean fromClient = lookupFromClient;
+        int generation = 0;
         if (f != null && syn && startsNewConnection(f, fromClient, p.seq)) {
             stats.portReuse++;
+            generation = f.generation == Character.MAX_VALUE ? f.generation : f.generation + 1;
             endFlow(f, f.closeReason);
             f = null;
         }
         if (f == null) {
-            f = create(p, h, sp, dp, vlan, flags);
+            f = create(p, h, sp, dp, vlan, flags, generation);
             if (f == null) return;
             fromClient = lookupFromClient;
         }
@@ -288,12 +290,17 @@ public final class FlowTable {
 
     /**
      * A SYN on a closed flow still lingering starts a new connection (the port was reused) unless
-     * it repeats the ISN that direction already used, which makes it a late retransmission.
+     * it repeats the ISN that direction already used and nothing followed that SYN, which makes it
+     * a late retransmission. Once the direction sent data or its FIN after the SYN, a SYN with the
+     * same ISN is a new connection: a host (or a replayed test capture) that reuses its ISN on the
+     * same 4-tuple after a completed close is more plausible than a SYN retransmitted after the
+     * connection it opened was over.
      */
     private static boolean startsNewConnection(Flow f, boolean fromClient, int seq) {
         if (!isClosed(f)) return false;
         TcpReassembler own = fromClient ? f.toServer : f.toClient;
-        return !(own.synSeen && own.isn == seq);
+        if (!(own.synSeen && own.isn == seq)) return true;
+        return own.finSeen || own.nextSeq != seq + 1;
     }
 
     private static boolean isClosed(Flow f) {
@@ -338,7 +345,8 @@ public final class FlowTable {
 
     // --- flow creation and removal -----------------------------------------------------------
 
-    private Flow create(PacketView p, int h, int sp, int dp, int vlan, int flags) {
+    /** {@code generation}: how many connections on this key the table followed before, back to back. */
+    private Flow create(PacketView p, int h, int sp, int dp, int vlan, int flags, int generation) {
         boolean syn = (flags & PacketView.SYN) != 0, ack = (flags & PacketView.ACK) != 0;
         if ((flags & PacketView.RST) != 0 || (!syn && !ack && curClaimed == 0)) {
             stats.packetsNoFlow++;
@@ -369,6 +377,7 @@ public final class FlowTable {
         }
         f.vlanKey = vlan;
         f.hash = h;
+        f.generation = (char) generation;
         f.lastMicros = now;
         f.state = !syn ? ConnState.ESTABLISHED : ack ? ConnState.SYN_ACKED : ConnState.ATTEMPTED;
         // Listeners learn in onFlowStart whether the client's SYN opened the flow (an egress
