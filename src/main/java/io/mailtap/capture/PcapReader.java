@@ -113,7 +113,7 @@ final class PcapReader {
         }
         frame.capturedLength = caplen;
         frame.wireLength = len < 0 ? Integer.MAX_VALUE : len; // bpf_u_int32; > 2 GiB is nonsense anyway
-        frame.tsMicros = seconds * 1_000_000L + micros;
+        frame.tsMicros = RawFrame.tsMicros(seconds, micros);
         packets++;
         return PacketSource.PACKET;
     }
