@@ -129,6 +129,7 @@ public final class LiveSensor {
     private Thread[] workerThreads;
     private Thread eventThread;
     private Thread healthThread;
+    private Thread wakeThread;
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
 
     // Capture-thread progress, for the watchdog (opaque: hints, not synchronisation).
@@ -242,6 +243,8 @@ public final class LiveSensor {
             eventThread.start();
             for (Thread t : workerThreads) t.start();
             captureThread.start();
+            wakeThread = thread("mailtap-capture-wakeup", this::captureWakeLoop);
+            wakeThread.start();
         } catch (SensorException | RuntimeException e) {
             if (endpoint != null) endpoint.close();
             if (threadsStarted) { // a Thread.start failed (out of native threads): wind down what runs
@@ -355,7 +358,7 @@ public final class LiveSensor {
         RawFrame f = new RawFrame(Math.min(Math.max(src.snaplen(), 64), 1 << 16));
         FrameDecoder peek = new FrameDecoder(new DecodeStats()); // only to find the tuple; not counted
         PacketView view = new PacketView();
-        long statsEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(100), started.capture().heartbeat().toNanos());
+        long statsEvery = statsEveryNanos();
         long nextStats = System.nanoTime() + statsEvery;
         int roundRobin = 0;
         long k = 0;
@@ -400,6 +403,32 @@ public final class LiveSensor {
             }
             src.close(); // from the capture thread, as libpcap wants
             for (FrameRing ring : rs) ring.close();
+        }
+    }
+
+    private long statsEveryNanos() {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(100), started.capture().heartbeat().toNanos());
+    }
+
+    /**
+     * On an idle wire pcap_next_ex never returns (libpcap 1.10, TPACKET_V3), so pcap_stats, which
+     * only the capture thread may call, would freeze at the last busy moment. Every stats interval,
+     * if the capture thread is still in the same read, wake it: the read returns TIMEOUT and the
+     * loop polls the counters. A busy wire is never woken.
+     */
+    private void captureWakeLoop() {
+        long every = statsEveryNanos();
+        long last = -1;
+        Thread capture = captureThread;
+        while (capture != null && capture.isAlive()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(every);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long loops = (long) CAPTURE_LOOPS.getOpaque(this);
+            if (loops == last && captureInRead) source.wakeUp();
+            last = loops;
         }
     }
 
