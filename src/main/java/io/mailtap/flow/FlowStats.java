@@ -60,6 +60,16 @@ public final class FlowStats {
      * possible evasion attempt. Bytes already delivered are not kept, so they cannot be compared.
      */
     public long overlapConflicts;
+    /**
+     * Conflicting re-sends that replaced delivered bytes: the receiver had not acknowledged the
+     * first copy although it answered after it, so it did not take it (TCP insertion). Each is
+     * also an {@link #overlapConflicts}; {@link #bytesReplaced} counts the bytes given up.
+     */
+    public long overlapsReplaced;
+    /** Delivered bytes given up for a later copy the receiver took ({@link #overlapsReplaced}). */
+    public long bytesReplaced;
+    /** Directions that could not keep their unacknowledged bytes (buffer pool exhausted). */
+    public long unackedNotKept;
     /** Segments whose captured payload is shorter than the IP length claims (snaplen). */
     public long truncatedSegments;
     /** Segments starting implausibly far (≥ 2^30) ahead of the delivery point: ignored. */
@@ -74,7 +84,7 @@ public final class FlowStats {
     public long ackWaits;
     /** Waits for acknowledged bytes that ended in a capture-loss gap: the bytes never arrived. */
     public long ackWaitsExpired;
-    /** In-order payload bytes handed to the listener. */
+    /** In-order payload bytes handed to the listener (less those it was told were replaced). */
     public long bytesDelivered;
 
     // --- buffers ---
@@ -136,6 +146,8 @@ public final class FlowStats {
         sum.truncatedSegments += truncatedSegments; sum.outOfWindowSegments += outOfWindowSegments;
         sum.implausibleAcks += implausibleAcks; sum.bytesDelivered += bytesDelivered;
         sum.ackWaits += ackWaits; sum.ackWaitsExpired += ackWaitsExpired;
+        sum.overlapsReplaced += overlapsReplaced; sum.bytesReplaced += bytesReplaced;
+        sum.unackedNotKept += unackedNotKept;
         sum.capHitsPerDirection += capHitsPerDirection; sum.capHitsTotal += capHitsTotal;
         sum.bufferedBytesNow += bufferedBytesNow;
         sum.activePeak += activePeak;

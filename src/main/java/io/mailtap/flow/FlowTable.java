@@ -42,6 +42,8 @@ import java.util.SplittableRandom;
  * <tr><th>what</th><th>bytes</th></tr>
  * <tr><td>{@link Flow}</td><td>152</td></tr>
  * <tr><td>2 {@link TcpReassembler}s (out-of-order state only while data is held)</td><td>80</td></tr>
+ * <tr><td>their unacknowledged-bytes state once ACKs are seen (buffers pooled, only while data is
+ * in flight; added after these measurements)</td><td>2 × 32</td></tr>
  * <tr><td>{@link Connection}</td><td>64</td></tr>
  * <tr><td>its uid (String of 18 chars)</td><td>64</td></tr>
  * <tr><td>client address: InetAddress and text (shared per address, {@link AddressCache})</td><td>112</td></tr>

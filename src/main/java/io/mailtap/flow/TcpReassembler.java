@@ -20,7 +20,12 @@ package io.mailtap.flow;
  * copy, and only the uncovered pieces of a later segment are stored. When an overlapping byte
  * differs from the buffered first copy, {@link FlowStats#overlapConflicts} rises: end hosts
  * disagree with what we reassembled, which is how IDS evasion by ambiguous retransmission works.
- * Delivered bytes are not kept, so a conflicting retransmission of them cannot be detected.
+ * Delivered bytes the receiver has not acknowledged yet are kept ({@link Unacked}, pooled, up
+ * to {@link UnackedPool#BUFFER_BYTES} per direction) so a re-send of them is compared too; when it
+ * differs where the receiver, answering after the first copy, did not acknowledge it, the receiver
+ * did not take that copy (TCP insertion) and the re-sent one replaces it
+ * ({@link FlowListener#onReplaced}, {@link FlowStats#overlapsReplaced}). Either way the conflict
+ * is counted on the flow ({@link Flow#overlapConflicts()}).
  *
  * <p><b>Gaps</b>, each declared exactly once with delivery resuming after it: (a) the peer ACKs
  * data we never saw ({@link GapCause#CAPTURE_LOSS}). A mirror port can deliver an ACK before the
@@ -56,6 +61,7 @@ final class TcpReassembler {
         final FlowStats stats;
         final BufferBudget budget;
         final AckWaits ackWaits;
+        final UnackedPool unacked;
         final long maxBuffered;
         /**
          * The segment being processed was already counted as a duplicate (once per segment). The
@@ -69,6 +75,7 @@ final class TcpReassembler {
             this.stats = stats;
             this.budget = budget;
             this.ackWaits = ackWaits;
+            this.unacked = new UnackedPool(stats);
             this.maxBuffered = maxBufferedPerDirection;
         }
     }
@@ -98,6 +105,8 @@ final class TcpReassembler {
     private final boolean fromClient;
     /** Null while nothing is buffered (the usual case). */
     private Held held;
+    /** Null until the peer acknowledged something of this direction. */
+    private Unacked unacked;
 
     boolean initialized;
     boolean synSeen;
@@ -161,6 +170,8 @@ final class TcpReassembler {
         shared.duplicateCounted = false;
         boolean capCounted = false;
         for (;;) {
+            Unacked u = unacked;
+            if (u != null && u.len > 0 && seq - nextSeq < 0 && replacedByResend(u, seq, buf, off, len, ts)) continue;
             if (seq + claimed - nextSeq <= 0) {
                 countDuplicate();
                 return;
@@ -228,6 +239,7 @@ final class TcpReassembler {
      */
     void onAck(int ack, long ts) {
         if (!initialized) return;
+        trackReceiverAck(ack);
         int limit = ack;
         if (finSeen && finSeq - limit < 0) limit = finSeq; // the FIN's sequence number is not data
         int ahead = limit - nextSeq;
@@ -308,6 +320,11 @@ final class TcpReassembler {
             int missing = finSeq - nextSeq;
             if (missing > 0 && missing < MAX_AHEAD) skipTo(finSeq, GapCause.FLOW_END, ts);
         }
+        Unacked u = unacked;
+        if (u != null) {
+            shared.unacked.release(u);
+            unacked = null;
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -332,7 +349,12 @@ final class TcpReassembler {
             emit(held, ts);
         }
         if (nextSeq - end < 0) emitNew(seq, buf, off, dataEnd, end, ts);
-        if (conflict) shared.stats.overlapConflicts++;
+        if (conflict) conflict();
+    }
+
+    private void conflict() {
+        shared.stats.overlapConflicts++;
+        if (flow.overlapConflicts < Integer.MAX_VALUE) flow.overlapConflicts++;
     }
 
     /** Emits the new segment from nextSeq up to {@code to}: captured bytes, then the cut-off tail. */
@@ -386,7 +408,7 @@ final class TcpReassembler {
         }
         if (apply) {
             if (overlapped) countDuplicate();
-            if (conflict) shared.stats.overlapConflicts++;
+            if (conflict) conflict();
             if (charge > 0) {
                 shared.stats.outOfOrderSegments++;
                 shared.budget.charge(held, charge);
@@ -434,6 +456,8 @@ final class TcpReassembler {
 
     private void emitData(byte[] data, int off, int len, long ts) {
         if (len <= 0) return;
+        Unacked u = unacked;
+        if (u != null) keep(u, data, off, len);
         nextSeq += len;
         if (held != null) waitFilled();
         if (fromClient) flow.clientPayloadBytes += len; else flow.serverPayloadBytes += len;
@@ -447,6 +471,109 @@ final class TcpReassembler {
         if (fromClient) flow.clientGapBytes += n; else flow.serverGapBytes += n;
         shared.stats.gap(cause, n);
         shared.listener.onGap(flow, fromClient, n, ts);
+    }
+
+    // --- delivered bytes the receiver has not acknowledged -------------------------------------
+
+    /** The peer acknowledged up to {@code ack}: from now on delivered bytes are kept until it does. */
+    private void trackReceiverAck(int ack) {
+        Unacked u = unacked;
+        if (u == null) {
+            u = unacked = new Unacked();
+            u.ack = ack;
+        } else if (ack - u.ack > 0) {
+            u.ack = ack;
+        }
+        if (u.len == 0) return;
+        int drop = u.ack - u.base;
+        if (drop >= u.len) {
+            shared.unacked.release(u);
+            return;
+        }
+        if (drop > 0) {
+            System.arraycopy(u.buf, drop, u.buf, 0, u.len - drop);
+            u.base += drop;
+            u.len -= drop;
+        }
+        // The receiver answered after these bytes were delivered without taking all of them.
+        if (ack - (u.base + u.len) < 0) u.ackedShort = true;
+    }
+
+    /** Keeps a copy of bytes about to be delivered at nextSeq that the receiver has not acknowledged. */
+    private void keep(Unacked u, byte[] data, int off, int len) {
+        int start = nextSeq;
+        int acked = u.ack - start;
+        if (acked >= len) return;
+        if (acked > 0) {
+            off += acked;
+            len -= acked;
+            start += acked;
+        }
+        if (u.len == 0) {
+            if (u.buf == null && !shared.unacked.take(u)) return;
+            u.base = start;
+            u.ackedShort = false;
+        } else if (u.base + u.len != start) {
+            return; // after a gap or a full buffer: only the contiguous run from the ACK is kept
+        }
+        int n = Math.min(len, u.buf.length - u.len);
+        if (n <= 0) return;
+        System.arraycopy(data, off, u.buf, u.len, n);
+        u.len += n;
+    }
+
+    /**
+     * A segment re-sends bytes already delivered. If its captured bytes differ from the kept copy,
+     * the two copies conflict (counted, and flagged on the flow). When the first difference lies
+     * where the receiver had not acknowledged the first copy although it answered after it, the
+     * receiver did not take that copy (a TCP insertion: bad checksum, short TTL, outside its window)
+     * and this one replaces it: delivery steps back to the difference, the listener is told
+     * ({@link FlowListener#onReplaced}) and the caller delivers the new copy from there. Returns
+     * true when delivery stepped back.
+     */
+    private boolean replacedByResend(Unacked u, int seq, byte[] buf, int off, int len, long ts) {
+        int from = seq - u.base < 0 ? u.base : seq;
+        int to = seq + len;
+        int keptEnd = u.base + u.len;
+        if (keptEnd - to < 0) to = keptEnd;
+        if (nextSeq - to < 0) to = nextSeq;
+        int diff = 0;
+        boolean found = false;
+        for (int s = from; s - to < 0; s++) {
+            if (buf[off + (s - seq)] != u.buf[s - u.base]) {
+                diff = s;
+                found = true;
+                break;
+            }
+        }
+        if (!found) return false;
+        conflict();
+        if (!u.ackedShort || diff - u.ack < 0) return false; // the receiver took the first copy: it stays
+        // Only bytes that were all delivered as data, kept up to the delivery point, are given back.
+        if (keptEnd != nextSeq) return false;
+        int replaced = nextSeq - diff;
+        nextSeq = diff;
+        u.len = diff - u.base;
+        if (fromClient) flow.clientPayloadBytes -= replaced; else flow.serverPayloadBytes -= replaced;
+        shared.stats.bytesDelivered -= replaced;
+        shared.stats.overlapsReplaced++;
+        shared.stats.bytesReplaced += replaced;
+        shared.listener.onReplaced(flow, fromClient, replaced, ts);
+        return true;
+    }
+
+    /**
+     * Delivered bytes of one direction the receiver has not acknowledged yet, from {@link #ack}
+     * on, so that a later copy of them can be compared (kept only while the peer's ACKs are seen;
+     * the buffer comes from and returns to {@link UnackedPool}).
+     */
+    static final class Unacked {
+        byte[] buf;
+        int base;
+        int len;
+        int ack;
+        /** An ACK below the kept end arrived after the kept bytes were delivered. */
+        boolean ackedShort;
     }
 
     /** Ends the wait once delivery has reached what the peer acknowledged. */

@@ -61,7 +61,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   full ring drops the packet and counts it — the sensor's <em>one</em> drop point
  *   ({@code mailtap_capture_packets_dropped_total{where="ring"}}); the capture thread never waits.
  *   It alone calls pcap_stats (not thread-safe) about once a heartbeat, into volatile fields. On
- *   an idle wire it sits in {@code pcap_next_ex}; {@link #stop} breaks that with pcap_breakloop.</li>
+ *   an idle wire it sits in {@code pcap_next_ex}; {@link #stop} breaks that with pcap_breakloop,
+ *   and a small timer thread wakes it ({@code PacketSource.wakeUp}) once a stats interval when it
+ *   has been stuck in one read, so the pcap counters do not freeze on a quiet wire.</li>
  *   <li><b>Workers</b> ({@link Worker}): each owns a {@link PacketPipeline} with its share of
  *   {@code flow.max_flows} and {@code flow.max_buffered_bytes_total}, and advances its packet
  *   time with a heartbeat when its ring is idle.</li>
