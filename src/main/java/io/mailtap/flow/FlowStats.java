@@ -8,7 +8,9 @@ package io.mailtap.flow;
  * smtpPorts/trackAllTcp → {@link #packetsNotTracked}; maxFlows → {@link #evicted};
  * maxBufferedBytesPerDirection → {@link #capHitsPerDirection}; maxBufferedBytesTotal →
  * {@link #capHitsTotal}; attemptTimeoutMicros → {@link #attemptTimeouts}; idleTimeoutMicros →
- * {@link #idleTimeouts}; closedTimeoutMicros → {@link #closedExpired}.
+ * {@link #idleTimeouts}; closedTimeoutMicros → {@link #closedExpired}; ackWaitMicros and
+ * ackWaitMaxBytes → {@link #ackWaitsExpired}; the fixed pool of unacknowledged-byte buffers
+ * ({@code UnackedPool}) → {@link #unackedNotKept}.
  */
 public final class FlowStats {
     private final long[] ended = new long[EndReason.values().length];
