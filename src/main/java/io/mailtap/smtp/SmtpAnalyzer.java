@@ -121,7 +121,9 @@ public final class SmtpAnalyzer implements FlowListener {
      */
     @Override
     public void onReplaced(Flow flow, boolean fromClient, long bytes, long tsMicros) {
-        onGap(flow, fromClient, bytes, tsMicros);
+        Object a = flow.attachment();
+        if (a instanceof SmtpSession) ((SmtpSession) a).onReplaced(fromClient, bytes, tsMicros);
+        else onGap(flow, fromClient, bytes, tsMicros);
     }
 
     @Override

@@ -18,7 +18,12 @@ final class ReplayRecords {
     private ReplayRecords() {}
 
     static List<JsonNode> replay(FlowSettings flow, Path out, Path... pcaps) throws IOException {
-        new Replay(flow, SmtpSettings.defaults(), List.of(), 0).run(List.of(pcaps), null, out);
+        return replay(flow, List.of(), out, pcaps);
+    }
+
+    static List<JsonNode> replay(FlowSettings flow, List<io.mailtap.smtp.SmtpEventListener> consumers, Path out,
+                                 Path... pcaps) throws IOException {
+        new Replay(flow, SmtpSettings.defaults(), consumers, 0).run(List.of(pcaps), null, out);
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readAllLines(out.resolve(Replay.TRANSACTION_LOG))) lines.add(JSON.readTree(l));
         return lines;

@@ -19,7 +19,10 @@ class TcpInsertionTest {
         // Frame 4: a 5,002-byte "greeting" (the real 38-byte one and 4,964 'A's); the client
         // acknowledges only 39 and the server's real replies re-use sequence numbers 39.. .
         Path pcap = CorpusDir.file("../pcaps2/OISF-suricata-verify/smtp-bug-5989/input.pcap");
-        List<JsonNode> lines = ReplayRecords.replay(FlowSettings.defaults(), out, pcap);
+        List<String> anomalies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<JsonNode> lines = ReplayRecords.replay(FlowSettings.defaults(), List.of(e -> {
+            if (e instanceof io.mailtap.smtp.SmtpEvent.Anomaly a) anomalies.add(a.kind());
+        }), out, pcap);
         assertThat(lines).hasSize(1);
         JsonNode l = lines.get(0);
         assertThat(l.get("helo").asText()).isEqualTo("Percival");
@@ -28,6 +31,7 @@ class TcpInsertionTest {
         assertThat(l.get("rcpt_accepted").asInt()).isEqualTo(1);            // 250
         assertThat(l.get("message_status").asText()).isEqualTo("accepted"); // 354, then 250 ok
         assertThat(l.get("last_reply").asText()).startsWith("250 ok 1184401929");
+        assertThat(anomalies).containsOnlyOnce("tcp_overlap_replaced"); // the possible evasion is reported
     }
 
     // --- frame by frame ---------------------------------------------------------------------
