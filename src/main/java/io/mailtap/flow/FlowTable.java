@@ -234,6 +234,7 @@ public final class FlowTable {
                 handshaking = false;
             }
             peer.onAck(p.ack, ts);
+            if (curClaimed > 0) peer.onAnswer(p.ack);
         }
         if (curClaimed > 0) {
             // Data on a SYN (TCP Fast Open) is delivered but does not complete the handshake.

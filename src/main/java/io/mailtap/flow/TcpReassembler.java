@@ -495,8 +495,16 @@ final class TcpReassembler {
             u.base += drop;
             u.len -= drop;
         }
-        // The receiver answered after these bytes were delivered without taking all of them.
-        if (ack - (u.base + u.len) < 0) u.ackedShort = true;
+    }
+
+    /**
+     * The peer sent data of its own acknowledging {@code ack}: it answered after every byte kept
+     * so far was delivered, yet did not take those from {@code ack} on. A pure ACK proves less (it
+     * may simply be older than the data in flight), so only an answer counts as this evidence.
+     */
+    void onAnswer(int ack) {
+        Unacked u = unacked;
+        if (u != null && u.len > 0 && ack - (u.base + u.len) < 0) u.ackedShort = true;
     }
 
     /** Keeps a copy of bytes about to be delivered at nextSeq that the receiver has not acknowledged. */
@@ -520,6 +528,7 @@ final class TcpReassembler {
         if (n <= 0) return;
         System.arraycopy(data, off, u.buf, u.len, n);
         u.len += n;
+        u.ackedShort = false; // evidence must come after the latest bytes kept
     }
 
     /**
@@ -572,7 +581,7 @@ final class TcpReassembler {
         int base;
         int len;
         int ack;
-        /** An ACK below the kept end arrived after the kept bytes were delivered. */
+        /** The peer answered (sent data) with an ACK below the kept end after they were delivered. */
         boolean ackedShort;
     }
 

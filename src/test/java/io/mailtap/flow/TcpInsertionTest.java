@@ -79,4 +79,16 @@ class TcpInsertionTest {
         assertThat(stats.overlapsReplaced).isZero();
         assertThat(rec.only().flow.overlapConflicts()).isEqualTo(1);
     }
+
+    @Test
+    void aPureAckShortOfTheFirstCopyIsNoEvidenceAgainstIt() {
+        s.handshake();
+        s.send(s.s().seq(s.sSeq(0)).ack(s.cNext).data("220 hi\r\n250 ok\r\n"));
+        s.serverAcks(0);
+        s.send(s.c().seq(s.cNext).ack(s.sSeq(8)));                      // delayed ACK, older than the rest
+        s.send(s.s().seq(s.sSeq(8)).ack(s.cNext).data("554 no\r\n")); // a conflicting copy: not taken
+        assertThat(rec.only().server.text()).isEqualTo("220 hi\r\n250 ok\r\n");
+        assertThat(stats.overlapConflicts).isEqualTo(1);
+        assertThat(stats.overlapsReplaced).isZero();
+    }
 }
