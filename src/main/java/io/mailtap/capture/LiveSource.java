@@ -91,6 +91,8 @@ public final class LiveSource implements PacketSource {
 
     @Override public void breakLoop() { reader.breakLoop(); }
 
+    @Override public void wakeUp() { reader.wakeUp(); }
+
     /**
      * libpcap's counters since the handle opened. Call from the capture thread: pcap_stats races
      * with a concurrent read, so a call while another thread is reading throws IllegalStateException.

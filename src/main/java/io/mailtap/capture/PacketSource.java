@@ -57,6 +57,13 @@ public interface PacketSource extends AutoCloseable {
      */
     void breakLoop();
 
+    /**
+     * Makes a blocked or the next {@link #read} return {@link #TIMEOUT} (live sources; a file never
+     * blocks, so nothing happens). Safe from any thread. For work the capture thread must do on an
+     * idle wire, such as polling {@link #stats()}.
+     */
+    default void wakeUp() {}
+
     /** Capture counters; for a live source call it from the capture thread (pcap_stats is not thread-safe). */
     CaptureStats stats() throws CaptureException;
 

@@ -41,6 +41,7 @@ final class PcapReader {
     private final Object nativeLock = new Object();
     private boolean nativeClosed; // guarded by nativeLock
     private volatile boolean breakRequested;
+    private volatile boolean wakeRequested;
     private volatile boolean closeRequested;
     private volatile CaptureException error;
     private boolean ended;   // only touched while BUSY
@@ -82,6 +83,11 @@ final class PcapReader {
             int rc = PcapNative.pcap_next_ex(pcap, headerSlot, dataSlot);
             if (rc == 1) return deliver(frame);
             if (rc == 0) return PacketSource.TIMEOUT;
+            if (rc == -2 && wakeRequested && !breakRequested) {
+                // Our own pcap_breakloop from wakeUp, not a stop: libpcap has cleared it already.
+                wakeRequested = false;
+                return PacketSource.TIMEOUT;
+            }
             ended = true;
             // -2 is end of file or pcap_breakloop: a normal end. -1 (or anything else) is an error.
             if (rc != -2) fail("read failed after " + packets + " packets: " + CaptureException.oneLine(lastError()));
@@ -113,7 +119,7 @@ final class PcapReader {
         }
         frame.capturedLength = caplen;
         frame.wireLength = len < 0 ? Integer.MAX_VALUE : len; // bpf_u_int32; > 2 GiB is nonsense anyway
-        frame.tsMicros = seconds * 1_000_000L + micros;
+        frame.tsMicros = RawFrame.tsMicros(seconds, micros);
         packets++;
         return PacketSource.PACKET;
     }
@@ -129,6 +135,17 @@ final class PcapReader {
 
     void breakLoop() {
         breakRequested = true;
+        interrupt();
+    }
+
+    /**
+     * Makes a read blocked on an idle live handle (or the next read) return TIMEOUT. libpcap 1.10
+     * has no poll timeout with TPACKET_V3, so this is the only way to get the capture thread out
+     * for pcap_stats, which must be called from it. Only for live handles: on a file, -2 is the end.
+     */
+    void wakeUp() {
+        if (breakRequested) return;
+        wakeRequested = true;
         interrupt();
     }
 

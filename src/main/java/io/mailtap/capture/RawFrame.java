@@ -15,7 +15,18 @@ public final class RawFrame {
     public int capturedLength;
     /** Length of the frame on the wire (more than captured when the snaplen cut it). */
     public int wireLength;
-    /** Capture time in microseconds since the epoch. */
+    /**
+     * Latest packet time a source delivers: 2262-04-11T23:47:16.854775Z, {@code Long.MAX_VALUE}
+     * nanoseconds. A file can hold any 64-bit timestamp (pcapng), but microseconds past this
+     * overflow where packet time is turned into nanoseconds or has a timeout added, and past 2^63
+     * they wrap to year -290308. A later (or wrapped) timestamp is clamped to exactly this value,
+     * so a record stamped with it says "the capture's time was out of range"; the decode stage
+     * counts such frames ({@code DecodeStats.timestampsClamped}).
+     */
+    public static final long MAX_TS_MICROS = Long.MAX_VALUE / 1000;
+    private static final long MAX_TS_SECONDS = MAX_TS_MICROS / 1_000_000;
+
+    /** Capture time in microseconds since the epoch, at most {@link #MAX_TS_MICROS}. */
     public long tsMicros;
 
     public RawFrame(int initialCapacity) {
@@ -24,6 +35,19 @@ public final class RawFrame {
 
     public RawFrame() {
         this(2048);
+    }
+
+    /**
+     * Packet time from a capture header's seconds and fraction (microseconds), clamped to
+     * [0, {@link #MAX_TS_MICROS}]: a negative seconds field is a 64-bit value that wrapped.
+     */
+    public static long tsMicros(long seconds, long micros) {
+        if (seconds < 0 || seconds > MAX_TS_SECONDS || micros < 0 || micros >= 1_000_000) {
+            if (seconds >= 0 && seconds <= MAX_TS_SECONDS) return Math.min(MAX_TS_MICROS, seconds * 1_000_000L);
+            return MAX_TS_MICROS;
+        }
+        long t = seconds * 1_000_000L + micros;
+        return t > MAX_TS_MICROS ? MAX_TS_MICROS : t;
     }
 
     /** Makes {@link #data} hold at least {@code length} bytes (contents are not kept). */

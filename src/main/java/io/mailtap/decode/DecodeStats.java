@@ -14,6 +14,11 @@ public final class DecodeStats {
     public long decodedTcp;
     /** Frames whose capture was shorter than the wire length (snaplen), decoded or not. */
     public long truncatedFrames;
+    /**
+     * Frames whose capture timestamp was beyond 2262-04-11T23:47:16.854775Z (or wrapped negative)
+     * and was clamped to that instant; records stamped with it carry no real time.
+     */
+    public long timestampsClamped;
 
     public void skip(SkipReason reason) { skipped[reason.ordinal()]++; }
 
@@ -28,7 +33,7 @@ public final class DecodeStats {
     /** Adds another stage's counters into this one (live mode sums the workers' stats). */
     public void addTo(DecodeStats sum) {
         sum.frames += frames; sum.bytes += bytes; sum.decodedTcp += decodedTcp;
-        sum.truncatedFrames += truncatedFrames;
+        sum.truncatedFrames += truncatedFrames; sum.timestampsClamped += timestampsClamped;
         for (int i = 0; i < skipped.length; i++) sum.skipped[i] += skipped[i];
     }
 }

@@ -1,5 +1,6 @@
 package io.mailtap.decode;
 
+import io.mailtap.capture.RawFrame;
 import java.util.Objects;
 
 /**
@@ -92,6 +93,11 @@ public final class FrameDecoder {
         out.frame = frame;
         out.capturedLength = cap;
         out.wireLength = wire;
+        if (tsMicros >= RawFrame.MAX_TS_MICROS || tsMicros < 0) {
+            // Clamped by the capture, or out of range from another source: the same marker.
+            tsMicros = RawFrame.MAX_TS_MICROS;
+            stats.timestampsClamped++;
+        }
         out.tsMicros = tsMicros;
 
         stats.frames++;

@@ -14,6 +14,11 @@ public final class Flow {
     char cPort, sPort;
     int vlanKey;
     int hash;
+    /**
+     * Connections on the same key (4-tuple and VLANs) the table saw end right before this one
+     * started (port reuse); names it apart from them when the first packet time is the same.
+     */
+    char generation;
 
     // --- table bookkeeping ---
     Flow nextInBucket;
@@ -26,6 +31,8 @@ public final class Flow {
     long clientPayloadBytes, serverPayloadBytes;
     long clientGapBytes, serverGapBytes;
     long packets;
+    /** Overlapping copies of bytes that differed (possible evasion), either direction. */
+    int overlapConflicts;
     boolean ended;
     /** Why the flow closed (FIN or RST) once it is CLOSED or REJECTED; reported when it leaves. */
     EndReason closeReason;
@@ -57,6 +64,13 @@ public final class Flow {
     public long clientGapBytes() { return clientGapBytes; }
     public long serverGapBytes() { return serverGapBytes; }
     public long packets() { return packets; }
+    /**
+     * Times two captured copies of the same stream bytes differed (either direction): an end host
+     * may have seen other bytes than one copy, which is how TCP insertion and evasion work. The
+     * bytes delivered follow what the receiver acknowledged where that tells ({@link
+     * FlowListener#onReplaced}); a record of this connection should say its content was contested.
+     */
+    public int overlapConflicts() { return overlapConflicts; }
     /** True once {@link FlowListener#onFlowEnd} was (or is being) called for this flow. */
     public boolean ended() { return ended; }
 

@@ -21,6 +21,16 @@ public interface FlowListener {
      */
     void onGap(Flow flow, boolean fromClient, long bytes, long tsMicros);
 
+    /**
+     * The last {@code bytes} delivered for this direction were not what the receiver took: a
+     * conflicting copy of them arrived that the receiver's ACKs show it used (TCP insertion).
+     * Delivery continues with that copy, from the first differing byte. The listener must drop
+     * what it made of the replaced bytes as far as it can and resynchronise (as after a gap).
+     * {@link Flow#overlapConflicts()} counts conflicting copies of the connection. The default
+     * ignores it: the replacing bytes then simply follow.
+     */
+    default void onReplaced(Flow flow, boolean fromClient, long bytes, long tsMicros) {}
+
     /** The flow is gone from the table; no further calls for it. Called exactly once per flow. */
     void onFlowEnd(Flow flow, EndReason reason, long tsMicros);
 }

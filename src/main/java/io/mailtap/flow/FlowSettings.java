@@ -16,6 +16,9 @@ import java.util.Arrays;
  * @param attemptTimeoutMicros    a SYN-only connection is let go after this much packet time
  * @param idleTimeoutMicros       an established connection with no packets is let go after this
  * @param closedTimeoutMicros     a closed (FIN/RST) connection lingers this long for late packets
+ * @param ackWaitMicros           acknowledged bytes not yet captured are awaited this long before
+ *                                they are a gap (0: a gap at the ACK)
+ * @param ackWaitMaxBytes         acknowledged bytes not yet captured beyond this are a gap at once
  */
 public record FlowSettings(
         int[] smtpPorts,
@@ -25,7 +28,12 @@ public record FlowSettings(
         long maxBufferedBytesTotal,
         long attemptTimeoutMicros,
         long idleTimeoutMicros,
-        long closedTimeoutMicros) {
+        long closedTimeoutMicros,
+        long ackWaitMicros,
+        long ackWaitMaxBytes) {
+
+    public static final long DEFAULT_ACK_WAIT_MICROS = 50_000L;
+    public static final long DEFAULT_ACK_WAIT_MAX_BYTES = 256L * 1024;
 
     public static final int[] DEFAULT_SMTP_PORTS = {25, 465, 587, 2525};
 
@@ -34,10 +42,25 @@ public record FlowSettings(
         Arrays.sort(smtpPorts);
     }
 
+    /** With the default wait for acknowledged bytes. */
+    public FlowSettings(int[] smtpPorts, boolean trackAllTcp, int maxFlows, int maxBufferedBytesPerDirection,
+                        long maxBufferedBytesTotal, long attemptTimeoutMicros, long idleTimeoutMicros,
+                        long closedTimeoutMicros) {
+        this(smtpPorts, trackAllTcp, maxFlows, maxBufferedBytesPerDirection, maxBufferedBytesTotal,
+                attemptTimeoutMicros, idleTimeoutMicros, closedTimeoutMicros,
+                DEFAULT_ACK_WAIT_MICROS, DEFAULT_ACK_WAIT_MAX_BYTES);
+    }
+
     public static FlowSettings defaults() {
         return new FlowSettings(DEFAULT_SMTP_PORTS, false,
                 1_000_000, 256 * 1024, 256L * 1024 * 1024,
                 30_000_000L, 300_000_000L, 5_000_000L);
+    }
+
+    /** These settings with another wait for acknowledged bytes. */
+    public FlowSettings withAckWait(long micros, long maxBytes) {
+        return new FlowSettings(smtpPorts, trackAllTcp, maxFlows, maxBufferedBytesPerDirection, maxBufferedBytesTotal,
+                attemptTimeoutMicros, idleTimeoutMicros, closedTimeoutMicros, micros, maxBytes);
     }
 
     public boolean isSmtpPort(int port) {

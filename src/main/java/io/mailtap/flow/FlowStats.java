@@ -8,7 +8,9 @@ package io.mailtap.flow;
  * smtpPorts/trackAllTcp → {@link #packetsNotTracked}; maxFlows → {@link #evicted};
  * maxBufferedBytesPerDirection → {@link #capHitsPerDirection}; maxBufferedBytesTotal →
  * {@link #capHitsTotal}; attemptTimeoutMicros → {@link #attemptTimeouts}; idleTimeoutMicros →
- * {@link #idleTimeouts}; closedTimeoutMicros → {@link #closedExpired}.
+ * {@link #idleTimeouts}; closedTimeoutMicros → {@link #closedExpired}; ackWaitMicros and
+ * ackWaitMaxBytes → {@link #ackWaitsExpired}; the fixed pool of unacknowledged-byte buffers
+ * ({@code UnackedPool}) → {@link #unackedNotKept}.
  */
 public final class FlowStats {
     private final long[] ended = new long[EndReason.values().length];
@@ -60,13 +62,31 @@ public final class FlowStats {
      * possible evasion attempt. Bytes already delivered are not kept, so they cannot be compared.
      */
     public long overlapConflicts;
+    /**
+     * Conflicting re-sends that replaced delivered bytes: the receiver had not acknowledged the
+     * first copy although it answered after it, so it did not take it (TCP insertion). Each is
+     * also an {@link #overlapConflicts}; {@link #bytesReplaced} counts the bytes given up.
+     */
+    public long overlapsReplaced;
+    /** Delivered bytes given up for a later copy the receiver took ({@link #overlapsReplaced}). */
+    public long bytesReplaced;
+    /** Directions that could not keep their unacknowledged bytes (buffer pool exhausted). */
+    public long unackedNotKept;
     /** Segments whose captured payload is shorter than the IP length claims (snaplen). */
     public long truncatedSegments;
     /** Segments starting implausibly far (≥ 2^30) ahead of the delivery point: ignored. */
     public long outOfWindowSegments;
     /** ACKs acknowledging implausibly far (≥ 2^30) beyond the delivery point: ignored. */
     public long implausibleAcks;
-    /** In-order payload bytes handed to the listener. */
+    /**
+     * ACKs into a hole with nothing of that direction seen beyond it: the acknowledged bytes were
+     * awaited (flow.ack_wait) instead of declared lost at once. A mirror that delivers ACKs before
+     * their data raises this; {@link #ackWaits} minus {@link #ackWaitsExpired} is the data saved.
+     */
+    public long ackWaits;
+    /** Waits for acknowledged bytes that ended in a capture-loss gap: the bytes never arrived. */
+    public long ackWaitsExpired;
+    /** In-order payload bytes handed to the listener (less those it was told were replaced). */
     public long bytesDelivered;
 
     // --- buffers ---
@@ -127,6 +147,9 @@ public final class FlowStats {
         sum.duplicateSegments += duplicateSegments; sum.overlapConflicts += overlapConflicts;
         sum.truncatedSegments += truncatedSegments; sum.outOfWindowSegments += outOfWindowSegments;
         sum.implausibleAcks += implausibleAcks; sum.bytesDelivered += bytesDelivered;
+        sum.ackWaits += ackWaits; sum.ackWaitsExpired += ackWaitsExpired;
+        sum.overlapsReplaced += overlapsReplaced; sum.bytesReplaced += bytesReplaced;
+        sum.unackedNotKept += unackedNotKept;
         sum.capHitsPerDirection += capHitsPerDirection; sum.capHitsTotal += capHitsTotal;
         sum.bufferedBytesNow += bufferedBytesNow;
         sum.activePeak += activePeak;

@@ -42,6 +42,8 @@ import java.util.SplittableRandom;
  * <tr><th>what</th><th>bytes</th></tr>
  * <tr><td>{@link Flow}</td><td>152</td></tr>
  * <tr><td>2 {@link TcpReassembler}s (out-of-order state only while data is held)</td><td>80</td></tr>
+ * <tr><td>their unacknowledged-bytes state once ACKs are seen (buffers pooled, only while data is
+ * in flight; added after these measurements)</td><td>2 × 32</td></tr>
  * <tr><td>{@link Connection}</td><td>64</td></tr>
  * <tr><td>its uid (String of 18 chars)</td><td>64</td></tr>
  * <tr><td>client address: InetAddress and text (shared per address, {@link AddressCache})</td><td>112</td></tr>
@@ -64,6 +66,7 @@ public final class FlowTable {
     private final FlowListener listener;
     private final FlowStats stats;
     private final BufferBudget budget;
+    private final AckWaits ackWaits;
     private final TcpReassembler.Shared reassembly;
     private final ConnectionFactory connections = new ConnectionFactory();
     private final long[] smtpPortBits = new long[1 << 10];
@@ -98,7 +101,8 @@ public final class FlowTable {
         this.maxFlows = Math.max(1, settings.maxFlows());
         this.maxBufferedPerDirection = settings.maxBufferedBytesPerDirection();
         this.budget = new BufferBudget(settings.maxBufferedBytesTotal(), stats);
-        this.reassembly = new TcpReassembler.Shared(listener, stats, budget, maxBufferedPerDirection);
+        this.ackWaits = new AckWaits(settings.ackWaitMicros(), settings.ackWaitMaxBytes());
+        this.reassembly = new TcpReassembler.Shared(listener, stats, budget, ackWaits, maxBufferedPerDirection);
         this.attempting = new LruList(settings.attemptTimeoutMicros());
         this.open = new LruList(settings.idleTimeoutMicros());
         this.closed = new LruList(settings.closedTimeoutMicros());
@@ -122,6 +126,8 @@ public final class FlowTable {
      */
     public void advanceTime(long tsMicros) {
         if (tsMicros > now) now = tsMicros;
+        ackWaits.now = now;
+        if (now >= ackWaits.deadline) ackWaits.expireDue(now);
         if (now < nextDeadline) return;
         expire(attempting);
         expire(open);
@@ -135,6 +141,7 @@ public final class FlowTable {
      */
     public void flushAll(long tsMicros) {
         if (tsMicros > now) now = tsMicros;
+        ackWaits.now = now;
         Flow f;
         while ((f = oldest()) != null) {
             endFlow(f, f.closeReason != null ? f.closeReason : EndReason.SHUTDOWN);
@@ -161,13 +168,15 @@ public final class FlowTable {
         int h = hash(p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, vlan);
         Flow f = find(h, p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, vlan);
         boolean fromClient = lookupFromClient;
+        int generation = 0;
         if (f != null && syn && startsNewConnection(f, fromClient, p.seq)) {
             stats.portReuse++;
+            generation = f.generation == Character.MAX_VALUE ? f.generation : f.generation + 1;
             endFlow(f, f.closeReason);
             f = null;
         }
         if (f == null) {
-            f = create(p, h, sp, dp, vlan, flags);
+            f = create(p, h, sp, dp, vlan, flags, generation);
             if (f == null) return;
             fromClient = lookupFromClient;
         }
@@ -225,12 +234,16 @@ public final class FlowTable {
                 handshaking = false;
             }
             peer.onAck(p.ack, ts);
+            if (curClaimed > 0) peer.onAnswer(p.ack);
         }
         if (curClaimed > 0) {
             // Data on a SYN (TCP Fast Open) is delivered but does not complete the handshake.
             if (!syn && handshaking) establish(f, ts);
             if (curClaimed > curLen) stats.truncatedSegments++;
         }
+        // A side that sends data may be answering bytes it acknowledged and we have not seen: the
+        // layer above must learn of that hole before it reads the answer.
+        if (curClaimed > 0 && peer.awaitingAckedData()) peer.expireWait(ts);
         if (!syn || curClaimed > 0) own.onSegment(dataSeq, p.frame, curOff, curLen, curClaimed, ts);
         if ((flags & PacketView.FIN) != 0) {
             own.onFin(dataSeq + curClaimed);
@@ -280,12 +293,17 @@ public final class FlowTable {
 
     /**
      * A SYN on a closed flow still lingering starts a new connection (the port was reused) unless
-     * it repeats the ISN that direction already used, which makes it a late retransmission.
+     * it repeats the ISN that direction already used and nothing followed that SYN, which makes it
+     * a late retransmission. Once the direction sent data or its FIN after the SYN, a SYN with the
+     * same ISN is a new connection: a host (or a replayed test capture) that reuses its ISN on the
+     * same 4-tuple after a completed close is more plausible than a SYN retransmitted after the
+     * connection it opened was over.
      */
     private static boolean startsNewConnection(Flow f, boolean fromClient, int seq) {
         if (!isClosed(f)) return false;
         TcpReassembler own = fromClient ? f.toServer : f.toClient;
-        return !(own.synSeen && own.isn == seq);
+        if (!(own.synSeen && own.isn == seq)) return true;
+        return own.finSeen || own.nextSeq != seq + 1;
     }
 
     private static boolean isClosed(Flow f) {
@@ -330,7 +348,8 @@ public final class FlowTable {
 
     // --- flow creation and removal -----------------------------------------------------------
 
-    private Flow create(PacketView p, int h, int sp, int dp, int vlan, int flags) {
+    /** {@code generation}: how many connections on this key the table followed before, back to back. */
+    private Flow create(PacketView p, int h, int sp, int dp, int vlan, int flags, int generation) {
         boolean syn = (flags & PacketView.SYN) != 0, ack = (flags & PacketView.ACK) != 0;
         if ((flags & PacketView.RST) != 0 || (!syn && !ack && curClaimed == 0)) {
             stats.packetsNoFlow++;
@@ -361,6 +380,7 @@ public final class FlowTable {
         }
         f.vlanKey = vlan;
         f.hash = h;
+        f.generation = (char) generation;
         f.lastMicros = now;
         f.state = !syn ? ConnState.ESTABLISHED : ack ? ConnState.SYN_ACKED : ConnState.ATTEMPTED;
         // Listeners learn in onFlowStart whether the client's SYN opened the flow (an egress

@@ -20,10 +20,20 @@ package io.mailtap.flow;
  * copy, and only the uncovered pieces of a later segment are stored. When an overlapping byte
  * differs from the buffered first copy, {@link FlowStats#overlapConflicts} rises: end hosts
  * disagree with what we reassembled, which is how IDS evasion by ambiguous retransmission works.
- * Delivered bytes are not kept, so a conflicting retransmission of them cannot be detected.
+ * Delivered bytes the receiver has not acknowledged yet are kept ({@link Unacked}, pooled, up
+ * to {@link UnackedPool#BUFFER_BYTES} per direction) so a re-send of them is compared too; when it
+ * differs where the receiver, answering after the first copy, did not acknowledge it, the receiver
+ * did not take that copy (TCP insertion) and the re-sent one replaces it
+ * ({@link FlowListener#onReplaced}, {@link FlowStats#overlapsReplaced}). Either way the conflict
+ * is counted on the flow ({@link Flow#overlapConflicts()}).
  *
  * <p><b>Gaps</b>, each declared exactly once with delivery resuming after it: (a) the peer ACKs
- * data we never saw ({@link GapCause#CAPTURE_LOSS}), declared as soon as the ACK is seen;
+ * data we never saw ({@link GapCause#CAPTURE_LOSS}). A mirror port can deliver an ACK before the
+ * data it acknowledges, so an ACK into a hole with nothing of the direction seen beyond it opens a
+ * <i>wait</i> ({@link AckWaits}) instead: the gap is declared only when the wait expires (packet
+ * time or acknowledged bytes beyond their bounds), when the acknowledging side sends data of its
+ * own (the layer above must see the hole before the reply to what fell in it), or when later data
+ * of this direction arrives first (the hole was lost, not delayed);
  * (b) a buffer cap is hit ({@link GapCause#BUFFER_CAP}); (c) the snaplen cut a segment's tail
  * ({@link GapCause#TRUNCATION}); (d) the flow ends with holes open ({@link GapCause#FLOW_END}).
  *
@@ -50,6 +60,8 @@ final class TcpReassembler {
         final FlowListener listener;
         final FlowStats stats;
         final BufferBudget budget;
+        final AckWaits ackWaits;
+        final UnackedPool unacked;
         final long maxBuffered;
         /**
          * The segment being processed was already counted as a duplicate (once per segment). The
@@ -57,10 +69,13 @@ final class TcpReassembler {
          */
         boolean duplicateCounted;
 
-        Shared(FlowListener listener, FlowStats stats, BufferBudget budget, long maxBufferedPerDirection) {
+        Shared(FlowListener listener, FlowStats stats, BufferBudget budget, AckWaits ackWaits,
+               long maxBufferedPerDirection) {
             this.listener = listener;
             this.stats = stats;
             this.budget = budget;
+            this.ackWaits = ackWaits;
+            this.unacked = new UnackedPool(stats);
             this.maxBuffered = maxBufferedPerDirection;
         }
     }
@@ -68,13 +83,19 @@ final class TcpReassembler {
     /**
      * Out-of-order data of one direction: sorted, non-overlapping segments, every one starting
      * after nextSeq, the bytes charged for them, and the links in the budget's list of directions
-     * holding data. Created with the first held segment, dropped with the last.
+     * holding data; and the wait for acknowledged bytes not yet seen ({@link AckWaits}). Created
+     * with the first held segment or wait, dropped when neither is left.
      */
     static final class Held {
         final TcpReassembler owner;
         Segment head;
         long buffered;
         Held budgetPrev, budgetNext;
+        /** The peer acknowledged up to {@link #ackLimit}, beyond nextSeq; nothing is held meanwhile. */
+        boolean waiting;
+        int ackLimit;
+        long waitSince;
+        Held waitPrev, waitNext;
 
         Held(TcpReassembler owner) { this.owner = owner; }
     }
@@ -84,6 +105,8 @@ final class TcpReassembler {
     private final boolean fromClient;
     /** Null while nothing is buffered (the usual case). */
     private Held held;
+    /** Null until the peer acknowledged something of this direction. */
+    private Unacked unacked;
 
     boolean initialized;
     boolean synSeen;
@@ -147,6 +170,8 @@ final class TcpReassembler {
         shared.duplicateCounted = false;
         boolean capCounted = false;
         for (;;) {
+            Unacked u = unacked;
+            if (u != null && u.len > 0 && seq - nextSeq < 0 && replacedByResend(u, seq, buf, off, len, ts)) continue;
             if (seq + claimed - nextSeq <= 0) {
                 countDuplicate();
                 return;
@@ -169,6 +194,15 @@ final class TcpReassembler {
             if (seq - nextSeq >= MAX_AHEAD) {
                 stats.outOfWindowSegments++;
                 return;
+            }
+            Held w = held;
+            if (w != null && w.waiting) {
+                // The sender's later bytes arrived before the awaited ones: those were lost, not
+                // delayed. Declare them (up to this segment, within what the peer acknowledged)
+                // and keep waiting for any acknowledged bytes still beyond it.
+                stats.ackWaitsExpired++;
+                skipTo(seq - w.ackLimit < 0 ? seq : w.ackLimit, GapCause.CAPTURE_LOSS, ts);
+                continue;
             }
             long need = place(seq, buf, off, len, claimed, false);
             boolean overDirection = (held == null ? 0 : held.buffered) + need > shared.maxBuffered;
@@ -205,6 +239,7 @@ final class TcpReassembler {
      */
     void onAck(int ack, long ts) {
         if (!initialized) return;
+        trackReceiverAck(ack);
         int limit = ack;
         if (finSeen && finSeq - limit < 0) limit = finSeq; // the FIN's sequence number is not data
         int ahead = limit - nextSeq;
@@ -213,6 +248,53 @@ final class TcpReassembler {
             shared.stats.implausibleAcks++;
             return;
         }
+        AckWaits waits = shared.ackWaits;
+        Held h = held;
+        if (h != null && h.waiting) {
+            if (limit - h.ackLimit > 0) h.ackLimit = limit;
+            if (ahead > waits.maxBytes) expireWait(ts);
+            return;
+        }
+        if (waits.enabled() && ahead <= waits.maxBytes && head() == null && !(finSeen && finSeq - nextSeq > 0)) {
+            // Nothing of this direction beyond the hole was seen: the acknowledged bytes may
+            // still be on their way to the capture. Wait for them.
+            if (h == null) h = held = new Held(this);
+            h.waiting = true;
+            h.ackLimit = limit;
+            waits.add(h);
+            shared.stats.ackWaits++;
+            return;
+        }
+        skipAcked(limit, ts);
+    }
+
+    /** Whether acknowledged bytes of this direction are awaited ({@link AckWaits}). */
+    boolean awaitingAckedData() {
+        Held h = held;
+        return h != null && h.waiting;
+    }
+
+    /**
+     * The wait for acknowledged bytes is over without them: they crossed the wire but not the
+     * capture. Declares the gap up to what the peer acknowledged.
+     */
+    void expireWait(long ts) {
+        Held h = held;
+        if (h == null || !h.waiting) return;
+        int limit = h.ackLimit;
+        shared.stats.ackWaitsExpired++;
+        endWait(h);
+        skipAcked(limit, ts);
+    }
+
+    private void endWait(Held h) {
+        h.waiting = false;
+        shared.ackWaits.remove(h);
+        if (h.head == null) held = null;
+    }
+
+    /** Skips the holes before {@code limit} as capture loss, delivering held data between them. */
+    private void skipAcked(int limit, long ts) {
         while (nextSeq - limit < 0) {
             Segment head = head();
             int target = head != null && head.seq - limit < 0 ? head.seq : limit;
@@ -232,10 +314,16 @@ final class TcpReassembler {
 
     /** The flow is ending: release held data, and declare data missing before a seen FIN. */
     void flushAtEnd(long ts) {
+        expireWait(ts);
         flushBuffered(GapCause.FLOW_END, ts);
         if (finSeen) {
             int missing = finSeq - nextSeq;
             if (missing > 0 && missing < MAX_AHEAD) skipTo(finSeq, GapCause.FLOW_END, ts);
+        }
+        Unacked u = unacked;
+        if (u != null) {
+            shared.unacked.release(u);
+            unacked = null;
         }
     }
 
@@ -261,7 +349,12 @@ final class TcpReassembler {
             emit(held, ts);
         }
         if (nextSeq - end < 0) emitNew(seq, buf, off, dataEnd, end, ts);
-        if (conflict) shared.stats.overlapConflicts++;
+        if (conflict) conflict();
+    }
+
+    private void conflict() {
+        shared.stats.overlapConflicts++;
+        if (flow.overlapConflicts < Integer.MAX_VALUE) flow.overlapConflicts++;
     }
 
     /** Emits the new segment from nextSeq up to {@code to}: captured bytes, then the cut-off tail. */
@@ -315,7 +408,7 @@ final class TcpReassembler {
         }
         if (apply) {
             if (overlapped) countDuplicate();
-            if (conflict) shared.stats.overlapConflicts++;
+            if (conflict) conflict();
             if (charge > 0) {
                 shared.stats.outOfOrderSegments++;
                 shared.budget.charge(held, charge);
@@ -363,7 +456,10 @@ final class TcpReassembler {
 
     private void emitData(byte[] data, int off, int len, long ts) {
         if (len <= 0) return;
+        Unacked u = unacked;
+        if (u != null) keep(u, data, off, len);
         nextSeq += len;
+        if (held != null) waitFilled();
         if (fromClient) flow.clientPayloadBytes += len; else flow.serverPayloadBytes += len;
         shared.stats.bytesDelivered += len;
         shared.listener.onData(flow, fromClient, data, off, len, ts);
@@ -371,9 +467,128 @@ final class TcpReassembler {
 
     private void emitGap(int n, GapCause cause, long ts) {
         nextSeq += n;
+        if (held != null) waitFilled();
         if (fromClient) flow.clientGapBytes += n; else flow.serverGapBytes += n;
         shared.stats.gap(cause, n);
         shared.listener.onGap(flow, fromClient, n, ts);
+    }
+
+    // --- delivered bytes the receiver has not acknowledged -------------------------------------
+
+    /** The peer acknowledged up to {@code ack}: from now on delivered bytes are kept until it does. */
+    private void trackReceiverAck(int ack) {
+        Unacked u = unacked;
+        if (u == null) {
+            u = unacked = new Unacked();
+            u.ack = ack;
+        } else if (ack - u.ack > 0) {
+            u.ack = ack;
+        }
+        if (u.len == 0) return;
+        int drop = u.ack - u.base;
+        if (drop >= u.len) {
+            shared.unacked.release(u);
+            return;
+        }
+        if (drop > 0) {
+            System.arraycopy(u.buf, drop, u.buf, 0, u.len - drop);
+            u.base += drop;
+            u.len -= drop;
+        }
+    }
+
+    /**
+     * The peer sent data of its own acknowledging {@code ack}: it answered after every byte kept
+     * so far was delivered, yet did not take those from {@code ack} on. A pure ACK proves less (it
+     * may simply be older than the data in flight), so only an answer counts as this evidence.
+     */
+    void onAnswer(int ack) {
+        Unacked u = unacked;
+        if (u != null && u.len > 0 && ack - (u.base + u.len) < 0) u.ackedShort = true;
+    }
+
+    /** Keeps a copy of bytes about to be delivered at nextSeq that the receiver has not acknowledged. */
+    private void keep(Unacked u, byte[] data, int off, int len) {
+        int start = nextSeq;
+        int acked = u.ack - start;
+        if (acked >= len) return;
+        if (acked > 0) {
+            off += acked;
+            len -= acked;
+            start += acked;
+        }
+        if (u.len == 0) {
+            if (u.buf == null && !shared.unacked.take(u)) return;
+            u.base = start;
+            u.ackedShort = false;
+        } else if (u.base + u.len != start) {
+            return; // after a gap or a full buffer: only the contiguous run from the ACK is kept
+        }
+        int n = Math.min(len, u.buf.length - u.len);
+        if (n <= 0) return;
+        System.arraycopy(data, off, u.buf, u.len, n);
+        u.len += n;
+        u.ackedShort = false; // evidence must come after the latest bytes kept
+    }
+
+    /**
+     * A segment re-sends bytes already delivered. If its captured bytes differ from the kept copy,
+     * the two copies conflict (counted, and flagged on the flow). When the first difference lies
+     * where the receiver had not acknowledged the first copy although it answered after it, the
+     * receiver did not take that copy (a TCP insertion: bad checksum, short TTL, outside its window)
+     * and this one replaces it: delivery steps back to the difference, the listener is told
+     * ({@link FlowListener#onReplaced}) and the caller delivers the new copy from there. Returns
+     * true when delivery stepped back.
+     */
+    private boolean replacedByResend(Unacked u, int seq, byte[] buf, int off, int len, long ts) {
+        int from = seq - u.base < 0 ? u.base : seq;
+        int to = seq + len;
+        int keptEnd = u.base + u.len;
+        if (keptEnd - to < 0) to = keptEnd;
+        if (nextSeq - to < 0) to = nextSeq;
+        int diff = 0;
+        boolean found = false;
+        for (int s = from; s - to < 0; s++) {
+            if (buf[off + (s - seq)] != u.buf[s - u.base]) {
+                diff = s;
+                found = true;
+                break;
+            }
+        }
+        if (!found) return false;
+        conflict();
+        if (!u.ackedShort || diff - u.ack < 0) return false; // the receiver took the first copy: it stays
+        // Only bytes that were all delivered as data, kept up to the delivery point, are given back.
+        if (keptEnd != nextSeq) return false;
+        int replaced = nextSeq - diff;
+        nextSeq = diff;
+        u.len = diff - u.base;
+        if (fromClient) flow.clientPayloadBytes -= replaced; else flow.serverPayloadBytes -= replaced;
+        shared.stats.bytesDelivered -= replaced;
+        shared.stats.overlapsReplaced++;
+        shared.stats.bytesReplaced += replaced;
+        shared.listener.onReplaced(flow, fromClient, replaced, ts);
+        return true;
+    }
+
+    /**
+     * Delivered bytes of one direction the receiver has not acknowledged yet, from {@link #ack}
+     * on, so that a later copy of them can be compared (kept only while the peer's ACKs are seen;
+     * the buffer comes from and returns to {@link UnackedPool}).
+     */
+    static final class Unacked {
+        byte[] buf;
+        int base;
+        int len;
+        int ack;
+        /** The peer answered (sent data) with an ACK below the kept end after they were delivered. */
+        boolean ackedShort;
+    }
+
+    /** Ends the wait once delivery has reached what the peer acknowledged. */
+    private void waitFilled() {
+        Held h = held;
+        if (h.waiting && nextSeq - h.ackLimit >= 0) endWait(h);
     }
 
     private void countDuplicate() {
@@ -400,7 +615,7 @@ final class TcpReassembler {
         h.head = s.next;
         s.next = null;
         shared.budget.release(h, s.charge());
-        if (h.head == null) held = null; // the budget unlinked it: its charge is back to 0
+        if (h.head == null && !h.waiting) held = null; // the budget unlinked it: its charge is back to 0
     }
 
     /** A held piece of the stream: copied bytes, or (data == null) a known-lost truncated tail. */

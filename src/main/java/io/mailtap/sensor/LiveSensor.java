@@ -61,7 +61,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   full ring drops the packet and counts it — the sensor's <em>one</em> drop point
  *   ({@code mailtap_capture_packets_dropped_total{where="ring"}}); the capture thread never waits.
  *   It alone calls pcap_stats (not thread-safe) about once a heartbeat, into volatile fields. On
- *   an idle wire it sits in {@code pcap_next_ex}; {@link #stop} breaks that with pcap_breakloop.</li>
+ *   an idle wire it sits in {@code pcap_next_ex}; {@link #stop} breaks that with pcap_breakloop,
+ *   and a small timer thread wakes it ({@code PacketSource.wakeUp}) once a stats interval when it
+ *   has been stuck in one read, so the pcap counters do not freeze on a quiet wire.</li>
  *   <li><b>Workers</b> ({@link Worker}): each owns a {@link PacketPipeline} with its share of
  *   {@code flow.max_flows} and {@code flow.max_buffered_bytes_total}, and advances its packet
  *   time with a heartbeat when its ring is idle.</li>
@@ -130,6 +132,7 @@ public final class LiveSensor {
     private Thread eventThread;
     private Thread healthThread;
     private Thread interfaceThread;
+    private Thread wakeThread;
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
     /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
@@ -244,6 +247,8 @@ public final class LiveSensor {
             eventThread.start();
             for (Thread t : workerThreads) t.start();
             captureThread.start();
+            wakeThread = thread("mailtap-capture-wakeup", this::captureWakeLoop);
+            wakeThread.start();
         } catch (SensorException | RuntimeException e) {
             if (endpoint != null) endpoint.close();
             if (threadsStarted) { // a Thread.start failed (out of native threads): wind down what runs
@@ -331,7 +336,8 @@ public final class LiveSensor {
         long total = Math.max(1, s.maxBufferedBytesTotal() / workers);
         int perDirection = (int) Math.min(s.maxBufferedBytesPerDirection(), total);
         return new FlowSettings(s.smtpPorts(), s.trackAllTcp(), maxFlows, perDirection, total,
-                s.attemptTimeoutMicros(), s.idleTimeoutMicros(), s.closedTimeoutMicros());
+                s.attemptTimeoutMicros(), s.idleTimeoutMicros(), s.closedTimeoutMicros(),
+                s.ackWaitMicros(), s.ackWaitMaxBytes());
     }
 
     /** Arena bytes per ring: ARENA_BYTES_PER_SLOT per slot, at least 1 MiB and 4 full frames, at most 1 GiB. */
@@ -363,7 +369,7 @@ public final class LiveSensor {
         RawFrame f = new RawFrame(Math.min(Math.max(src.snaplen(), 64), 1 << 16));
         FrameDecoder peek = new FrameDecoder(new DecodeStats()); // only to find the tuple; not counted
         PacketView view = new PacketView();
-        long statsEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(100), started.capture().heartbeat().toNanos());
+        long statsEvery = statsEveryNanos();
         long nextStats = System.nanoTime() + statsEvery;
         int roundRobin = 0;
         long k = 0;
@@ -408,6 +414,32 @@ public final class LiveSensor {
             }
             src.close(); // from the capture thread, as libpcap wants
             for (FrameRing ring : rs) ring.close();
+        }
+    }
+
+    private long statsEveryNanos() {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(100), started.capture().heartbeat().toNanos());
+    }
+
+    /**
+     * On an idle wire pcap_next_ex never returns (libpcap 1.10, TPACKET_V3), so pcap_stats, which
+     * only the capture thread may call, would freeze at the last busy moment. Every stats interval,
+     * if the capture thread is still in the same read, wake it: the read returns TIMEOUT and the
+     * loop polls the counters. A busy wire is never woken.
+     */
+    private void captureWakeLoop() {
+        long every = statsEveryNanos();
+        long last = -1;
+        Thread capture = captureThread;
+        while (capture != null && capture.isAlive()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(every);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long loops = (long) CAPTURE_LOOPS.getOpaque(this);
+            if (loops == last && captureInRead) source.wakeUp();
+            last = loops;
         }
     }
 

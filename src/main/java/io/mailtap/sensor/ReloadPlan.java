@@ -61,6 +61,8 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
             key("flow.attempt_timeout", c -> c.flow().attemptTimeout()),
             key("flow.idle_timeout", c -> c.flow().idleTimeout()),
             key("flow.closed_timeout", c -> c.flow().closedTimeout()),
+            key("flow.ack_wait", c -> c.flow().ackWait()),
+            key("flow.ack_wait_max_bytes", c -> c.flow().ackWaitMaxBytes()),
             key("metrics.listen", c -> c.metrics().listen()),
             key("metrics.path", c -> c.metrics().path()),
             key("metrics.basic_auth", c -> c.metrics().basicAuth()),

@@ -114,6 +114,18 @@ public final class SmtpAnalyzer implements FlowListener {
         else s.onServerData(data, offset, length, tsMicros);
     }
 
+    /**
+     * Delivered bytes the receiver did not take were replaced by the copy it did (TCP insertion):
+     * what was made of them cannot be taken back, so resynchronise as after a hole of that size,
+     * which also marks the transaction's {@code gaps}. {@link Flow#overlapConflicts()} says why.
+     */
+    @Override
+    public void onReplaced(Flow flow, boolean fromClient, long bytes, long tsMicros) {
+        Object a = flow.attachment();
+        if (a instanceof SmtpSession) ((SmtpSession) a).onReplaced(fromClient, bytes, tsMicros);
+        else onGap(flow, fromClient, bytes, tsMicros);
+    }
+
     @Override
     public void onGap(Flow flow, boolean fromClient, long bytes, long tsMicros) {
         Object a = flow.attachment();

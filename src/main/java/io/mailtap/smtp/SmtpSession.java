@@ -213,6 +213,23 @@ public final class SmtpSession {
     }
 
     /**
+     * The flow layer gave up {@code bytes} delivered bytes for a conflicting copy the receiver
+     * acknowledged (TCP insertion, a possible evasion): reported as an anomaly, then handled as a
+     * hole of that size, since what was made of them cannot be taken back.
+     */
+    public void onReplaced(boolean fromClient, long bytes, long ts) {
+        if (ended) return;
+        try {
+            anomaly("tcp_overlap_replaced", (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
+                    + bytes, ts);
+            gap(fromClient, bytes, ts);
+        } catch (RuntimeException e) {
+            internalError(e, ts);
+        }
+        park();
+    }
+
+    /**
      * The connection is gone: commands without a reply are reported with reply code 0, the open
      * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
      */

@@ -128,6 +128,47 @@ class LiveSourceTest {
     }
 
     @Test
+    void wakeUpGetsAnIdleReadOutForStatsAndLeavesTheHandleOpen() throws Exception {
+        LiveSource src = openOrSkip(LiveOptions.defaults("lo").withBpfFilter("ether proto 0x88b5")); // matches nothing
+        CountDownLatch woken = new CountDownLatch(1);
+        AtomicReference<CaptureStats> stats = new AtomicReference<>();
+        AtomicReference<Integer> last = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread capture = start("capture", () -> {
+            try {
+                RawFrame f = new RawFrame();
+                int r;
+                while ((r = src.read(f)) != PacketSource.END) {
+                    if (r == PacketSource.TIMEOUT && stats.get() == null) {
+                        stats.set(src.stats()); // the capture thread's call, on an idle wire
+                        woken.countDown();
+                    }
+                }
+                last.set(r);
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                src.close();
+            }
+        });
+        Thread.sleep(300); // blocked in pcap_next_ex: the read timeout never fires on an idle interface
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (woken.getCount() > 0 && System.nanoTime() < until) {
+            src.wakeUp();
+            woken.await(200, TimeUnit.MILLISECONDS);
+        }
+        assertThat(woken.getCount()).as("the read returned TIMEOUT after wakeUp").isZero();
+        assertThat(capture.isAlive()).as("still capturing after the wake-up").isTrue();
+        assertThat(stats.get()).isNotNull();
+
+        src.breakLoop();
+        capture.join(10_000);
+        assertThat(capture.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(last.get()).isEqualTo(PacketSource.END);
+    }
+
+    @Test
     void namesAnUnknownInterface() {
         assertThatThrownBy(() -> LiveSource.open(LiveOptions.defaults("mailtap-nosuch0")))
                 .isInstanceOf(CaptureException.class)

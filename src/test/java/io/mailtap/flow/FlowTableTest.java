@@ -290,15 +290,46 @@ class FlowTableTest {
         Flow first = rec.only().flow;
         assertThat(first.state()).isEqualTo(ConnState.CLOSED);
 
-        s.send(s.c().syn().seq(1000)); // the old ISN again: a late retransmission, ignored
-        assertThat(rec.flows).hasSize(1);
-        assertThat(stats.synRetransmits).isEqualTo(1);
-
         s.send(s.c().syn().seq(424242));
         assertThat(rec.log).endsWith("end FIN", "start");
         assertThat(rec.last().flow.state()).isEqualTo(ConnState.ATTEMPTED);
         assertThat(stats.portReuse).isEqualTo(1);
         assertThat(table.activeFlows()).isEqualTo(1);
+    }
+
+    @Test
+    void synWithTheOldIsnAfterACompletedCloseStartsANewConnectionWithItsOwnUid() {
+        Session s = new Session(table);
+        s.handshake();
+        s.client("QUIT\r\n");
+        s.send(s.c().fin().seq(s.cNext).ack(s.sNext));
+        s.send(s.s().fin().seq(s.sNext).ack(s.cNext + 1));
+        Flow first = rec.only().flow;
+        assertThat(first.state()).isEqualTo(ConnState.CLOSED);
+
+        s.ts = first.firstMicros() - 1000; // same first-packet time as the old connection
+        s.handshake();                     // same 4-tuple, same ISNs
+        s.client("EHLO again\r\n");
+        assertThat(rec.log).contains("end FIN");
+        assertThat(rec.flows).hasSize(2);
+        Flow second = rec.last().flow;
+        assertThat(second.firstMicros()).isEqualTo(first.firstMicros());
+        assertThat(second.connection().uid()).isNotEqualTo(first.connection().uid());
+        assertThat(rec.last().client.text()).isEqualTo("EHLO again\r\n");
+        assertThat(stats.portReuse).isEqualTo(1);
+        assertThat(stats.synRetransmits).isZero();
+    }
+
+    @Test
+    void synWithTheOldIsnOnARefusedAttemptIsALateRetransmission() {
+        Session s = new Session(table);
+        s.send(s.c().syn().seq(1000));
+        s.send(s.s().rst().ack(1001));
+        assertThat(rec.only().flow.state()).isEqualTo(ConnState.REJECTED);
+        s.send(s.c().syn().seq(1000)); // nothing followed the first SYN: the same one again
+        assertThat(rec.flows).hasSize(1);
+        assertThat(stats.synRetransmits).isEqualTo(1);
+        assertThat(stats.portReuse).isZero();
     }
 
     @Test

@@ -19,6 +19,7 @@ final class Recorder implements FlowListener {
         final List<long[]> runs = new ArrayList<>();
         final List<byte[]> runBytes = new ArrayList<>();
         long position;
+        long replaced;
         long gapBytes;
         int gaps;
         /** Whether every onData passed the array it was given (no copy), per call. */
@@ -102,6 +103,19 @@ final class Recorder implements FlowListener {
         s.gaps++;
         s.position += bytes;
         log.add("gap " + (fromClient ? "c " : "s ") + bytes);
+    }
+
+    @Override
+    public void onReplaced(Flow flow, boolean fromClient, long bytes, long tsMicros) {
+        Record r = live(flow, "onReplaced");
+        if (bytes <= 0) throw new AssertionError("empty onReplaced");
+        Side s = r.side(fromClient);
+        byte[] kept = s.data.toByteArray();
+        s.data.reset();
+        s.data.write(kept, 0, (int) Math.max(0, kept.length - bytes));
+        s.position -= bytes;
+        s.replaced += bytes;
+        log.add("replaced " + (fromClient ? "c " : "s ") + bytes);
     }
 
     @Override

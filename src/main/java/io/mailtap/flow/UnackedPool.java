@@ -1,0 +1,46 @@
+package io.mailtap.flow;
+
+/**
+ * Buffers for the delivered-but-unacknowledged bytes each direction keeps so that a conflicting
+ * re-send can be told from a retransmission ({@link TcpReassembler}). A direction takes one when
+ * it delivers bytes the receiver has not acknowledged and gives it back as soon as they are, so
+ * only directions with data in flight hold one; the pool never allocates in steady state. Bounded:
+ * when {@link #MAX_BUFFERS} are out, further directions keep nothing (counted in
+ * {@link FlowStats#unackedNotKept}) and cannot resolve an insertion.
+ */
+final class UnackedPool {
+    /** Bytes kept per direction from the receiver's ACK on; covers a full 64 KiB window's first part. */
+    static final int BUFFER_BYTES = 8 * 1024;
+    /** Buffers out at once per flow table (16 MiB). */
+    static final int MAX_BUFFERS = 2048;
+
+    private final FlowStats stats;
+    private final byte[][] free = new byte[MAX_BUFFERS][];
+    private int freeCount;
+    private int out;
+
+    UnackedPool(FlowStats stats) { this.stats = stats; }
+
+    boolean take(TcpReassembler.Unacked u) {
+        if (freeCount > 0) {
+            u.buf = free[--freeCount];
+            free[freeCount] = null;
+        } else if (out < MAX_BUFFERS) {
+            u.buf = new byte[BUFFER_BYTES];
+        } else {
+            stats.unackedNotKept++;
+            return false;
+        }
+        out++;
+        return true;
+    }
+
+    void release(TcpReassembler.Unacked u) {
+        u.len = 0;
+        u.ackedShort = false;
+        if (u.buf == null) return;
+        free[freeCount++] = u.buf;
+        u.buf = null;
+        out--;
+    }
+}
