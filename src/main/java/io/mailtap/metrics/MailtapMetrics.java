@@ -5,6 +5,7 @@ import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.EndReason;
 import io.mailtap.flow.GapCause;
+import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.AuthMechanism;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -139,6 +140,10 @@ public final class MailtapMetrics {
                 "result", "accepted");
         counter("mailtap.smtp.not.smtp", "Connections on SMTP ports whose bytes were not SMTP.", t -> t.smtp.notSmtp);
         counter("mailtap.smtp.lines.truncated", "SMTP lines cut at the configured maximum length.", t -> t.smtp.linesTruncated);
+        for (Anomaly a : Anomaly.values()) {
+            counter("mailtap.anomalies", "Anomalies reported (anomalies.jsonl lines), by kind; see README's anomaly table.",
+                    t -> t.smtp.anomalies[a.ordinal()], "kind", a.id());
+        }
 
         // alerts and detection, per rule
         for (RuleId r : RuleId.values()) {

@@ -5,6 +5,7 @@ import io.mailtap.decode.DecodeStats;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.FlowStats;
+import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.AuthMechanism;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.smtp.SmtpStats;
@@ -70,6 +71,8 @@ public final class SensorTotals {
         public long sessions, transactions, mailFrom, nullSender, rcptAccepted, rcptRejected;
         public long starttlsIssued, starttlsAccepted, notSmtp, linesTruncated;
         public final long[][] auth = new long[AuthMechanism.values().length][AuthResult.values().length];
+        /** Anomalies reported, by kind ({@link Anomaly} ordinal). */
+        public final long[] anomalies = new long[Anomaly.values().length];
 
         public void add(SmtpStats s) {
             sessions += s.sessions;
@@ -85,6 +88,7 @@ public final class SensorTotals {
             for (AuthMechanism m : AuthMechanism.values()) {
                 for (AuthResult r : AuthResult.values()) auth[m.ordinal()][r.ordinal()] += s.auth(m, r);
             }
+            for (Anomaly a : Anomaly.values()) anomalies[a.ordinal()] += s.anomalies(a);
         }
     }
 

@@ -13,6 +13,7 @@ import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.FrameDecoder;
 import io.mailtap.decode.PacketView;
 import io.mailtap.flow.FlowSettings;
+import io.mailtap.log.AnomalyLogWriter;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.metrics.MetricsEndpoint;
@@ -182,6 +183,7 @@ public final class LiveSensor {
         filter = opened.filter();
         linkType = source.linkType();
         TransactionLogWriter log = null;
+        AnomalyLogWriter anomalies = null;
         DetectionSlot.Generation generation = null;
         boolean threadsStarted = false;
         try {
@@ -192,6 +194,9 @@ public final class LiveSensor {
                 log = new TransactionLogWriter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(logPath,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE),
                         StandardCharsets.UTF_8), 1 << 16), true);
+                anomalies = new AnomalyLogWriter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(
+                        outDir.resolve(Replay.ANOMALY_LOG), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE), StandardCharsets.UTF_8), 1 << 16), true);
                 generation = buildGeneration(cfg);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
@@ -206,7 +211,7 @@ public final class LiveSensor {
             long lagMicros = cap.timeoutMs() * 1000L;
             int arena = arenaBytes(cap.ringSize(), source.snaplen());
             events = new ArrayBlockingQueue<>(cap.eventQueueSize());
-            eventLoop = new EventLoop(events, log, detection, heartbeatNanos); // closes log and generation when it ends
+            eventLoop = new EventLoop(events, log, anomalies, detection, heartbeatNanos); // closes logs and generation when it ends
             FlowSettings share = shardFlowSettings(cfg.flowSettings(), n);
             rings = new FrameRing[n];
             workers = new Worker[n];
@@ -253,6 +258,7 @@ public final class LiveSensor {
                 }
             } else {
                 if (log != null) closeQuietly(log);
+                if (anomalies != null) closeQuietly(anomalies);
                 if (generation != null) closeGeneration(generation);
                 source.close();
             }
@@ -659,11 +665,11 @@ public final class LiveSensor {
         return !t.isAlive();
     }
 
-    private static void closeQuietly(TransactionLogWriter w) {
+    private static void closeQuietly(java.io.Closeable w) {
         try {
             w.close();
         } catch (IOException e) {
-            LOG.warn("cannot close smtp.jsonl", e);
+            LOG.warn("cannot close an output", e);
         }
     }
 

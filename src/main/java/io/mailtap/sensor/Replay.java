@@ -1,6 +1,7 @@
 package io.mailtap.sensor;
 
 import io.mailtap.flow.FlowSettings;
+import io.mailtap.log.AnomalyLogWriter;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
@@ -21,6 +22,8 @@ import java.util.List;
  */
 public final class Replay {
     public static final String TRANSACTION_LOG = "smtp.jsonl";
+    /** Zeek's weird.log: one line per reported anomaly, next to the transaction log. */
+    public static final String ANOMALY_LOG = "anomalies.jsonl";
 
     /** What a replay did, for the summary and the exit code. */
     public record Report(List<FileReplayer.Result> files, long packets, long nanos, PacketPipeline pipeline,
@@ -47,7 +50,7 @@ public final class Replay {
     }
 
     /**
-     * Replays {@code files} and writes {@code outDir/smtp.jsonl}. A file that cannot be read is
+     * Replays {@code files} and writes {@code outDir/smtp.jsonl} and {@code outDir/anomalies.jsonl}. A file that cannot be read is
      * reported in the result and the replay goes on with the next, so one damaged file costs only
      * its own packets.
      */
@@ -56,10 +59,13 @@ public final class Replay {
         Path logPath = outDir.resolve(TRANSACTION_LOG);
         ReplaySummary summary = new ReplaySummary(summaryLines);
         try (TransactionLogWriter log = new TransactionLogWriter(new BufferedWriter(
-                new OutputStreamWriter(Files.newOutputStream(logPath), StandardCharsets.UTF_8), 1 << 16), false)) {
+                new OutputStreamWriter(Files.newOutputStream(logPath), StandardCharsets.UTF_8), 1 << 16), false);
+             AnomalyLogWriter anomalies = new AnomalyLogWriter(new BufferedWriter(new OutputStreamWriter(
+                     Files.newOutputStream(outDir.resolve(ANOMALY_LOG)), StandardCharsets.UTF_8), 1 << 16), false)) {
             List<SmtpEventListener> all = new ArrayList<>();
             all.add(e -> {
                 if (e instanceof SmtpEvent.Transaction t) log.write(t.conn(), t.record());
+                else if (e instanceof SmtpEvent.Anomaly a) anomalies.write(a);
             });
             all.addAll(consumers);
             all.add(summary);

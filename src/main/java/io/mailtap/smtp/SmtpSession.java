@@ -55,11 +55,6 @@ public final class SmtpSession {
     }
 
     private static final int DETAIL_MAX = 200;
-    /**
-     * Anomalies a misbehaving peer can repeat at will are reported once per connection (the
-     * counters in SmtpStats still count every occurrence), so one flood cannot become an event storm.
-     */
-    private static final int ONCE_UNPAIRED = 1, ONCE_OVERFLOW = 2, ONCE_BAD_REPLY = 4;
 
     private final Connection conn;
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
@@ -112,7 +107,12 @@ public final class SmtpSession {
     /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
     private boolean exchangeSeen;
     private byte badServerLines;
-    private byte reportedOnce;
+    /** Anomaly kinds flagged once per connection that were reported ({@link Anomaly#bit()}). */
+    private int reportedOnce;
+    /** Anomaly kinds raised since the last record was written: the next record lists them. */
+    private int anomaliesForRecord;
+    /** The proxy tunnel the connection went through (its description, never a password), or null. */
+    private String proxyTunnel;
     private boolean tls;
     private boolean gaps;
     private boolean ended;
@@ -254,7 +254,7 @@ public final class SmtpSession {
         if (tlsExpected) {
             tlsExpected = false;
             tls = false;
-            anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
+            anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
         }
         client = Mode.LINES;
         if (!midStream && Ascii.isBinary(sniffed[0])) {
@@ -302,7 +302,8 @@ public final class SmtpSession {
         if (t.established()) {
             tunnel = null;
             res.stats.proxyTunnels++;
-            anomaly("proxy_tunnel", t.description(), ts);
+            proxyTunnel = t.description();
+            anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
         }
     }
 
@@ -373,7 +374,7 @@ public final class SmtpSession {
                 if (p.bdatBadSize) {
                     // The server refuses it (501/521) and reads what follows as commands: so do we.
                     res.stats.bdatBadSize++;
-                    anomaly("bdat_bad_size", "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
+                    anomaly(Anomaly.BDAT_BAD_SIZE, "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
                     break;
                 }
                 c.bytes = p.bdatSize;
@@ -422,11 +423,11 @@ public final class SmtpSession {
     private void noteAuthResponse(AuthTracker.Response r, byte[] b, int off, int end, long ts) {
         if (r == AuthTracker.Response.UNDECODABLE) {
             res.stats.authUndecodable++;
-            anomaly("auth_undecodable", auth.mech + " response is not valid base64 or lacks its fields", ts);
+            anomaly(Anomaly.AUTH_UNDECODABLE, auth.mech + " response is not valid base64 or lacks its fields", ts);
         } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
             // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
             // a user name (and prompts for the password), so we report what the server saw.
-            anomaly("auth_response_is_command", "SMTP verb sent as AUTH " + auth.mech + " response", ts);
+            anomaly(Anomaly.AUTH_RESPONSE_IS_COMMAND, "SMTP verb sent as AUTH " + auth.mech + " response", ts);
         }
     }
 
@@ -508,7 +509,7 @@ public final class SmtpSession {
             ReplyAssembler r = replies();
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
             while (res == ReplyAssembler.Result.COMPLETE_AND_REFEED) {
-                anomaly("reply_code_changed", "multi-line reply " + r.code() + " ended by a line with another code", ts);
+                anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
                 reply(ts);
                 r.reset();
                 if (server != Mode.LINES) return;
@@ -532,7 +533,7 @@ public final class SmtpSession {
             return;
         }
         res.stats.badReplyLines++;
-        if (firstTime(ONCE_BAD_REPLY)) anomaly("bad_reply_line", "server line without a reply code", ts);
+        if (reportable(Anomaly.BAD_REPLY_LINE)) anomaly(Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
     }
 
     private void reply(long ts) {
@@ -551,7 +552,7 @@ public final class SmtpSession {
                 if (code >= 400) rejection("GREETING", code, ts);
                 return;
             }
-            if (!midStream) anomaly("no_greeting", "first reply " + code + " answers a command", ts);
+            if (!midStream) anomaly(Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
         }
         if (absorbReplies > 0) {
             absorbReplies--;
@@ -591,7 +592,7 @@ public final class SmtpSession {
             complete(pending.poll(), 0, ts);
             skipped++;
         }
-        anomaly("reply_skipped_commands", skipped + " commands got no reply before this " + code, ts);
+        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, skipped + " commands got no reply before this " + code, ts);
     }
 
     private static boolean answers(int code, PendingCommand c) {
@@ -602,7 +603,7 @@ public final class SmtpSession {
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
     private void replyToNothing(int code, long ts) {
         if (client == Mode.BODY && !bodyVerdictGiven) {
-            anomaly("reply_during_data", "reply " + code + " before the end of the message", ts);
+            anomaly(Anomaly.REPLY_DURING_DATA, "reply " + code + " before the end of the message", ts);
             if (code >= 400) rejection("MESSAGE", code, ts);
             if (txOpen()) {
                 tx.messageBytes += body.bytes();
@@ -620,12 +621,12 @@ public final class SmtpSession {
         }
         if (code == 354 && client == Mode.LINES) {
             // The server is reading message text now, whatever we thought the client had sent.
-            anomaly("unexpected_354", "354 without a DATA command", ts);
+            anomaly(Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
             startBody(null);
             return;
         }
         res.stats.unpairedReplies++;
-        if (firstTime(ONCE_UNPAIRED)) anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
+        if (reportable(Anomaly.UNPAIRED_REPLY)) anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
 
@@ -637,8 +638,8 @@ public final class SmtpSession {
             PendingCommand oldest = pollPending();
             res.stats.pipelineOverflow++;
             absorbReplies++;
-            if (firstTime(ONCE_OVERFLOW)) {
-                anomaly("pipeline_overflow", "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
+            if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
+                anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
             complete(oldest, 0, ts);
         }
@@ -762,7 +763,7 @@ public final class SmtpSession {
         }
         if (lines > 0) {
             absorbReplies += lines;
-            anomaly("data_refused_after_text", "DATA refused after " + lines + " lines of message text were sent", ts);
+            anomaly(Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
         }
     }
 
@@ -811,7 +812,7 @@ public final class SmtpSession {
         endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
         if (pendingCount() > 0) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
-            anomaly("pipelined_after_starttls", pendingCount() + " commands sent after STARTTLS", ts);
+            anomaly(Anomaly.PIPELINED_AFTER_STARTTLS, pendingCount() + " commands sent after STARTTLS", ts);
             flushPending(ts);
         }
         // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
@@ -864,7 +865,10 @@ public final class SmtpSession {
 
     private void emitRecord(int depth, MessageStatus status, long ts) {
         res.stats.transactions++;
-        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, tx.build(depth, status, tls, conn.clientBy().label())));
+        TransactionRecord r = tx.build(depth, status, tls, conn.clientBy().label(),
+                Anomaly.of(anomaliesForRecord), proxyTunnel);
+        anomaliesForRecord = 0; // each anomaly is named by the one record it precedes or falls in
+        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, r));
     }
 
     private boolean txOpen() { return tx != null && tx.open; }
@@ -912,7 +916,7 @@ public final class SmtpSession {
                         client = Mode.LINES;
                         if (chunkRemaining < 0) {
                             clientLines().discardRestOfLine();
-                            anomaly("bdat_chunk_gap", "a gap ran past the end of a BDAT chunk", ts);
+                            anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
                         }
                         chunkRemaining = 0;
                     }
@@ -942,7 +946,7 @@ public final class SmtpSession {
         if (tunnel != null) {
             // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
             res.stats.notSmtp++;
-            anomaly("not_smtp", "connection ended during the proxy handshake", ts);
+            anomaly(Anomaly.NOT_SMTP, "connection ended during the proxy handshake", ts);
             tunnel = null;
         }
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
@@ -968,7 +972,7 @@ public final class SmtpSession {
 
     private void giveUp(String why, long ts) {
         res.stats.notSmtp++;
-        anomaly("not_smtp", why, ts);
+        anomaly(Anomaly.NOT_SMTP, why, ts);
         flushPending(ts);
         endTransaction(MessageStatus.ABORTED, ts);
         goOpaque(false);
@@ -987,7 +991,7 @@ public final class SmtpSession {
         res.stats.internalErrors++;
         goOpaque(false);
         try {
-            anomaly("internal_error", e.getClass().getSimpleName(), ts);
+            anomaly(Anomaly.INTERNAL_ERROR, e.getClass().getSimpleName(), ts);
         } catch (RuntimeException ignored) {
             // the listener failed too; the counter still tells
         }
@@ -1055,7 +1059,7 @@ public final class SmtpSession {
     private void lineTooLong(boolean fromClient, long ts) {
         res.stats.linesTruncated++;
         int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
-        anomaly("line_too_long", (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
+        anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
     }
 
     private void rejection(String command, int code, long ts) {
@@ -1072,14 +1076,20 @@ public final class SmtpSession {
         return res.replyLine;
     }
 
-    private boolean firstTime(int flag) {
-        boolean first = (reportedOnce & flag) == 0;
-        reportedOnce |= (byte) flag;
-        return first;
+    /**
+     * Marks {@code kind} for the next record and tells whether it would be reported: false for a
+     * kind {@link Anomaly#oncePerConnection() reported once per connection} that was. Callers of
+     * such kinds ask first, so a repeated flood builds no detail strings.
+     */
+    private boolean reportable(Anomaly kind) {
+        anomaliesForRecord |= kind.bit();
+        return !kind.oncePerConnection() || (reportedOnce & kind.bit()) == 0;
     }
 
-    private void anomaly(String kind, String detail, long ts) {
-        res.stats.anomalies++;
+    private void anomaly(Anomaly kind, String detail, long ts) {
+        if (!reportable(kind)) return;
+        if (kind.oncePerConnection()) reportedOnce |= kind.bit();
+        res.stats.anomaly(kind);
         res.out.onEvent(new SmtpEvent.Anomaly(conn, ts, kind, cap(detail, DETAIL_MAX)));
     }
 

@@ -67,6 +67,7 @@ public final class SmtpStats {
     public long internalErrors;
 
     private final long[] commands = new long[SmtpVerb.values().length];
+    private final long[] anomalyKinds = new long[Anomaly.values().length];
     private final long[] replies = new long[6];
     private final long[][] auth = new long[AuthMechanism.values().length][AuthResult.values().length];
 
@@ -85,6 +86,14 @@ public final class SmtpStats {
     void countReply(int code) {
         int d = code / 100;
         if (d >= 2 && d <= 5) replies[d]++;
+    }
+
+    /** Anomaly events reported of this kind ({@code anomalies.jsonl} lines). */
+    public long anomalies(Anomaly kind) { return anomalyKinds[kind.ordinal()]; }
+
+    void anomaly(Anomaly kind) {
+        anomalies++;
+        anomalyKinds[kind.ordinal()]++;
     }
 
     void countAuth(AuthMechanism mech, AuthResult result) { auth[mech.ordinal()][result.ordinal()]++; }

@@ -45,9 +45,16 @@ final class TransactionBuilder {
         return false;
     }
 
-    TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, String clientBy) {
+    /**
+     * @param anomalies   the kinds raised since the previous record (see {@code SmtpSession})
+     * @param proxyTunnel the connection's proxy tunnel description, or null
+     */
+    TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, String clientBy,
+                            List<Anomaly> anomalies, String proxyTunnel) {
+        boolean countsCapped = rcptDropped > 0;
+        for (Anomaly a : anomalies) countsCapped |= a.capsCounts();
         return new TransactionRecord(tsMicros, depth, helo, authMech, authUser, authzid, authResult,
                 mailFrom, mailParams, nullSender, List.copyOf(rcpt), rcptAccepted, rcptRejected, rcptDropped,
-                finalStatus, messageBytes, lastReply, tls, gaps, clientBy);
+                finalStatus, messageBytes, lastReply, tls, gaps, clientBy, anomalies, countsCapped, proxyTunnel);
     }
 }

@@ -17,6 +17,13 @@ import java.util.List;
  * @param rcptDropped    RCPT TOs beyond the per-transaction cap (counted, not listed)
  * @param lastReply      last server reply of the transaction, "code text", capped
  * @param gaps           data was missing in either direction while this transaction was open
+ * @param anomalies      anomaly kinds raised on the connection since the previous record (so
+ *                       those before the first MAIL land in the first record), in catalogue order
+ * @param countsCapped   a limit made the record incomplete: {@code rcpt_to} was capped, or an
+ *                       anomaly that {@link Anomaly#capsCounts() caps counts} occurred (the counts
+ *                       are then lower bounds)
+ * @param proxyTunnel    the HTTP CONNECT / SOCKS tunnel the connection went through (target and
+ *                       proxy user, never a password), or null
  */
 public record TransactionRecord(
         long tsMicros,
@@ -38,5 +45,8 @@ public record TransactionRecord(
         String lastReply,
         boolean tls,
         boolean gaps,
-        String clientBy) {
+        String clientBy,
+        List<Anomaly> anomalies,
+        boolean countsCapped,
+        String proxyTunnel) {
 }

@@ -1,5 +1,7 @@
 package io.mailtap.sensor;
 
+import io.mailtap.smtp.Anomaly;
+
 import io.mailtap.decode.SkipReason;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
@@ -116,6 +118,7 @@ final class Scrape {
         m("mailtap_smtp_starttls_total", "result", Set.of("issued", "accepted"));
         m("mailtap_smtp_not_smtp_total");
         m("mailtap_smtp_lines_truncated_total");
+        m("mailtap_anomalies_total", "kind", labels(Anomaly.values(), e -> ((Anomaly) e).id()));
         m("mailtap_alerts_raised_total", "rule", RULES, "severity", SEVERITIES);
         m("mailtap_alerts_notifications_total", "rule", RULES, "status", Set.of("firing", "resolved"));
         m("mailtap_alerts_active", "rule", RULES);
