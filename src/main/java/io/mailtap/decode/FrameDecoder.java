@@ -94,13 +94,13 @@ public final class FrameDecoder {
         out.wireLength = wire;
         out.tsMicros = tsMicros;
 
-        stats.frames++;
-        stats.bytes += wire;
-        if (cap < wire) stats.truncatedFrames++;
+        stats.inc(DecodeCounter.FRAMES);
+        stats.add(DecodeCounter.BYTES, wire);
+        if (cap < wire) stats.inc(DecodeCounter.TRUNCATED_FRAMES);
 
         SkipReason reason = link(linkType, frame, cap, wire, out);
         if (reason == null) {
-            stats.decodedTcp++;
+            stats.inc(DecodeCounter.DECODED_TCP);
             return true;
         }
         stats.skip(reason);

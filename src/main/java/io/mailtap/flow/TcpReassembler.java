@@ -140,7 +140,7 @@ final class TcpReassembler {
         FlowStats stats = shared.stats;
         BufferBudget budget = shared.budget;
         if (claimed <= 1 && seq == nextSeq - 1) {
-            stats.keepAlives++;
+            stats.inc(FlowCounter.KEEP_ALIVES);
             return;
         }
         if (claimed <= 0) return;
@@ -167,7 +167,7 @@ final class TcpReassembler {
                 return;
             }
             if (seq - nextSeq >= MAX_AHEAD) {
-                stats.outOfWindowSegments++;
+                stats.inc(FlowCounter.OUT_OF_WINDOW_SEGMENTS);
                 return;
             }
             long need = place(seq, buf, off, len, claimed, false);
@@ -179,7 +179,7 @@ final class TcpReassembler {
             }
             if (!capCounted) {
                 capCounted = true;
-                if (overDirection) stats.capHitsPerDirection++; else stats.capHitsTotal++;
+                if (overDirection) stats.inc(FlowCounter.CAP_HITS_PER_DIRECTION); else stats.inc(FlowCounter.CAP_HITS_TOTAL);
             }
             if (!overDirection) {
                 budget.reclaim(need, this, ts);
@@ -210,7 +210,7 @@ final class TcpReassembler {
         int ahead = limit - nextSeq;
         if (ahead <= 0) return;
         if (ahead >= MAX_AHEAD) {
-            shared.stats.implausibleAcks++;
+            shared.stats.inc(FlowCounter.IMPLAUSIBLE_ACKS);
             return;
         }
         while (nextSeq - limit < 0) {
@@ -261,7 +261,7 @@ final class TcpReassembler {
             emit(held, ts);
         }
         if (nextSeq - end < 0) emitNew(seq, buf, off, dataEnd, end, ts);
-        if (conflict) shared.stats.overlapConflicts++;
+        if (conflict) shared.stats.inc(FlowCounter.OVERLAP_CONFLICTS);
     }
 
     /** Emits the new segment from nextSeq up to {@code to}: captured bytes, then the cut-off tail. */
@@ -315,9 +315,9 @@ final class TcpReassembler {
         }
         if (apply) {
             if (overlapped) countDuplicate();
-            if (conflict) shared.stats.overlapConflicts++;
+            if (conflict) shared.stats.inc(FlowCounter.OVERLAP_CONFLICTS);
             if (charge > 0) {
-                shared.stats.outOfOrderSegments++;
+                shared.stats.inc(FlowCounter.OUT_OF_ORDER_SEGMENTS);
                 shared.budget.charge(held, charge);
             }
         }
@@ -365,7 +365,7 @@ final class TcpReassembler {
         if (len <= 0) return;
         nextSeq += len;
         if (fromClient) flow.clientPayloadBytes += len; else flow.serverPayloadBytes += len;
-        shared.stats.bytesDelivered += len;
+        shared.stats.add(FlowCounter.BYTES_DELIVERED, len);
         shared.listener.onData(flow, fromClient, data, off, len, ts);
     }
 
@@ -379,7 +379,7 @@ final class TcpReassembler {
     private void countDuplicate() {
         if (!shared.duplicateCounted) {
             shared.duplicateCounted = true;
-            shared.stats.duplicateSegments++;
+            shared.stats.inc(FlowCounter.DUPLICATE_SEGMENTS);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mailtap.sensor;
 
+import io.mailtap.smtp.SmtpCounter;
 import io.mailtap.alert.AlertSink;
 import io.mailtap.alert.MonitoredSink;
 import io.mailtap.capture.CaptureException;
@@ -637,7 +638,7 @@ public final class LiveSensor {
         SensorTotals t = metrics.refresh();
         LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions",
                 t.captureReceived, t.captureDroppedKernel, t.captureDroppedInterface, t.captureDroppedRing,
-                t.smtp.transactions);
+                t.smtp.get(io.mailtap.smtp.SmtpCounter.TRANSACTIONS));
         return clean;
     }
 

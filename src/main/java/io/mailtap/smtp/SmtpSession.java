@@ -132,7 +132,7 @@ public final class SmtpSession {
         this.res = res;
         this.midStream = conn.clientBy() == ClientBy.PORT;
         this.tunnelAllowed = !midStream;
-        res.stats.sessions++;
+        res.stats.inc(SmtpCounter.SESSIONS);
     }
 
     // ------------------------------------------------------------------ input
@@ -188,7 +188,7 @@ public final class SmtpSession {
         try {
             res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps));
         } catch (RuntimeException e) {
-            res.stats.internalErrors++;
+            res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         }
         release();
     }
@@ -213,7 +213,7 @@ public final class SmtpSession {
                 case CHUNK: {
                     long n = Math.min(chunkRemaining, end - i);
                     chunkRemaining -= n;
-                    res.stats.messageBytes += n;
+                    res.stats.add(SmtpCounter.MESSAGE_BYTES, n);
                     i += (int) n;
                     if (chunkRemaining == 0) client = Mode.LINES;
                     break;
@@ -223,7 +223,7 @@ public final class SmtpSession {
                     tunnelProgress(ts);
                     break;
                 default:
-                    res.stats.opaqueBytes += end - i;
+                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
                     return;
             }
         }
@@ -246,8 +246,8 @@ public final class SmtpSession {
         clientSniff = null; // decided: the bytes are replayed from the local reference below
         clientSniffLen = 0;
         if (verdict > 0) {
-            if (!tlsExpected) res.stats.implicitTls++;
-            res.stats.opaqueBytes += n;
+            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
             goOpaque(true);
             return;
         }
@@ -259,7 +259,7 @@ public final class SmtpSession {
         client = Mode.LINES;
         if (!midStream && Ascii.isBinary(sniffed[0])) {
             giveUp("client sent binary data", ts);
-            res.stats.opaqueBytes += n;
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
             return;
         }
         // Every byte seen so far sits in the sniff buffer: replay it through the normal path.
@@ -301,7 +301,7 @@ public final class SmtpSession {
         }
         if (t.established()) {
             tunnel = null;
-            res.stats.proxyTunnels++;
+            res.stats.inc(SmtpCounter.PROXY_TUNNELS);
             proxyTunnel = t.description();
             anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
         }
@@ -358,8 +358,8 @@ public final class SmtpSession {
                 c.params = p.paramsEnd > p.paramsStart ? Ascii.text(b, p.paramsStart, p.paramsEnd - p.paramsStart) : null;
                 c.nullSender = verb == SmtpVerb.MAIL && "<>".equals(c.argument);
                 if (verb == SmtpVerb.MAIL) {
-                    res.stats.mailFrom++;
-                    if (c.nullSender) res.stats.nullSender++;
+                    res.stats.inc(SmtpCounter.MAIL_FROM);
+                    if (c.nullSender) res.stats.inc(SmtpCounter.NULL_SENDER);
                 }
                 break;
             case AUTH:
@@ -373,7 +373,7 @@ public final class SmtpSession {
                 c.bdatBadSize = p.bdatBadSize;
                 if (p.bdatBadSize) {
                     // The server refuses it (501/521) and reads what follows as commands: so do we.
-                    res.stats.bdatBadSize++;
+                    res.stats.inc(SmtpCounter.BDAT_BAD_SIZE);
                     anomaly(Anomaly.BDAT_BAD_SIZE, "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
                     break;
                 }
@@ -386,7 +386,7 @@ public final class SmtpSession {
                 }
                 return;
             case STARTTLS:
-                res.stats.starttlsIssued++;
+                res.stats.inc(SmtpCounter.STARTTLS_ISSUED);
                 break;
             default:
                 break;
@@ -422,7 +422,7 @@ public final class SmtpSession {
 
     private void noteAuthResponse(AuthTracker.Response r, byte[] b, int off, int end, long ts) {
         if (r == AuthTracker.Response.UNDECODABLE) {
-            res.stats.authUndecodable++;
+            res.stats.inc(SmtpCounter.AUTH_UNDECODABLE);
             anomaly(Anomaly.AUTH_UNDECODABLE, auth.mech + " response is not valid base64 or lacks its fields", ts);
         } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
             // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
@@ -442,7 +442,7 @@ public final class SmtpSession {
     private int bodyText(byte[] b, int i, int end, long ts) {
         int next = body.feed(b, i, end);
         if (body.ended() && bodyVerdictGiven) {
-            res.stats.messageBytes += body.bytes();
+            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             client = Mode.LINES; // the server will not answer this "." again
         } else if (body.ended()) {
             PendingCommand eod = new PendingCommand(PendingCommand.Kind.END_OF_DATA, SmtpVerb.DATA, ts);
@@ -450,7 +450,7 @@ public final class SmtpSession {
             eod.lines = body.lines();
             eod.dataCommand = bodyData;
             eod.gap = bodyGap;
-            res.stats.messageBytes += body.bytes();
+            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             bodyData = null;
             client = Mode.LINES;
             enqueue(eod, ts);
@@ -478,7 +478,7 @@ public final class SmtpSession {
                     tunnelProgress(ts);
                     break;
                 default:
-                    res.stats.opaqueBytes += end - i;
+                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
                     return;
             }
         }
@@ -493,8 +493,8 @@ public final class SmtpSession {
         serverSniffLen = 0;
         if (verdict > 0) {
             // A server never speaks TLS first: the client's hello was not captured.
-            if (!tlsExpected) res.stats.implicitTls++;
-            res.stats.opaqueBytes += n;
+            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
             goOpaque(true);
             return;
         }
@@ -532,7 +532,7 @@ public final class SmtpSession {
             giveUp("server line is not an SMTP reply", ts);
             return;
         }
-        res.stats.badReplyLines++;
+        res.stats.inc(SmtpCounter.BAD_REPLY_LINES);
         if (reportable(Anomaly.BAD_REPLY_LINE)) anomaly(Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
     }
 
@@ -556,7 +556,7 @@ public final class SmtpSession {
         }
         if (absorbReplies > 0) {
             absorbReplies--;
-            res.stats.unpairedReplies++;
+            res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
             return;
         }
         skipUnansweredBefore(code, ts);
@@ -625,7 +625,7 @@ public final class SmtpSession {
             startBody(null);
             return;
         }
-        res.stats.unpairedReplies++;
+        res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
         if (reportable(Anomaly.UNPAIRED_REPLY)) anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
@@ -636,7 +636,7 @@ public final class SmtpSession {
         if (pendingCount() >= Math.max(1, res.settings.maxPendingCommands())) {
             // Give up on the oldest: report it unanswered and let its reply pass unpaired.
             PendingCommand oldest = pollPending();
-            res.stats.pipelineOverflow++;
+            res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
             absorbReplies++;
             if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
                 anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
@@ -722,14 +722,14 @@ public final class SmtpSession {
     private void rcpt(PendingCommand c, int code, long ts) {
         res.out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
                 txOpen() ? tx.mailFrom : null, helo, authenticatedUser(), tls));
-        if (code >= 200 && code < 300) res.stats.rcptAccepted++;
-        else if (code >= 400) res.stats.rcptRejected++;
+        if (code >= 200 && code < 300) res.stats.inc(SmtpCounter.RCPT_ACCEPTED);
+        else if (code >= 400) res.stats.inc(SmtpCounter.RCPT_REJECTED);
         // Recipients outside a transaction only matter for a connection that never sends MAIL.
         if (!txOpen() && transactions > 0) return;
         TransactionBuilder t = tx();
         if (code >= 200 && code < 300) t.rcptAccepted++;
         else if (code >= 400) t.rcptRejected++;
-        if (!t.addRcpt(c.argument)) res.stats.rcptDropped++;
+        if (!t.addRcpt(c.argument)) res.stats.inc(SmtpCounter.RCPT_DROPPED);
     }
 
     private void data(PendingCommand c, int code, long ts) {
@@ -808,7 +808,7 @@ public final class SmtpSession {
     }
 
     private void startTls(long ts) {
-        res.stats.starttlsAccepted++;
+        res.stats.inc(SmtpCounter.STARTTLS_ACCEPTED);
         endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
         if (pendingCount() > 0) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
@@ -864,7 +864,7 @@ public final class SmtpSession {
     }
 
     private void emitRecord(int depth, MessageStatus status, long ts) {
-        res.stats.transactions++;
+        res.stats.inc(SmtpCounter.TRANSACTIONS);
         TransactionRecord r = tx.build(depth, status, tls, conn.clientBy().label(),
                 Anomaly.of(anomaliesForRecord), proxyTunnel);
         anomaliesForRecord = 0; // each anomaly is named by the one record it precedes or falls in
@@ -883,13 +883,13 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ gaps, end, give-up
 
     private void gap(boolean fromClient, long bytes, long ts) {
-        res.stats.gaps++;
+        res.stats.inc(SmtpCounter.GAPS);
         gaps = true;
         if (txOpen()) tx.gaps = true;
         if (pending != null) for (PendingCommand c : pending) c.gap = true;
         if ((fromClient ? client : server) == Mode.TUNNEL) {
             // Where the handshake ends, and so where SMTP starts, is lost in the hole.
-            res.stats.opaqueBytes += bytes;
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
             tunnel = null;
             giveUp("gap in the proxy handshake", ts);
             return;
@@ -922,13 +922,13 @@ public final class SmtpSession {
                     }
                     break;
                 default:
-                    res.stats.opaqueBytes += bytes;
+                    res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
                     break;
             }
             return;
         }
         if (server == Mode.OPAQUE) {
-            res.stats.opaqueBytes += bytes;
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
             return;
         }
         server = Mode.LINES;
@@ -938,14 +938,14 @@ public final class SmtpSession {
         if (replies != null) replies.reset();
         greetingSeen = true; // whatever the first reply was, it may be in the hole
         absorbReplies = 0;
-        res.stats.gapUnpaired += pendingCount();
+        res.stats.add(SmtpCounter.GAP_UNPAIRED, pendingCount());
         flushPending(ts);
     }
 
     private void end(long ts) {
         if (tunnel != null) {
             // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
-            res.stats.notSmtp++;
+            res.stats.inc(SmtpCounter.NOT_SMTP);
             anomaly(Anomaly.NOT_SMTP, "connection ended during the proxy handshake", ts);
             tunnel = null;
         }
@@ -954,7 +954,7 @@ public final class SmtpSession {
         if (auth != null && auth.active) finishAuth(AuthResult.UNKNOWN, 0, ts);
         if (client == Mode.BODY) {
             // The connection ended inside message text: the message never completed.
-            res.stats.messageBytes += body.bytes();
+            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             if (txOpen()) tx.messageBytes += body.bytes();
         }
         endTransaction(MessageStatus.ABORTED, ts);
@@ -971,7 +971,7 @@ public final class SmtpSession {
     }
 
     private void giveUp(String why, long ts) {
-        res.stats.notSmtp++;
+        res.stats.inc(SmtpCounter.NOT_SMTP);
         anomaly(Anomaly.NOT_SMTP, why, ts);
         flushPending(ts);
         endTransaction(MessageStatus.ABORTED, ts);
@@ -988,7 +988,7 @@ public final class SmtpSession {
     }
 
     private void internalError(RuntimeException e, long ts) {
-        res.stats.internalErrors++;
+        res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         goOpaque(false);
         try {
             anomaly(Anomaly.INTERNAL_ERROR, e.getClass().getSimpleName(), ts);
@@ -1057,7 +1057,7 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ helpers
 
     private void lineTooLong(boolean fromClient, long ts) {
-        res.stats.linesTruncated++;
+        res.stats.inc(SmtpCounter.LINES_TRUNCATED);
         int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
         anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
     }

@@ -132,6 +132,19 @@ final class Scrape {
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
         m("mailtap_up");
+        // the stage counters, as their enums declare them (series of one name share one label key)
+        Map<String, Map<String, Set<String>>> stage = new LinkedHashMap<>();
+        for (var c : io.mailtap.metrics.MetricsContract.STAGE_COUNTERS) {
+            var spec = c.meter();
+            Map<String, Set<String>> l = stage.computeIfAbsent(spec.name(), k -> new LinkedHashMap<>());
+            if (spec.labelKey() != null) l.computeIfAbsent(spec.labelKey(), k -> new java.util.TreeSet<>()).add(spec.labelValue());
+        }
+        stage.forEach((name, labels) -> {
+            if (CONTRACT.containsKey(name) && !CONTRACT.get(name).equals(labels)) {
+                throw new AssertionError(name + " is hand-listed with other labels than its enum declares");
+            }
+            CONTRACT.put(name, labels);
+        });
     }
 
     /**
