@@ -25,6 +25,14 @@ class SafeJsonTest {
         assertEquals(hostile.toString(), back.get("helo").asText());
     }
 
+    /** The byte-oriented generator (HTTP sink bodies) escapes the same set as the writer-oriented one. */
+    @Test
+    void bytesOutputEscapesTheBidiControlsToo() throws Exception {
+        String json = new String(SafeJson.mapper().writeValueAsBytes(Map.of("helo", "a\u202eb\u2067c")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("{\"helo\":\"a\\u202eb\\u2067c\"}", json);
+    }
+
     @Test
     void ordinaryNonAsciiTextIsWrittenAsIs() throws Exception {
         assertEquals("{\"helo\":\"Grüße\"}", SafeJson.mapper().writeValueAsString(Map.of("helo", "Grüße")));
