@@ -11,6 +11,7 @@ import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.AuthMechanism;
 import io.mailtap.smtp.SmtpCounter;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
+import io.mailtap.smtp.SmtpVerb;
 import io.mailtap.util.MeterSpec;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -126,6 +127,14 @@ public final class MailtapMetrics {
                         t -> t.smtp.auth(m, r),
                         "mechanism", m.name().toLowerCase(Locale.ROOT), "result", r.name().toLowerCase(Locale.ROOT));
             }
+        }
+        for (SmtpVerb v : SmtpVerb.values()) {
+            counter("mailtap.smtp.commands", "Client commands by verb (unknown: a line in command position that is no known verb).",
+                    t -> t.smtp.commands(v), "verb", v.name().toLowerCase(Locale.ROOT));
+        }
+        for (int d = 2; d <= 5; d++) {
+            int digit = d;
+            counter("mailtap.smtp.replies", "Complete server replies by class.", t -> t.smtp.replies(digit), "class", d + "xx");
         }
         for (Anomaly a : Anomaly.values()) {
             counter("mailtap.anomalies", "Anomalies reported (anomalies.jsonl lines), by kind; see README's anomaly table.",

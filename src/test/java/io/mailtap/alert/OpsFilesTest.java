@@ -38,7 +38,7 @@ class OpsFilesTest {
             "mailtap_smtp_transactions_total", "mailtap_smtp_mail_from_total", "mailtap_smtp_null_sender_total",
             "mailtap_smtp_rcpt_total", "mailtap_smtp_auth_total",
             "mailtap_smtp_starttls_total", "mailtap_smtp_not_smtp_total", "mailtap_smtp_lines_truncated_total",
-            "mailtap_anomalies_total",
+            "mailtap_anomalies_total", "mailtap_smtp_commands_total", "mailtap_smtp_replies_total",
             "mailtap_alerts_raised_total", "mailtap_alerts_notifications_total", "mailtap_alerts_active",
             "mailtap_alerts_suppressed_total",
             "mailtap_detect_evictions_total",

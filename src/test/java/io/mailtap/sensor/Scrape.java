@@ -118,6 +118,8 @@ final class Scrape {
         m("mailtap_smtp_starttls_total", "result", Set.of("issued", "accepted"));
         m("mailtap_smtp_not_smtp_total");
         m("mailtap_smtp_lines_truncated_total");
+        m("mailtap_smtp_commands_total", "verb", labels(io.mailtap.smtp.SmtpVerb.values(), e -> e.name().toLowerCase(java.util.Locale.ROOT)));
+        m("mailtap_smtp_replies_total", "class", Set.of("2xx", "3xx", "4xx", "5xx"));
         m("mailtap_anomalies_total", "kind", labels(Anomaly.values(), e -> ((Anomaly) e).id()));
         m("mailtap_alerts_raised_total", "rule", RULES, "severity", SEVERITIES);
         m("mailtap_alerts_notifications_total", "rule", RULES, "status", Set.of("firing", "resolved"));

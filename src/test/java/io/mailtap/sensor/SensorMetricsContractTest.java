@@ -93,6 +93,14 @@ class SensorMetricsContractTest {
         assertThat(s.value("mailtap_smtp_rcpt_total", "result", "rejected")).isEqualTo(smtp.get(SmtpCounter.RCPT_REJECTED)).isPositive();
         assertThat(s.value("mailtap_smtp_rcpt_total", "result", "accepted")).isEqualTo(smtp.get(SmtpCounter.RCPT_ACCEPTED));
 
+        // counters no metric read before they were enum constants (and the per-class arrays)
+        assertThat(s.value("mailtap_flows_established_total")).isEqualTo(p.flowStats().get(FlowCounter.ESTABLISHED)).isPositive();
+        assertThat(s.value("mailtap_smtp_message_bytes_total")).isEqualTo(smtp.get(SmtpCounter.MESSAGE_BYTES)).isPositive();
+        assertThat(s.value("mailtap_flows_active_peak")).isEqualTo(p.flowStats().get(FlowCounter.ACTIVE_PEAK)).isPositive();
+        assertThat(s.value("mailtap_smtp_commands_total", "verb", "mail"))
+                .isEqualTo(smtp.commands(io.mailtap.smtp.SmtpVerb.MAIL)).isPositive();
+        assertThat(s.value("mailtap_smtp_replies_total", "class", "2xx")).isEqualTo(smtp.replies(2)).isPositive();
+
         // detection and alerts
         var alerts = run.slot().current().detection.tracker().stats();
         for (RuleId r : List.of(RuleId.NULL_SENDER_BURST, RuleId.AUTH_GUEST_ACCOUNT, RuleId.AUTH_FAILURES,
@@ -158,9 +166,10 @@ class SensorMetricsContractTest {
 
         s.assertFollowsContract(true);
         long series = s.series.size();
-        // ~110 fixed-label series (every stage counter, 19 anomaly kinds) + 8 raised (one severity per rule)
-        // + 5 for the one sink + the hand-rendered one: fixed by the enums, whatever the traffic
-        assertThat(series).isLessThanOrEqualTo(200);
+        // ~130 fixed-label series (every stage counter, 16 verbs, 4 reply classes, 19 anomaly kinds)
+        // + 8 raised (one severity per rule) + 5 for the one sink + the hand-rendered one: fixed by
+        // the enums, whatever the traffic
+        assertThat(series).isLessThanOrEqualTo(230);
         assertThat(s.value("mailtap_packets_total")).isGreaterThan(10_000);
         assertThat(s.sum("mailtap_packets_skipped_total")).isPositive();
         assertThat(s.value("mailtap_smtp_starttls_total", "result", "accepted")).isPositive();
