@@ -1,8 +1,10 @@
 package io.mailtap.cli;
 
 import io.mailtap.alert.Alert;
+import io.mailtap.decode.DecodeCounter;
 import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.SkipReason;
+import io.mailtap.flow.FlowCounter;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.sensor.AlertDigest;
@@ -133,14 +135,15 @@ final class SummaryPrinter {
             long n = d.skipped(reason);
             if (n > 0) parts.add(reason.label() + " " + n);
         }
-        out.printf("Frames: %,d decoded as TCP, %,d skipped%s%n", d.decodedTcp, d.skippedTotal(),
+        out.printf("Frames: %,d decoded as TCP, %,d skipped%s%n", d.get(DecodeCounter.DECODED_TCP), d.skippedTotal(),
                 parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
     }
 
     private void printFlows(FlowStats f) {
         out.printf("Flows: %,d tracked (at most %,d at once), %,d evicted (table full), %,d out-of-order and %,d duplicate "
                         + "segments, %,d gaps (%,d bytes never seen)%n",
-                f.flowsCreated, f.activePeak, f.evicted, f.outOfOrderSegments, f.duplicateSegments, f.gapsTotal(), f.gapBytesTotal());
+                f.get(FlowCounter.FLOWS_CREATED), f.get(FlowCounter.ACTIVE_PEAK), f.get(FlowCounter.EVICTED),
+                f.get(FlowCounter.OUT_OF_ORDER_SEGMENTS), f.get(FlowCounter.DUPLICATE_SEGMENTS), f.gapsTotal(), f.gapBytesTotal());
     }
 
     static String endpoint(String ip, int port) {

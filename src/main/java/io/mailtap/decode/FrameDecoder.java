@@ -96,17 +96,17 @@ public final class FrameDecoder {
         if (tsMicros >= RawFrame.MAX_TS_MICROS || tsMicros < 0) {
             // Clamped by the capture, or out of range from another source: the same marker.
             tsMicros = RawFrame.MAX_TS_MICROS;
-            stats.timestampsClamped++;
+            stats.inc(DecodeCounter.TIMESTAMPS_CLAMPED);
         }
         out.tsMicros = tsMicros;
 
-        stats.frames++;
-        stats.bytes += wire;
-        if (cap < wire) stats.truncatedFrames++;
+        stats.inc(DecodeCounter.FRAMES);
+        stats.add(DecodeCounter.BYTES, wire);
+        if (cap < wire) stats.inc(DecodeCounter.TRUNCATED_FRAMES);
 
         SkipReason reason = link(linkType, frame, cap, wire, out);
         if (reason == null) {
-            stats.decodedTcp++;
+            stats.inc(DecodeCounter.DECODED_TCP);
             return true;
         }
         stats.skip(reason);

@@ -21,13 +21,13 @@ final class BufferBudget {
         if (r.buffered == 0) link(r);
         r.buffered += bytes;
         used += bytes;
-        stats.bufferedBytesNow += bytes;
+        stats.add(FlowCounter.BUFFERED_BYTES_NOW, bytes);
     }
 
     void release(TcpReassembler.Held r, long bytes) {
         r.buffered -= bytes;
         used -= bytes;
-        stats.bufferedBytesNow -= bytes;
+        stats.add(FlowCounter.BUFFERED_BYTES_NOW, -(bytes));
         if (r.buffered == 0) unlink(r);
     }
 

@@ -153,14 +153,14 @@ public final class FlowTable {
         advanceTime(p.tsMicros);
         int sp = p.srcPort & 0xffff, dp = p.dstPort & 0xffff;
         if (!trackAllTcp && !isSmtpPort(sp) && !isSmtpPort(dp)) {
-            stats.packetsNotTracked++;
+            stats.inc(FlowCounter.PACKETS_NOT_TRACKED);
             return;
         }
-        stats.packets++;
+        stats.inc(FlowCounter.PACKETS);
         int flags = p.tcpFlags;
         boolean syn = (flags & PacketView.SYN) != 0;
         if (syn && (flags & (PacketView.RST | PacketView.FIN)) != 0) {
-            stats.invalidFlags++;
+            stats.inc(FlowCounter.INVALID_FLAGS);
             return;
         }
         readPayload(p);
@@ -170,7 +170,7 @@ public final class FlowTable {
         boolean fromClient = lookupFromClient;
         int generation = 0;
         if (f != null && syn && startsNewConnection(f, fromClient, p.seq)) {
-            stats.portReuse++;
+            stats.inc(FlowCounter.PORT_REUSE);
             generation = f.generation == Character.MAX_VALUE ? f.generation : f.generation + 1;
             endFlow(f, f.closeReason);
             f = null;
@@ -239,7 +239,7 @@ public final class FlowTable {
         if (curClaimed > 0) {
             // Data on a SYN (TCP Fast Open) is delivered but does not complete the handshake.
             if (!syn && handshaking) establish(f, ts);
-            if (curClaimed > curLen) stats.truncatedSegments++;
+            if (curClaimed > curLen) stats.inc(FlowCounter.TRUNCATED_SEGMENTS);
         }
         // A side that sends data may be answering bytes it acknowledged and we have not seen: the
         // layer above must learn of that hole before it reads the answer.
@@ -258,7 +258,7 @@ public final class FlowTable {
             if (synAck == fromClient) {
                 // A bare SYN from the server side, or a SYN/ACK from the client side: simultaneous
                 // open, or a mid-stream guess the handshake now contradicts. Rare; not followed.
-                stats.synUnexpected++;
+                stats.inc(FlowCounter.SYN_UNEXPECTED);
                 return false;
             }
             own.initSyn(seq);
@@ -271,12 +271,12 @@ public final class FlowTable {
             return true;
         }
         if (own.synSeen && own.isn == seq) {
-            stats.synRetransmits++;
+            stats.inc(FlowCounter.SYN_RETRANSMITS);
             return true;
         }
         // A new ISN inside a live connection. Possibly port reuse after a close we did not see;
         // following it would mean trusting a SYN over a connection we track, so it is only counted.
-        stats.synUnexpected++;
+        stats.inc(FlowCounter.SYN_UNEXPECTED);
         return false;
     }
 
@@ -284,7 +284,7 @@ public final class FlowTable {
         f.rstSeen = true;
         if (isClosed(f)) return;
         if (f.state == ConnState.ATTEMPTED && !fromClient) {
-            stats.rejected++;
+            stats.inc(FlowCounter.REJECTED);
             close(f, ConnState.REJECTED, EndReason.RST);
         } else {
             close(f, ConnState.CLOSED, EndReason.RST);
@@ -312,7 +312,7 @@ public final class FlowTable {
 
     private void establish(Flow f, long ts) {
         setState(f, ConnState.ESTABLISHED);
-        stats.established++;
+        stats.inc(FlowCounter.ESTABLISHED);
         listener.onEstablished(f, ts);
     }
 
@@ -352,7 +352,7 @@ public final class FlowTable {
     private Flow create(PacketView p, int h, int sp, int dp, int vlan, int flags, int generation) {
         boolean syn = (flags & PacketView.SYN) != 0, ack = (flags & PacketView.ACK) != 0;
         if ((flags & PacketView.RST) != 0 || (!syn && !ack && curClaimed == 0)) {
-            stats.packetsNoFlow++;
+            stats.inc(FlowCounter.PACKETS_NO_FLOW);
             return null;
         }
         if (count >= maxFlows) evictOldest();
@@ -394,11 +394,11 @@ public final class FlowTable {
 
         insert(f);
         addToList(listFor(f.state), f);
-        stats.flowsCreated++;
+        stats.inc(FlowCounter.FLOWS_CREATED);
         lookupFromClient = clientIsSrc;
         listener.onFlowStart(f, p.tsMicros);
         if (!syn) {
-            stats.established++;
+            stats.inc(FlowCounter.ESTABLISHED);
             listener.onEstablished(f, p.tsMicros);
         }
         return f;
@@ -407,9 +407,9 @@ public final class FlowTable {
     private void expire(LruList list) {
         Flow f;
         while ((f = list.tail) != null && now - f.lastMicros >= list.timeoutMicros) {
-            if (list == attempting) stats.attemptTimeouts++;
-            else if (list == open) stats.idleTimeouts++;
-            else stats.closedExpired++;
+            if (list == attempting) stats.inc(FlowCounter.ATTEMPT_TIMEOUTS);
+            else if (list == open) stats.inc(FlowCounter.IDLE_TIMEOUTS);
+            else stats.inc(FlowCounter.CLOSED_EXPIRED);
             endFlow(f, f.closeReason != null ? f.closeReason : EndReason.TIMEOUT);
         }
     }
@@ -417,7 +417,7 @@ public final class FlowTable {
     private void evictOldest() {
         Flow f = oldest();
         if (f == null) return;
-        stats.evicted++;
+        stats.inc(FlowCounter.EVICTED);
         endFlow(f, f.closeReason != null ? f.closeReason : EndReason.EVICTED);
     }
 
@@ -439,7 +439,7 @@ public final class FlowTable {
         f.toServer.flushAtEnd(now);
         f.toClient.flushAtEnd(now);
         stats.countEnd(reason);
-        if (f.state == ConnState.ATTEMPTED) stats.attempts++;
+        if (f.state == ConnState.ATTEMPTED) stats.inc(FlowCounter.ATTEMPTS);
         listener.onFlowEnd(f, reason, now);
     }
 
@@ -470,7 +470,7 @@ public final class FlowTable {
         f.nextInBucket = buckets[i];
         buckets[i] = f;
         count++;
-        if (count > stats.activePeak) stats.activePeak = count;
+        stats.max(FlowCounter.ACTIVE_PEAK, count);
     }
 
     private void unlink(Flow f) {

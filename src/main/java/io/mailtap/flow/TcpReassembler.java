@@ -163,7 +163,7 @@ final class TcpReassembler {
         FlowStats stats = shared.stats;
         BufferBudget budget = shared.budget;
         if (claimed <= 1 && seq == nextSeq - 1) {
-            stats.keepAlives++;
+            stats.inc(FlowCounter.KEEP_ALIVES);
             return;
         }
         if (claimed <= 0) return;
@@ -192,7 +192,7 @@ final class TcpReassembler {
                 return;
             }
             if (seq - nextSeq >= MAX_AHEAD) {
-                stats.outOfWindowSegments++;
+                stats.inc(FlowCounter.OUT_OF_WINDOW_SEGMENTS);
                 return;
             }
             Held w = held;
@@ -200,7 +200,7 @@ final class TcpReassembler {
                 // The sender's later bytes arrived before the awaited ones: those were lost, not
                 // delayed. Declare them (up to this segment, within what the peer acknowledged)
                 // and keep waiting for any acknowledged bytes still beyond it.
-                stats.ackWaitsExpired++;
+                stats.inc(FlowCounter.ACK_WAITS_EXPIRED);
                 skipTo(seq - w.ackLimit < 0 ? seq : w.ackLimit, GapCause.CAPTURE_LOSS, ts);
                 continue;
             }
@@ -213,7 +213,7 @@ final class TcpReassembler {
             }
             if (!capCounted) {
                 capCounted = true;
-                if (overDirection) stats.capHitsPerDirection++; else stats.capHitsTotal++;
+                if (overDirection) stats.inc(FlowCounter.CAP_HITS_PER_DIRECTION); else stats.inc(FlowCounter.CAP_HITS_TOTAL);
             }
             if (!overDirection) {
                 budget.reclaim(need, this, ts);
@@ -245,7 +245,7 @@ final class TcpReassembler {
         int ahead = limit - nextSeq;
         if (ahead <= 0) return;
         if (ahead >= MAX_AHEAD) {
-            shared.stats.implausibleAcks++;
+            shared.stats.inc(FlowCounter.IMPLAUSIBLE_ACKS);
             return;
         }
         AckWaits waits = shared.ackWaits;
@@ -262,7 +262,7 @@ final class TcpReassembler {
             h.waiting = true;
             h.ackLimit = limit;
             waits.add(h);
-            shared.stats.ackWaits++;
+            shared.stats.inc(FlowCounter.ACK_WAITS);
             return;
         }
         skipAcked(limit, ts);
@@ -282,7 +282,7 @@ final class TcpReassembler {
         Held h = held;
         if (h == null || !h.waiting) return;
         int limit = h.ackLimit;
-        shared.stats.ackWaitsExpired++;
+        shared.stats.inc(FlowCounter.ACK_WAITS_EXPIRED);
         endWait(h);
         skipAcked(limit, ts);
     }
@@ -353,7 +353,7 @@ final class TcpReassembler {
     }
 
     private void conflict() {
-        shared.stats.overlapConflicts++;
+        shared.stats.inc(FlowCounter.OVERLAP_CONFLICTS);
         if (flow.overlapConflicts < Integer.MAX_VALUE) flow.overlapConflicts++;
     }
 
@@ -410,7 +410,7 @@ final class TcpReassembler {
             if (overlapped) countDuplicate();
             if (conflict) conflict();
             if (charge > 0) {
-                shared.stats.outOfOrderSegments++;
+                shared.stats.inc(FlowCounter.OUT_OF_ORDER_SEGMENTS);
                 shared.budget.charge(held, charge);
             }
         }
@@ -461,7 +461,7 @@ final class TcpReassembler {
         nextSeq += len;
         if (held != null) waitFilled();
         if (fromClient) flow.clientPayloadBytes += len; else flow.serverPayloadBytes += len;
-        shared.stats.bytesDelivered += len;
+        shared.stats.add(FlowCounter.BYTES_DELIVERED, len);
         shared.listener.onData(flow, fromClient, data, off, len, ts);
     }
 
@@ -564,9 +564,9 @@ final class TcpReassembler {
         nextSeq = diff;
         u.len = diff - u.base;
         if (fromClient) flow.clientPayloadBytes -= replaced; else flow.serverPayloadBytes -= replaced;
-        shared.stats.bytesDelivered -= replaced;
-        shared.stats.overlapsReplaced++;
-        shared.stats.bytesReplaced += replaced;
+        shared.stats.add(FlowCounter.BYTES_DELIVERED, -(replaced));
+        shared.stats.inc(FlowCounter.OVERLAPS_REPLACED);
+        shared.stats.add(FlowCounter.BYTES_REPLACED, replaced);
         shared.listener.onReplaced(flow, fromClient, replaced, ts);
         return true;
     }
@@ -594,7 +594,7 @@ final class TcpReassembler {
     private void countDuplicate() {
         if (!shared.duplicateCounted) {
             shared.duplicateCounted = true;
-            shared.stats.duplicateSegments++;
+            shared.stats.inc(FlowCounter.DUPLICATE_SEGMENTS);
         }
     }
 

@@ -28,7 +28,7 @@ final class UnackedPool {
         } else if (out < MAX_BUFFERS) {
             u.buf = new byte[BUFFER_BYTES];
         } else {
-            stats.unackedNotKept++;
+            stats.inc(FlowCounter.UNACKED_NOT_KEPT);
             return false;
         }
         out++;

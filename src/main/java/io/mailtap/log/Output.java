@@ -8,7 +8,9 @@ public enum Output {
     /** smtp.jsonl, the transaction log. */
     SMTP("smtp", "smtp.jsonl"),
     /** alerts.jsonl (alerts.log.path), the alert log. */
-    ALERTS("alerts", "alerts.jsonl");
+    ALERTS("alerts", "alerts.jsonl"),
+    /** anomalies.jsonl, the anomaly ("weird") log. */
+    ANOMALIES("anomalies", "anomalies.jsonl");
 
     private final String label;
     private final String fileName;

@@ -1,13 +1,19 @@
 package io.mailtap.metrics;
 
+import io.mailtap.decode.DecodeCounter;
 import io.mailtap.decode.SkipReason;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.EndReason;
+import io.mailtap.flow.FlowCounter;
 import io.mailtap.flow.GapCause;
 import io.mailtap.log.Output;
+import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.AuthMechanism;
+import io.mailtap.smtp.SmtpCounter;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
+import io.mailtap.smtp.SmtpVerb;
+import io.mailtap.util.MeterSpec;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -91,23 +97,20 @@ public final class MailtapMetrics {
         counter("mailtap.capture.packets.dropped", dropped, t -> t.captureDroppedInterface, "where", "interface");
         counter("mailtap.capture.packets.dropped", dropped, t -> t.captureDroppedRing, "where", "ring");
 
-        // decode
-        counter("mailtap.packets", "Frames handed to the decoder.", t -> t.decode.frames);
-        counter("mailtap.packets.decoded", "Frames decoded as TCP.", t -> t.decode.decodedTcp);
+        // the stage counters: every constant of every stage's counter enum, so none can be left unexported
+        for (DecodeCounter c : DecodeCounter.values()) stage(c, t -> t.decode.get(c));
+        for (FlowCounter c : FlowCounter.values()) stage(c, t -> t.flow.get(c));
+        for (SmtpCounter c : SmtpCounter.values()) stage(c, t -> t.smtp.get(c));
+
+        // counters by a stage's own label enum, and values derived from the counters
         for (SkipReason r : SkipReason.values()) {
             counter("mailtap.packets.skipped", "Frames not decoded as TCP, by reason.", t -> t.decode.skipped(r),
                     "reason", r.label());
         }
-        counter("mailtap.bytes", "Frame bytes on the wire (wire length).", t -> t.decode.bytes);
-
-        // flow
         gauge("mailtap.flows.active", "Connections in the flow tables now.", t -> t.flow.active());
-        // "started", not "created": Prometheus reserves the _created suffix for a counter's creation time.
-        counter("mailtap.flows.started", "Connections the flow tables started tracking.", t -> t.flow.flowsCreated);
         for (EndReason r : EndReason.values()) {
             counter("mailtap.flows.ended", "Connections let go, by reason.", t -> t.flow.ended(r), "reason", r.label());
         }
-        counter("mailtap.flows.evicted", "Connections evicted because flow.max_flows was reached.", t -> t.flow.evicted);
         for (GapCause c : GapCause.values()) {
             counter("mailtap.reassembly.gaps", "Holes skipped in TCP streams, by cause.", t -> t.flow.gaps(c), "cause", c.label());
             counter("mailtap.reassembly.gap.bytes", "Stream bytes skipped by holes, by cause.", t -> t.flow.gapBytes(c),
@@ -116,38 +119,31 @@ public final class MailtapMetrics {
         counter("mailtap.capture.loss.bytes",
                 "Bytes acknowledged by a peer that the sensor never saw (capture loss; ratio = loss / (loss + tcp payload)).",
                 t -> t.flow.gapBytes(GapCause.CAPTURE_LOSS));
-        counter("mailtap.tcp.payload.bytes", "In-order TCP payload bytes delivered to the SMTP analyzer.",
-                t -> t.flow.bytesDelivered);
-
-        // smtp
         String conns = "Ended connections by whether they got past the SYN (attempted: only SYNs, or refused).";
-        counter("mailtap.smtp.connections", conns, t -> t.flow.attempts + t.flow.rejected, "state", "attempted");
-        counter("mailtap.smtp.connections", conns, t -> t.flow.endedTotal() - t.flow.attempts - t.flow.rejected,
+        counter("mailtap.smtp.connections", conns,
+                t -> t.flow.get(FlowCounter.ATTEMPTS) + t.flow.get(FlowCounter.REJECTED), "state", "attempted");
+        counter("mailtap.smtp.connections", conns,
+                t -> t.flow.endedTotal() - t.flow.get(FlowCounter.ATTEMPTS) - t.flow.get(FlowCounter.REJECTED),
                 "state", "established");
-        counter("mailtap.smtp.sessions", "SMTP sessions (connections that carried data).", t -> t.smtp.sessions);
-        counter("mailtap.smtp.transactions", "Transactions logged (smtp.jsonl lines).", t -> t.smtp.transactions);
-        counter("mailtap.smtp.mail.from", "MAIL FROM commands.", t -> t.smtp.mailFrom);
-        counter("mailtap.smtp.null.sender", "MAIL FROM:<> (empty sender) commands.", t -> t.smtp.nullSender);
-        counter("mailtap.smtp.rcpt", "RCPT TO commands by reply.", t -> t.smtp.rcptAccepted, "result", "accepted");
-        counter("mailtap.smtp.rcpt", "RCPT TO commands by reply.", t -> t.smtp.rcptRejected, "result", "rejected");
         for (AuthMechanism m : AuthMechanism.values()) {
             for (AuthResult r : AuthResult.values()) {
                 counter("mailtap.smtp.auth", "Finished AUTH exchanges by mechanism and result.",
-                        t -> t.smtp.auth[m.ordinal()][r.ordinal()],
+                        t -> t.smtp.auth(m, r),
                         "mechanism", m.name().toLowerCase(Locale.ROOT), "result", r.name().toLowerCase(Locale.ROOT));
             }
         }
-        counter("mailtap.smtp.starttls", "STARTTLS commands issued, and accepted by the server.", t -> t.smtp.starttlsIssued,
-                "result", "issued");
-        counter("mailtap.smtp.starttls", "STARTTLS commands issued, and accepted by the server.", t -> t.smtp.starttlsAccepted,
-                "result", "accepted");
-        counter("mailtap.smtp.not.smtp", "Connections on SMTP ports whose bytes were not SMTP.", t -> t.smtp.notSmtp);
-        counter("mailtap.smtp.lines.truncated", "SMTP lines cut at the configured maximum length.", t -> t.smtp.linesTruncated);
-        String oneWay = "Connections of which only one direction's bytes were captured (one-way mirror), by the direction seen.";
-        counter("mailtap.smtp.one.way", oneWay, t -> t.smtp.oneWayClientOnly, "seen", "client_only");
-        counter("mailtap.smtp.one.way", oneWay, t -> t.smtp.oneWayServerOnly, "seen", "server_only");
-        counter("mailtap.smtp.auth.inferred", "AUTH results inferred from the client's next commands (no reply captured).",
-                t -> t.smtp.authInferred);
+        for (SmtpVerb v : SmtpVerb.values()) {
+            counter("mailtap.smtp.commands", "Client commands by verb (unknown: a line in command position that is no known verb).",
+                    t -> t.smtp.commands(v), "verb", v.name().toLowerCase(Locale.ROOT));
+        }
+        for (int d = 2; d <= 5; d++) {
+            int digit = d;
+            counter("mailtap.smtp.replies", "Complete server replies by class.", t -> t.smtp.replies(digit), "class", d + "xx");
+        }
+        for (Anomaly a : Anomaly.values()) {
+            counter("mailtap.anomalies", "Anomalies reported (anomalies.jsonl lines), by kind; see README's anomaly table.",
+                    t -> t.smtp.anomalies(a), "kind", a.id());
+        }
 
         // alerts and detection, per rule
         for (RuleId r : RuleId.values()) {
@@ -225,6 +221,14 @@ public final class MailtapMetrics {
     private static SensorTotals.SinkTotals sink(SensorTotals t, String name) {
         SensorTotals.SinkTotals s = t.sinks.get(name);
         return s == null ? NO_SINK : s;
+    }
+
+    /** One stage counter, exported as its enum constant declares. */
+    private void stage(MeterSpec.Counter c, ToLongFunction<SensorTotals> f) {
+        MeterSpec m = c.meter();
+        String[] tags = m.labelKey() == null ? new String[0] : new String[] {m.labelKey(), m.labelValue()};
+        if (m.gauge()) gauge(m.micrometerName(), m.help(), t -> f.applyAsLong(t), tags);
+        else counter(m.micrometerName(), m.help(), f, tags);
     }
 
     private void counter(String name, String help, ToLongFunction<SensorTotals> f, String... tags) {

@@ -8,8 +8,6 @@ import io.mailtap.flow.FlowStats;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputHealth;
 import io.mailtap.log.OutputStats;
-import io.mailtap.smtp.AuthMechanism;
-import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.smtp.SmtpStats;
 
 import java.util.Map;
@@ -36,7 +34,7 @@ public final class SensorTotals {
     // ---- stages (summed over the workers)
     public final DecodeStats decode = new DecodeStats();
     public final FlowStats flow = new FlowStats();
-    public final SmtpTotals smtp = new SmtpTotals();
+    public final SmtpStats smtp = new SmtpStats();
 
     // ---- detection and alerts (summed over the detection stages a reload replaced, too)
     /** Alerts opened, by rule and by the severity the rule had when they opened. */
@@ -81,36 +79,6 @@ public final class SensorTotals {
     /** The totals of the sink named {@code name}, created at 0 on first use. */
     public SinkTotals sink(String name) {
         return sinks.computeIfAbsent(name, k -> new SinkTotals());
-    }
-
-    /**
-     * The SMTP counters the metrics contract exposes. {@link SmtpStats} keeps its per-class
-     * counters private to its package, so sums live here.
-     */
-    public static final class SmtpTotals {
-        public long sessions, transactions, mailFrom, nullSender, rcptAccepted, rcptRejected;
-        public long starttlsIssued, starttlsAccepted, notSmtp, linesTruncated;
-        public long oneWayClientOnly, oneWayServerOnly, authInferred;
-        public final long[][] auth = new long[AuthMechanism.values().length][AuthResult.values().length];
-
-        public void add(SmtpStats s) {
-            sessions += s.sessions;
-            transactions += s.transactions;
-            mailFrom += s.mailFrom;
-            nullSender += s.nullSender;
-            rcptAccepted += s.rcptAccepted;
-            rcptRejected += s.rcptRejected;
-            starttlsIssued += s.starttlsIssued;
-            starttlsAccepted += s.starttlsAccepted;
-            notSmtp += s.notSmtp;
-            linesTruncated += s.linesTruncated;
-            oneWayClientOnly += s.oneWayClientOnly;
-            oneWayServerOnly += s.oneWayServerOnly;
-            authInferred += s.authInferred;
-            for (AuthMechanism m : AuthMechanism.values()) {
-                for (AuthResult r : AuthResult.values()) auth[m.ordinal()][r.ordinal()] += s.auth(m, r);
-            }
-        }
     }
 
     /** Delivery counters of one alert sink (or of every instance a reload replaced, summed). */

@@ -1,5 +1,6 @@
 package io.mailtap.sensor;
 
+import io.mailtap.log.AnomalyLogWriter;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ final class EventLoop implements Runnable {
 
     private final BlockingQueue<SmtpEvent> queue;
     private final TransactionLogWriter log;
+    private final AnomalyLogWriter anomalies;
     private final DetectionSlot detection;
     private final long heartbeatNanos;
     private final long pollMillis;
@@ -48,9 +50,11 @@ final class EventLoop implements Runnable {
     private long nextOneWayLogNanos = Long.MIN_VALUE;
     private static final long ONE_WAY_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    EventLoop(BlockingQueue<SmtpEvent> queue, TransactionLogWriter log, DetectionSlot detection, long heartbeatNanos) {
+    EventLoop(BlockingQueue<SmtpEvent> queue, TransactionLogWriter log, AnomalyLogWriter anomalies,
+              DetectionSlot detection, long heartbeatNanos) {
         this.queue = queue;
         this.log = log;
+        this.anomalies = anomalies;
         this.detection = detection;
         this.heartbeatNanos = heartbeatNanos;
         this.pollMillis = Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(heartbeatNanos) / 2));
@@ -92,6 +96,14 @@ final class EventLoop implements Runnable {
             } catch (RuntimeException ex) { // UncheckedIOException: disk full, file gone
                 if (logErrors++ % 10_000 == 0) {
                     LOG.error("cannot write smtp.jsonl ({} lines lost so far)", logErrors, ex);
+                }
+            }
+        } else if (e instanceof SmtpEvent.Anomaly a) {
+            try {
+                anomalies.write(a);
+            } catch (RuntimeException ex) { // counted with the transaction log's losses
+                if (logErrors++ % 10_000 == 0) {
+                    LOG.error("cannot write anomalies.jsonl ({} lines lost so far)", logErrors, ex);
                 }
             }
         }
@@ -205,6 +217,11 @@ final class EventLoop implements Runnable {
             log.close();
         } catch (Exception e) {
             LOG.error("cannot close smtp.jsonl", e);
+        }
+        try {
+            anomalies.close();
+        } catch (Exception e) {
+            LOG.error("cannot close anomalies.jsonl", e);
         }
         DetectionSlot.Generation g = detection.current();
         try {

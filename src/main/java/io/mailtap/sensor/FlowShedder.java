@@ -18,8 +18,6 @@ import io.mailtap.smtp.SmtpEvent;
 final class FlowShedder {
     static final int SLOTS = 8;
     static final int MIN_EVENTS = 64;
-    /** The anomaly kind said once per connection and pressure episode. */
-    static final String ANOMALY = "flow_shed";
 
     private final Connection[] conns = new Connection[SLOTS];
     private final long[] counts = new long[SLOTS];

@@ -1,5 +1,6 @@
 package io.mailtap.sensor;
 
+import io.mailtap.smtp.SmtpCounter;
 import io.mailtap.alert.AlertSink;
 import io.mailtap.alert.MonitoredSink;
 import io.mailtap.capture.CaptureException;
@@ -17,6 +18,7 @@ import io.mailtap.flow.FlowSettings;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputHealth;
 import io.mailtap.log.RecordFile;
+import io.mailtap.log.AnomalyLogWriter;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.metrics.MetricsEndpoint;
@@ -188,6 +190,7 @@ public final class LiveSensor {
         filter = opened.filter();
         linkType = source.linkType();
         TransactionLogWriter log = null;
+        AnomalyLogWriter anomalies = null;
         DetectionSlot.Generation generation = null;
         boolean threadsStarted = false;
         try {
@@ -196,6 +199,8 @@ public final class LiveSensor {
             try {
                 Files.createDirectories(outDir);
                 log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)));
+                anomalies = new AnomalyLogWriter(RecordFile.open(Output.ANOMALIES, outDir.resolve(Replay.ANOMALY_LOG), true,
+                        outputs.of(Output.ANOMALIES)));
                 generation = buildGeneration(cfg);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
@@ -210,7 +215,7 @@ public final class LiveSensor {
             long lagMicros = cap.timeoutMs() * 1000L;
             int arena = arenaBytes(cap.ringSize(), source.snaplen());
             events = new ArrayBlockingQueue<>(cap.eventQueueSize());
-            eventLoop = new EventLoop(events, log, detection, heartbeatNanos); // closes log and generation when it ends
+            eventLoop = new EventLoop(events, log, anomalies, detection, heartbeatNanos); // closes logs and generation when it ends
             FlowSettings share = shardFlowSettings(cfg.flowSettings(), n);
             rings = new FrameRing[n];
             workers = new Worker[n];
@@ -260,6 +265,7 @@ public final class LiveSensor {
                 }
             } else {
                 if (log != null) closeQuietly(log);
+                if (anomalies != null) closeQuietly(anomalies);
                 if (generation != null) closeGeneration(generation);
                 source.close();
             }
@@ -701,7 +707,7 @@ public final class LiveSensor {
         SensorTotals t = metrics.refresh();
         LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions; {}",
                 t.captureReceived, t.captureDroppedKernel, t.captureDroppedInterface, t.captureDroppedRing,
-                t.smtp.transactions, outputs.summary());
+                t.smtp.get(io.mailtap.smtp.SmtpCounter.TRANSACTIONS), outputs.summary());
         return clean;
     }
 
@@ -729,11 +735,11 @@ public final class LiveSensor {
         return !t.isAlive();
     }
 
-    private static void closeQuietly(TransactionLogWriter w) {
+    private static void closeQuietly(java.io.Closeable w) {
         try {
             w.close();
         } catch (IOException e) {
-            LOG.warn("cannot close smtp.jsonl", e);
+            LOG.warn("cannot close an output", e);
         }
     }
 

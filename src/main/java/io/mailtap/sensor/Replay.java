@@ -7,6 +7,7 @@ import io.mailtap.flow.FlowSettings;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputStats;
 import io.mailtap.log.RecordFile;
+import io.mailtap.log.AnomalyLogWriter;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
@@ -24,6 +25,8 @@ import java.util.List;
  */
 public final class Replay {
     public static final String TRANSACTION_LOG = "smtp.jsonl";
+    /** Zeek's weird.log: one line per reported anomaly, next to the transaction log. */
+    public static final String ANOMALY_LOG = "anomalies.jsonl";
 
     /** What a replay did, for the summary and the exit code. */
     public record Report(List<FileReplayer.Result> files, long packets, long nanos, PacketPipeline pipeline,
@@ -51,8 +54,9 @@ public final class Replay {
     }
 
     /**
-     * Replays {@code files} and writes {@code outDir/smtp.jsonl} (through a staged file renamed onto
-     * it at the end, so a replay that throws leaves the previous log whole). A file that cannot be read is
+     * Replays {@code files} and writes {@code outDir/smtp.jsonl} and {@code outDir/anomalies.jsonl}
+     * (each through a staged file renamed onto it at the end, so a replay that throws leaves the
+     * previous logs whole). A file that cannot be read is
      * reported in the result and the replay goes on with the next, so one damaged file costs only
      * its own packets.
      */
@@ -60,12 +64,15 @@ public final class Replay {
         Files.createDirectories(outDir);
         Path logPath = outDir.resolve(TRANSACTION_LOG);
         StagedFile staged = StagedFile.beside(logPath);
+        StagedFile stagedAnomalies = StagedFile.beside(outDir.resolve(ANOMALY_LOG));
         try {
-            Report report = run(files, bpfFilter, staged.temp(), logPath);
+            Report report = run(files, bpfFilter, staged.temp(), logPath, stagedAnomalies.temp());
             staged.commit();
+            stagedAnomalies.commit();
             return report;
         } finally {
             staged.discard(); // after commit there is nothing left to delete
+            stagedAnomalies.discard();
         }
     }
 
@@ -92,13 +99,16 @@ public final class Replay {
         return null;
     }
 
-    private Report run(List<Path> files, String bpfFilter, Path writeTo, Path logPath) throws IOException {
+    private Report run(List<Path> files, String bpfFilter, Path writeTo, Path logPath, Path anomaliesTo) throws IOException {
         ReplaySummary summary = new ReplaySummary(summaryLines);
         try (TransactionLogWriter log = new TransactionLogWriter(
-                RecordFile.open(Output.SMTP, writeTo, false, new OutputStats()))) {
+                RecordFile.open(Output.SMTP, writeTo, false, new OutputStats()));
+             AnomalyLogWriter anomalies = new AnomalyLogWriter(
+                     RecordFile.open(Output.ANOMALIES, anomaliesTo, false, new OutputStats()))) {
             List<SmtpEventListener> all = new ArrayList<>();
             all.add(e -> {
                 if (e instanceof SmtpEvent.Transaction t) log.write(t.conn(), t.record());
+                else if (e instanceof SmtpEvent.Anomaly a) anomalies.write(a);
             });
             all.addAll(consumers);
             all.add(summary);

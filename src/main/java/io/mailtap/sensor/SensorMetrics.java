@@ -57,7 +57,7 @@ final class SensorMetrics implements MetricsSource {
         for (PacketPipeline p : pipelines) {
             p.decodeStats().addTo(t.decode);
             p.flowStats().addTo(t.flow);
-            t.smtp.add(p.smtpStats());
+            p.smtpStats().addTo(t.smtp);
         }
         if (detection != null) detection.collect(t);
         t.eventQueueDepth = eventQueueDepth.getAsInt();

@@ -1,6 +1,8 @@
 package io.mailtap.sensor;
 
 import io.mailtap.flow.FlowSettings;
+import io.mailtap.smtp.Anomaly;
+import io.mailtap.smtp.SmtpCounter;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.SmtpSettings;
@@ -152,6 +154,7 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
     public void onEvent(SmtpEvent event) {
         FlowShedder.Verdict v = shedder.judge(event, events.remainingCapacity(), eventCapacity);
         if (v != FlowShedder.Verdict.QUEUE) {
+            pipeline.smtpStats().inc(SmtpCounter.EVENTS_SHED);
             if (v == FlowShedder.Verdict.SHED_FIRST) announceShed(event);
             return;
         }
@@ -165,7 +168,8 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
             LOG.warn("worker {}: connection {} overloads the event queue; its per-command events are shed (counted) "
                     + "so other flows keep their packets", id, event.conn().uid());
         }
-        queue(new SmtpEvent.Anomaly(event.conn(), event.tsMicros(), FlowShedder.ANOMALY,
+        pipeline.smtpStats().anomaly(Anomaly.FLOW_SHED);
+        queue(new SmtpEvent.Anomaly(event.conn(), event.tsMicros(), Anomaly.FLOW_SHED,
                 "per-command events shed: the connection made most events while the event queue was nearly full"));
     }
 

@@ -100,7 +100,7 @@ public final class SmtpAnalyzer implements FlowListener {
             try {
                 v = p.onData(fromClient, data, offset, length, tsMicros);
             } catch (RuntimeException e) {
-                stats.internalErrors++; // a bug in the probe must not take the flow table down
+                stats.inc(SmtpCounter.INTERNAL_ERRORS); // a bug in the probe must not take the flow table down
                 v = ContentProbe.Verdict.NOT_SMTP;
             }
             if (v == ContentProbe.Verdict.UNDECIDED) return;
@@ -136,7 +136,7 @@ public final class SmtpAnalyzer implements FlowListener {
         }
         // The first bytes, which would have told what this is, are (partly) lost.
         if (a instanceof ContentProbe) ((ContentProbe) a).release();
-        stats.dpdGaveUp++;
+        stats.inc(SmtpCounter.DPD_GAVE_UP);
         flow.attach(IGNORED);
     }
 
@@ -184,7 +184,7 @@ public final class SmtpAnalyzer implements FlowListener {
 
     /** The content is SMTP: report the flow from its start and replay what the probe held. */
     private SmtpSession confirm(Flow flow, ContentProbe p) {
-        stats.dpdConfirmed++;
+        stats.inc(SmtpCounter.DPD_CONFIRMED);
         Connection c = flow.connection();
         if (p.synStart) out.onEvent(new ConnectionAttempt(c, flow.firstMicros()));
         if (p.isEstablished()) out.onEvent(new ConnectionEstablished(c, p.establishedTs(), p.handshakeSeen()));
@@ -196,7 +196,7 @@ public final class SmtpAnalyzer implements FlowListener {
 
     private void reject(Flow flow, ContentProbe p) {
         p.release();
-        stats.dpdRejected++;
+        stats.inc(SmtpCounter.DPD_REJECTED);
         flow.attach(IGNORED);
     }
 }

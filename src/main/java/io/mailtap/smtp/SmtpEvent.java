@@ -76,10 +76,10 @@ public sealed interface SmtpEvent {
 
     /**
      * Something on the wire that is not SMTP as the RFCs describe it (Zeek's "weird"):
-     * {@code kind} is a stable identifier such as {@code line_too_long}, {@code not_smtp},
-     * {@code unpaired_reply}, {@code bdat_bad_size}; {@code detail} a short, capped description.
+     * {@code kind} is one of the catalogue {@link io.mailtap.smtp.Anomaly}; {@code detail} a short,
+     * capped description.
      */
-    record Anomaly(Connection conn, long tsMicros, String kind, String detail) implements SmtpEvent {}
+    record Anomaly(Connection conn, long tsMicros, io.mailtap.smtp.Anomaly kind, String detail) implements SmtpEvent {}
 
     enum AuthResult { SUCCESS, FAILURE, UNKNOWN }
 }

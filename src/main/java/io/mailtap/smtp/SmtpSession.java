@@ -55,11 +55,6 @@ public final class SmtpSession {
     }
 
     private static final int DETAIL_MAX = 200;
-    /**
-     * Anomalies a misbehaving peer can repeat at will are reported once per connection (the
-     * counters in SmtpStats still count every occurrence), so one flood cannot become an event storm.
-     */
-    private static final int ONCE_UNPAIRED = 1, ONCE_OVERFLOW = 2, ONCE_BAD_REPLY = 4;
     /** Values of {@link #oneWay}, as smtp.jsonl's {@code one_way} field. */
     static final String CLIENT_ONLY = "client_only", SERVER_ONLY = "server_only";
     /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
@@ -120,7 +115,12 @@ public final class SmtpSession {
     /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
     private boolean exchangeSeen;
     private byte badServerLines;
-    private byte reportedOnce;
+    /** Anomaly kinds flagged once per connection that were reported ({@link Anomaly#bit()}). */
+    private int reportedOnce;
+    /** Anomaly kinds raised since the last record was written: the next record lists them. */
+    private int anomaliesForRecord;
+    /** The proxy tunnel the connection went through (its description, never a password), or null. */
+    private String proxyTunnel;
     private boolean tls;
     /** After the accepted STARTTLS the client went on in plaintext (decrypted capture, or no TLS at all). */
     private boolean plaintextAfterStarttls;
@@ -169,7 +169,7 @@ public final class SmtpSession {
         this.res = res;
         this.midStream = conn.clientBy() == ClientBy.PORT;
         this.tunnelAllowed = !midStream;
-        res.stats.sessions++;
+        res.stats.inc(SmtpCounter.SESSIONS);
     }
 
     // ------------------------------------------------------------------ input
@@ -220,7 +220,7 @@ public final class SmtpSession {
     public void onReplaced(boolean fromClient, long bytes, long ts) {
         if (ended) return;
         try {
-            anomaly("tcp_overlap_replaced", (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
+            anomaly(Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
                     + bytes, ts);
             gap(fromClient, bytes, ts);
         } catch (RuntimeException e) {
@@ -253,7 +253,7 @@ public final class SmtpSession {
         try {
             res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps, oneWay));
         } catch (RuntimeException e) {
-            res.stats.internalErrors++;
+            res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         }
         release();
     }
@@ -283,7 +283,7 @@ public final class SmtpSession {
                 case CHUNK: {
                     long n = Math.min(chunkRemaining, end - i);
                     chunkRemaining -= n;
-                    res.stats.messageBytes += n;
+                    res.stats.add(SmtpCounter.MESSAGE_BYTES, n);
                     chunkOctets(n);
                     i += (int) n;
                     if (chunkRemaining == 0) endChunk();
@@ -294,7 +294,7 @@ public final class SmtpSession {
                     tunnelProgress(ts);
                     break;
                 default:
-                    res.stats.opaqueBytes += end - i;
+                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
                     return;
             }
         }
@@ -317,8 +317,8 @@ public final class SmtpSession {
         clientSniff = null; // decided: the bytes are replayed from the local reference below
         clientSniffLen = 0;
         if (verdict > 0) {
-            if (!tlsExpected) res.stats.implicitTls++;
-            res.stats.opaqueBytes += n;
+            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
             goOpaque(true);
             return;
         }
@@ -329,13 +329,13 @@ public final class SmtpSession {
                 tls = false;
             } else {
                 plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
-                anomaly("starttls_not_tls", "plaintext SMTP continues after STARTTLS was accepted", ts);
+                anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
             }
         }
         client = Mode.LINES;
         if (!midStream && Ascii.isBinary(sniffed[0])) {
             giveUp("client sent binary data", ts);
-            res.stats.opaqueBytes += n;
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
             return;
         }
         // Every byte seen so far sits in the sniff buffer: replay it through the normal path.
@@ -377,8 +377,9 @@ public final class SmtpSession {
         }
         if (t.established()) {
             tunnel = null;
-            res.stats.proxyTunnels++;
-            anomaly("proxy_tunnel", t.description(), ts);
+            res.stats.inc(SmtpCounter.PROXY_TUNNELS);
+            proxyTunnel = t.description();
+            anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
         }
     }
 
@@ -436,8 +437,8 @@ public final class SmtpSession {
                 c.params = p.paramsEnd > p.paramsStart ? Ascii.text(b, p.paramsStart, p.paramsEnd - p.paramsStart) : null;
                 c.nullSender = verb == SmtpVerb.MAIL && "<>".equals(c.argument);
                 if (verb == SmtpVerb.MAIL) {
-                    res.stats.mailFrom++;
-                    if (c.nullSender) res.stats.nullSender++;
+                    res.stats.inc(SmtpCounter.MAIL_FROM);
+                    if (c.nullSender) res.stats.inc(SmtpCounter.NULL_SENDER);
                 }
                 break;
             case AUTH:
@@ -451,8 +452,8 @@ public final class SmtpSession {
                 c.bdatBadSize = p.bdatBadSize;
                 if (p.bdatBadSize) {
                     // The server refuses it (501/521) and reads what follows as commands: so do we.
-                    res.stats.bdatBadSize++;
-                    anomaly("bdat_bad_size", "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
+                    res.stats.inc(SmtpCounter.BDAT_BAD_SIZE);
+                    anomaly(Anomaly.BDAT_BAD_SIZE, "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
                     break;
                 }
                 c.bdatLast = p.bdatLast;
@@ -465,7 +466,7 @@ public final class SmtpSession {
                 }
                 return;
             case STARTTLS:
-                res.stats.starttlsIssued++;
+                res.stats.inc(SmtpCounter.STARTTLS_ISSUED);
                 break;
             default:
                 break;
@@ -508,12 +509,12 @@ public final class SmtpSession {
         if (r == AuthTracker.Response.CANCELLED && oneWay == CLIENT_ONLY) {
             finishAuth(AuthResult.FAILURE, 0, true, ts); // "*" ends the exchange unauthenticated (RFC 4954 §4)
         } else if (r == AuthTracker.Response.UNDECODABLE) {
-            res.stats.authUndecodable++;
-            anomaly("auth_undecodable", auth.mech + " response is not valid base64 or lacks its fields", ts);
+            res.stats.inc(SmtpCounter.AUTH_UNDECODABLE);
+            anomaly(Anomaly.AUTH_UNDECODABLE, auth.mech + " response is not valid base64 or lacks its fields", ts);
         } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
             // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
             // a user name (and prompts for the password), so we report what the server saw.
-            anomaly("auth_response_is_command", "SMTP verb sent as AUTH " + auth.mech + " response", ts);
+            anomaly(Anomaly.AUTH_RESPONSE_IS_COMMAND, "SMTP verb sent as AUTH " + auth.mech + " response", ts);
         }
     }
 
@@ -539,7 +540,7 @@ public final class SmtpSession {
     private int bodyText(byte[] b, int i, int end, long ts) {
         int next = body.feed(b, i, end);
         if (body.ended() && bodyVerdictGiven) {
-            res.stats.messageBytes += body.bytes();
+            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             client = Mode.LINES; // the server will not answer this "." again
         } else if (body.ended()) {
             PendingCommand eod = new PendingCommand(PendingCommand.Kind.END_OF_DATA, SmtpVerb.DATA, ts);
@@ -547,7 +548,7 @@ public final class SmtpSession {
             eod.lines = body.lines();
             eod.dataCommand = bodyData;
             eod.gap = bodyGap;
-            res.stats.messageBytes += body.bytes();
+            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             bodyData = null;
             client = Mode.LINES;
             clientWentOn(ts); // the text proves the 354
@@ -576,7 +577,7 @@ public final class SmtpSession {
                     tunnelProgress(ts);
                     break;
                 default:
-                    res.stats.opaqueBytes += end - i;
+                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
                     return;
             }
         }
@@ -591,8 +592,8 @@ public final class SmtpSession {
         serverSniffLen = 0;
         if (verdict > 0) {
             // A server never speaks TLS first: the client's hello was not captured.
-            if (!tlsExpected) res.stats.implicitTls++;
-            res.stats.opaqueBytes += n;
+            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
             goOpaque(true);
             return;
         }
@@ -608,7 +609,7 @@ public final class SmtpSession {
             ReplyAssembler r = replies();
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
             while (res == ReplyAssembler.Result.COMPLETE_AND_REFEED) {
-                anomaly("reply_code_changed", "multi-line reply " + r.code() + " ended by a line with another code", ts);
+                anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
                 reply(ts);
                 r.reset();
                 if (server != Mode.LINES) return;
@@ -644,8 +645,8 @@ public final class SmtpSession {
             giveUp("server line is not an SMTP reply", ts);
             return;
         }
-        res.stats.badReplyLines++;
-        if (firstTime(ONCE_BAD_REPLY)) anomaly("bad_reply_line", "server line without a reply code", ts);
+        res.stats.inc(SmtpCounter.BAD_REPLY_LINES);
+        if (reportable(Anomaly.BAD_REPLY_LINE)) anomaly(Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
     }
 
     private void reply(long ts) {
@@ -666,16 +667,16 @@ public final class SmtpSession {
                 if (code >= 400) rejection("GREETING", code, ts);
                 return;
             }
-            if (!midStream) anomaly("no_greeting", "first reply " + code + " answers a command", ts);
+            if (!midStream) anomaly(Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
         }
         if (absorbReplies > 0) {
             absorbReplies--;
-            res.stats.unpairedReplies++;
+            res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
             return;
         }
         if (!skipUnansweredBefore(code, ts)) {
             // After a hole no waiting command can take this code: it answers a command lost to us.
-            res.stats.unpairedReplies++;
+            res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
             return;
         }
         PendingCommand c = pollPending();
@@ -712,11 +713,11 @@ public final class SmtpSession {
         int skipped = 0;
         while (pending.peek() != target) {
             PendingCommand c = pending.poll();
-            if (c.uncertain) res.stats.gapUnpaired++;
+            if (c.uncertain) res.stats.inc(SmtpCounter.GAP_UNPAIRED);
             complete(c, 0, ts);
             skipped++;
         }
-        anomaly("reply_skipped_commands", skipped + " commands got no reply before this " + code, ts);
+        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, skipped + " commands got no reply before this " + code, ts);
         return true;
     }
 
@@ -727,7 +728,7 @@ public final class SmtpSession {
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
     private void replyToNothing(int code, long ts) {
         if (client == Mode.BODY && !bodyVerdictGiven) {
-            anomaly("reply_during_data", "reply " + code + " before the end of the message", ts);
+            anomaly(Anomaly.REPLY_DURING_DATA, "reply " + code + " before the end of the message", ts);
             if (code >= 400) rejection("MESSAGE", code, ts);
             if (txOpen()) {
                 tx.messageBytes += body.bytes();
@@ -745,13 +746,13 @@ public final class SmtpSession {
         }
         if (code == 354 && client == Mode.LINES) {
             // The server is reading message text now, whatever we thought the client had sent.
-            anomaly("unexpected_354", "354 without a DATA command", ts);
+            anomaly(Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
             startBody(null);
             return;
         }
-        res.stats.unpairedReplies++;
+        res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
         if (!clientSpoke && oneWay == null) serverOnly(ts);
-        if (oneWay != SERVER_ONLY && firstTime(ONCE_UNPAIRED)) anomaly("unpaired_reply", "reply " + code + " with no command waiting", ts);
+        if (oneWay != SERVER_ONLY && reportable(Anomaly.UNPAIRED_REPLY)) anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
 
@@ -769,10 +770,10 @@ public final class SmtpSession {
         if (pendingCount() >= Math.max(1, res.settings.maxPendingCommands())) {
             // Give up on the oldest: report it unanswered and let its reply pass unpaired.
             PendingCommand oldest = pollPending();
-            res.stats.pipelineOverflow++;
+            res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
             absorbReplies++;
-            if (firstTime(ONCE_OVERFLOW)) {
-                anomaly("pipeline_overflow", "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
+            if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
+                anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
             complete(oldest, 0, ts);
         }
@@ -880,8 +881,8 @@ public final class SmtpSession {
         res.out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
                 txOpen() && !tx.mailRefused ? tx.mailFrom : null, helo, authenticatedUser(), tls));
         boolean accepted = code >= 200 && code < 300;
-        if (accepted) res.stats.rcptAccepted++;
-        else if (code >= 400) res.stats.rcptRejected++;
+        if (accepted) res.stats.inc(SmtpCounter.RCPT_ACCEPTED);
+        else if (code >= 400) res.stats.inc(SmtpCounter.RCPT_REJECTED);
         // Refused recipients outside a transaction only matter for a connection that never sends
         // MAIL; one the server accepted is always in a line (a transaction without MAIL FROM).
         if (!txOpen() && transactions > 0) {
@@ -891,7 +892,7 @@ public final class SmtpSession {
         TransactionBuilder t = tx();
         if (accepted) t.rcptAccepted++;
         else if (code >= 400) t.rcptRejected++;
-        if (!t.addRcpt(c.argument)) res.stats.rcptDropped++;
+        if (!t.addRcpt(c.argument)) res.stats.inc(SmtpCounter.RCPT_DROPPED);
     }
 
     private void data(PendingCommand c, int code, long ts) {
@@ -928,7 +929,7 @@ public final class SmtpSession {
         }
         if (lines > 0) {
             absorbReplies += lines;
-            anomaly("data_refused_after_text", "DATA refused after " + lines + " lines of message text were sent", ts);
+            anomaly(Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
         }
     }
 
@@ -976,7 +977,7 @@ public final class SmtpSession {
     private void finishAuth(AuthResult result, int code, boolean inferred, long ts) {
         auth.finish(result, inferred);
         res.stats.countAuth(auth.mechClass, result);
-        if (inferred) res.stats.authInferred++;
+        if (inferred) res.stats.inc(SmtpCounter.AUTH_INFERRED);
         res.out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code, inferred));
     }
 
@@ -1033,16 +1034,16 @@ public final class SmtpSession {
     private void clientOnly(long ts) {
         oneWay = CLIENT_ONLY;
         exchangeSeen = true; // the client's progress proves the server answered
-        res.stats.oneWayClientOnly++;
-        anomaly("one_way", "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
+        res.stats.inc(SmtpCounter.ONE_WAY_CLIENT_ONLY);
+        anomaly(Anomaly.ONE_WAY, "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
         flushPending(ts);
     }
 
     /** Only the server's bytes are on this capture: replies are counted, commands and their arguments are unknown. */
     private void serverOnly(long ts) {
         oneWay = SERVER_ONLY;
-        res.stats.oneWayServerOnly++;
-        anomaly("one_way", "server to client bytes only: reply codes are seen, no command or argument", ts);
+        res.stats.inc(SmtpCounter.ONE_WAY_SERVER_ONLY);
+        anomaly(Anomaly.ONE_WAY, "server to client bytes only: reply codes are seen, no command or argument", ts);
     }
 
     /** A message whose verdict was not seen: unknown on a client-only capture, else the connection ended first. */
@@ -1062,11 +1063,11 @@ public final class SmtpSession {
     }
 
     private void startTls(long ts) {
-        res.stats.starttlsAccepted++;
+        res.stats.inc(SmtpCounter.STARTTLS_ACCEPTED);
         endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
         if (pendingCount() > 0) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
-            anomaly("pipelined_after_starttls", pendingCount() + " commands sent after STARTTLS", ts);
+            anomaly(Anomaly.PIPELINED_AFTER_STARTTLS, pendingCount() + " commands sent after STARTTLS", ts);
             flushPending(ts);
         }
         // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
@@ -1120,9 +1121,11 @@ public final class SmtpSession {
     }
 
     private void emitRecord(int depth, MessageStatus status, long ts) {
-        res.stats.transactions++;
-        res.out.onEvent(new SmtpEvent.Transaction(conn, ts,
-                tx.build(depth, status, tls, plaintextAfterStarttls, conn.clientBy().label(), oneWay)));
+        res.stats.inc(SmtpCounter.TRANSACTIONS);
+        TransactionRecord r = tx.build(depth, status, tls, plaintextAfterStarttls, conn.clientBy().label(), oneWay,
+                Anomaly.of(anomaliesForRecord), proxyTunnel);
+        anomaliesForRecord = 0; // each anomaly is named by the one record it precedes or falls in
+        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, r));
     }
 
     private boolean txOpen() { return tx != null && tx.open; }
@@ -1137,13 +1140,13 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ gaps, end, give-up
 
     private void gap(boolean fromClient, long bytes, long ts) {
-        res.stats.gaps++;
+        res.stats.inc(SmtpCounter.GAPS);
         gaps = true;
         if (txOpen()) tx.gaps = true;
         if (pending != null) for (PendingCommand c : pending) c.gap = true;
         if ((fromClient ? client : server) == Mode.TUNNEL) {
             // Where the handshake ends, and so where SMTP starts, is lost in the hole.
-            res.stats.opaqueBytes += bytes;
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
             tunnel = null;
             giveUp("gap in the proxy handshake", ts);
             return;
@@ -1176,19 +1179,19 @@ public final class SmtpSession {
                         endChunk();
                         if (chunkRemaining < 0) {
                             clientLines().discardRestOfLine();
-                            anomaly("bdat_chunk_gap", "a gap ran past the end of a BDAT chunk", ts);
+                            anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
                         }
                         chunkRemaining = 0;
                     }
                     break;
                 default:
-                    res.stats.opaqueBytes += bytes;
+                    res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
                     break;
             }
             return;
         }
         if (server == Mode.OPAQUE) {
-            res.stats.opaqueBytes += bytes;
+            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
             return;
         }
         server = Mode.LINES;
@@ -1231,8 +1234,8 @@ public final class SmtpSession {
     private void end(long ts, boolean serverPacketsSeen) {
         if (tunnel != null) {
             // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
-            res.stats.notSmtp++;
-            anomaly("not_smtp", "connection ended during the proxy handshake", ts);
+            res.stats.inc(SmtpCounter.NOT_SMTP);
+            anomaly(Anomaly.NOT_SMTP, "connection ended during the proxy handshake", ts);
             tunnel = null;
         }
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
@@ -1243,7 +1246,7 @@ public final class SmtpSession {
         if (auth != null && (auth.active || auth.awaitingProof)) finishAuth(AuthResult.UNKNOWN, 0, false, ts);
         if (client == Mode.BODY) {
             // The connection ended inside message text: the message never completed.
-            res.stats.messageBytes += body.bytes();
+            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             if (txOpen()) tx.messageBytes += body.bytes();
         }
         endTransaction(MessageStatus.ABORTED, ts);
@@ -1261,8 +1264,8 @@ public final class SmtpSession {
     }
 
     private void giveUp(String why, long ts) {
-        res.stats.notSmtp++;
-        anomaly("not_smtp", why, ts);
+        res.stats.inc(SmtpCounter.NOT_SMTP);
+        anomaly(Anomaly.NOT_SMTP, why, ts);
         flushPending(ts);
         endTransaction(MessageStatus.ABORTED, ts);
         goOpaque(false);
@@ -1278,10 +1281,10 @@ public final class SmtpSession {
     }
 
     private void internalError(RuntimeException e, long ts) {
-        res.stats.internalErrors++;
+        res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         goOpaque(false);
         try {
-            anomaly("internal_error", e.getClass().getSimpleName(), ts);
+            anomaly(Anomaly.INTERNAL_ERROR, e.getClass().getSimpleName(), ts);
         } catch (RuntimeException ignored) {
             // the listener failed too; the counter still tells
         }
@@ -1349,9 +1352,9 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ helpers
 
     private void lineTooLong(boolean fromClient, long ts) {
-        res.stats.linesTruncated++;
+        res.stats.inc(SmtpCounter.LINES_TRUNCATED);
         int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
-        anomaly("line_too_long", (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
+        anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
     }
 
     private void rejection(String command, int code, long ts) {
@@ -1368,14 +1371,20 @@ public final class SmtpSession {
         return res.replyLine;
     }
 
-    private boolean firstTime(int flag) {
-        boolean first = (reportedOnce & flag) == 0;
-        reportedOnce |= (byte) flag;
-        return first;
+    /**
+     * Marks {@code kind} for the next record and tells whether it would be reported: false for a
+     * kind {@link Anomaly#oncePerConnection() reported once per connection} that was. Callers of
+     * such kinds ask first, so a repeated flood builds no detail strings.
+     */
+    private boolean reportable(Anomaly kind) {
+        anomaliesForRecord |= kind.bit();
+        return !kind.oncePerConnection() || (reportedOnce & kind.bit()) == 0;
     }
 
-    private void anomaly(String kind, String detail, long ts) {
-        res.stats.anomalies++;
+    private void anomaly(Anomaly kind, String detail, long ts) {
+        if (!reportable(kind)) return;
+        if (kind.oncePerConnection()) reportedOnce |= kind.bit();
+        res.stats.anomaly(kind);
         res.out.onEvent(new SmtpEvent.Anomaly(conn, ts, kind, cap(detail, DETAIL_MAX)));
     }
 

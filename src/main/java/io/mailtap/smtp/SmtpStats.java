@@ -3,81 +3,25 @@ package io.mailtap.smtp;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 
 /**
- * Counters of the SMTP stage. One instance per worker: only the worker thread that owns the
- * sessions writes, so the fields are plain (no atomics on the packet path); a metrics reader on
- * another thread may see values a little stale, which is fine for monotonic counters. Per-class
- * counters are arrays indexed by fixed enums, never maps, so label sets stay bounded.
+ * Counters of the SMTP stage, one slot per {@link SmtpCounter} (an array store on the packet path,
+ * no lookup). One instance per worker: only the worker thread that owns the sessions writes, so
+ * the slots are plain (no atomics on the packet path); a metrics reader on another thread may see
+ * values a little stale, which is fine for monotonic counters. Per-class counters are arrays
+ * indexed by fixed enums, never maps, so label sets stay bounded.
  */
 public final class SmtpStats {
-    /** SMTP sessions created (one per established/data-carrying connection). */
-    public long sessions;
-    /** Mail transactions logged (including the one NONE record of connections without MAIL). */
-    public long transactions;
-    /** MAIL FROM commands seen (any reply). */
-    public long mailFrom;
-    /** MAIL FROM:&lt;&gt; commands seen. */
-    public long nullSender;
-    public long rcptAccepted;
-    public long rcptRejected;
-    /** RCPT TO arguments not listed because the per-transaction cap was reached. */
-    public long rcptDropped;
-    public long starttlsIssued;
-    public long starttlsAccepted;
-    /** Connections whose client opened with a TLS record (SMTPS, port 465 style). */
-    public long implicitTls;
-    /** Lines longer than the configured maximum (truncated, the rest discarded). */
-    public long linesTruncated;
-    /** Commands given up on because more than maxPendingCommands awaited a reply. */
-    public long pipelineOverflow;
-    /** Connections on which the analyzer gave up because the bytes were not SMTP. */
-    public long notSmtp;
-    /** onGap calls (holes in either direction). */
-    public long gaps;
-    /** Commands reported without a reply (code 0) because, after a hole in the server stream that may have held replies, the next reply could not be theirs by its code. */
-    public long gapUnpaired;
-    /** BDAT commands whose size was missing, not a number, negative or too large. */
-    public long bdatBadSize;
-    /** Bytes not parsed: after STARTTLS, implicit TLS, or after giving up on a connection. */
-    public long opaqueBytes;
-    /** Message bytes skipped (DATA after unstuffing, BDAT chunks). */
-    public long messageBytes;
-    /** Complete replies no command could be paired with. */
-    public long unpairedReplies;
-    /** Server lines that are not "ddd[ -]text" replies. */
-    public long badReplyLines;
-    /** AUTH responses that should carry a user but were not valid base64 (or not the expected shape). */
-    public long authUndecodable;
-    /**
-     * Connections on which only the client's bytes were seen (one-way mirror, asymmetric routing):
-     * the client went on past a command it must wait for while no server byte arrived.
-     */
-    public long oneWayClientOnly;
-    /** Connections on which only the server's bytes were seen: replies arrived with no client byte. */
-    public long oneWayServerOnly;
-    /** AUTH results inferred from the client's next commands on a client-only connection. */
-    public long authInferred;
-    /** Anomaly events emitted (all kinds). */
-    public long anomalies;
-    /** Proxy tunnels (HTTP CONNECT, SOCKS4/5) opened at the start of a connection and read through. */
-    public long proxyTunnels;
-    /**
-     * Flows on ports not configured for SMTP whose first bytes proved SMTP (dynamic protocol
-     * detection, smtp.detect_on_any_port); only these produce events.
-     */
-    public long dpdConfirmed;
-    /**
-     * Flows on other ports whose payload was not SMTP, or did not prove it within the probe's
-     * bounds (1 KiB per direction, 64 chunks) or before the flow ended.
-     */
-    public long dpdRejected;
-    /** Flows on other ports given up before a verdict because of a gap in their first bytes. */
-    public long dpdGaveUp;
-    /** Bugs caught at the session boundary; must stay 0 (the session then stops parsing the flow). */
-    public long internalErrors;
-
+    private static final int N = SmtpCounter.values().length;
+    private final long[] counts = new long[N];
     private final long[] commands = new long[SmtpVerb.values().length];
+    private final long[] anomalyKinds = new long[Anomaly.values().length];
     private final long[] replies = new long[6];
     private final long[][] auth = new long[AuthMechanism.values().length][AuthResult.values().length];
+
+    public void inc(SmtpCounter c) { counts[c.ordinal()]++; }
+
+    public void add(SmtpCounter c, long n) { counts[c.ordinal()] += n; }
+
+    public long get(SmtpCounter c) { return counts[c.ordinal()]; }
 
     public long commands(SmtpVerb verb) { return commands[verb.ordinal()]; }
 
@@ -89,6 +33,19 @@ public final class SmtpStats {
     /** Finished AUTH exchanges by mechanism class and result. */
     public long auth(AuthMechanism mech, AuthResult result) { return auth[mech.ordinal()][result.ordinal()]; }
 
+    /** Anomaly events reported of this kind ({@code anomalies.jsonl} lines). */
+    public long anomalies(Anomaly kind) { return anomalyKinds[kind.ordinal()]; }
+
+    /** Anomaly events reported, all kinds. */
+    public long anomaliesTotal() {
+        long t = 0;
+        for (long a : anomalyKinds) t += a;
+        return t;
+    }
+
+    /** Counts one reported anomaly (the session's, or one a sensor stage raises about a connection). */
+    public void anomaly(Anomaly kind) { anomalyKinds[kind.ordinal()]++; }
+
     void countCommand(SmtpVerb verb) { commands[verb.ordinal()]++; }
 
     void countReply(int code) {
@@ -97,4 +54,15 @@ public final class SmtpStats {
     }
 
     void countAuth(AuthMechanism mech, AuthResult result) { auth[mech.ordinal()][result.ordinal()]++; }
+
+    /** Adds this stage's counters into {@code sum} (the metrics scrape sums the workers' stats). */
+    public void addTo(SmtpStats sum) {
+        for (int i = 0; i < N; i++) sum.counts[i] += counts[i];
+        for (int i = 0; i < commands.length; i++) sum.commands[i] += commands[i];
+        for (int i = 0; i < anomalyKinds.length; i++) sum.anomalyKinds[i] += anomalyKinds[i];
+        for (int i = 0; i < replies.length; i++) sum.replies[i] += replies[i];
+        for (int i = 0; i < auth.length; i++) {
+            for (int j = 0; j < auth[i].length; j++) sum.auth[i][j] += auth[i][j];
+        }
+    }
 }

@@ -57,11 +57,17 @@ final class TransactionBuilder {
         return false;
     }
 
+    /**
+     * @param anomalies   the kinds raised since the previous record (see {@code SmtpSession})
+     * @param proxyTunnel the connection's proxy tunnel description, or null
+     */
     TransactionRecord build(int depth, MessageStatus finalStatus, boolean tls, boolean plaintextAfterStarttls,
-                            String clientBy, String oneWay) {
+                            String clientBy, String oneWay, List<Anomaly> anomalies, String proxyTunnel) {
+        boolean countsCapped = rcptDropped > 0;
+        for (Anomaly a : anomalies) countsCapped |= a.capsCounts();
         return new TransactionRecord(tsMicros, depth, helo, authMech, authUser, authzid, authResult,
                 mailFrom, mailParams, nullSender, List.copyOf(rcpt), rcptAccepted, rcptRejected, rcptDropped,
                 finalStatus, messageBytes, lastReply, tls, plaintextAfterStarttls, gaps, pairingUncertain, clientBy,
-                oneWay, authResultInferred);
+                oneWay, authResultInferred, anomalies, countsCapped, proxyTunnel);
     }
 }

@@ -29,6 +29,13 @@ import java.util.List;
  *                       connection only (one-way mirror); null when both directions were seen
  * @param authResultInferred {@code authResult} was not read from a reply but inferred from the
  *                       client's next commands (one-way capture)
+ * @param anomalies      anomaly kinds raised on the connection since the previous record (so
+ *                       those before the first MAIL land in the first record), in catalogue order
+ * @param countsCapped   a limit made the record incomplete: {@code rcpt_to} was capped, or an
+ *                       anomaly that {@link Anomaly#capsCounts() caps counts} occurred (the counts
+ *                       are then lower bounds)
+ * @param proxyTunnel    the HTTP CONNECT / SOCKS tunnel the connection went through (target and
+ *                       proxy user, never a password), or null
  */
 public record TransactionRecord(
         long tsMicros,
@@ -54,5 +61,8 @@ public record TransactionRecord(
         boolean pairingUncertain,
         String clientBy,
         String oneWay,
-        boolean authResultInferred) {
+        boolean authResultInferred,
+        List<Anomaly> anomalies,
+        boolean countsCapped,
+        String proxyTunnel) {
 }

@@ -1,5 +1,6 @@
 package io.mailtap.capture;
 
+import io.mailtap.decode.DecodeCounter;
 import static io.mailtap.decode.Frames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +60,6 @@ class FutureTimestampTest {
         JsonNode line = new ObjectMapper().readTree(lines.get(0));
         assertThat(line.get("ts").asText()).isEqualTo(CLAMPED);
         assertThat(line.get("helo").asText()).isEqualTo("a.example");
-        assertThat(r.pipeline().decodeStats().timestampsClamped).isEqualTo(r.packets()).isGreaterThan(10);
+        assertThat(r.pipeline().decodeStats().get(DecodeCounter.TIMESTAMPS_CLAMPED)).isEqualTo(r.packets()).isGreaterThan(10);
     }
 }

@@ -60,7 +60,7 @@ final class Observed implements SmtpEventListener {
         } else if (e instanceof SmtpEvent.Transaction t) {
             s.transactions.add(t.record());
         } else if (e instanceof SmtpEvent.Anomaly a) {
-            s.anomalies.add(a.kind());
+            s.anomalies.add(a.kind().id());
         }
     }
 }

@@ -118,9 +118,9 @@ class CorpusDecodeTest {
         Result r = decodeAll(capture);
         DecodeStats s = r.stats();
 
-        assertThat(s.frames).as("frames").isEqualTo(info.get("frames").asLong()).isEqualTo(r.packetsRead());
-        assertThat(s.frames).as("every frame decoded or counted once").isEqualTo(s.decodedTcp + s.skippedTotal());
-        assertThat(s.truncatedFrames).as("snaplen-truncated frames").isEqualTo(info.get("frames_truncated").asLong());
+        assertThat(s.get(DecodeCounter.FRAMES)).as("frames").isEqualTo(info.get("frames").asLong()).isEqualTo(r.packetsRead());
+        assertThat(s.get(DecodeCounter.FRAMES)).as("every frame decoded or counted once").isEqualTo(s.get(DecodeCounter.DECODED_TCP) + s.skippedTotal());
+        assertThat(s.get(DecodeCounter.TRUNCATED_FRAMES)).as("snaplen-truncated frames").isEqualTo(info.get("frames_truncated").asLong());
         String firstLayer = info.get("first_layer").get(0).asText();
         assertThat(r.linkType()).as("link type for tshark's '%s'", firstLayer)
                 .isEqualTo(switch (firstLayer) {
@@ -171,8 +171,8 @@ class CorpusDecodeTest {
     void zeekSmtpHas125Frames() throws Exception {
         Result r = decodeAll(corpus().resolve("zeek/smtp.pcap"));
 
-        assertThat(r.stats().frames).isEqualTo(125);
-        assertThat(r.stats().decodedTcp).isEqualTo(118);
+        assertThat(r.stats().get(DecodeCounter.FRAMES)).isEqualTo(125);
+        assertThat(r.stats().get(DecodeCounter.DECODED_TCP)).isEqualTo(118);
         assertThat(r.stats().skipped(SkipReason.NOT_TCP)).isEqualTo(7);
     }
 
@@ -186,7 +186,7 @@ class CorpusDecodeTest {
                 .filter(d -> d.vlans.equals(new TreeSet<>(List.of(125))) && d.ipVersions.equals(new TreeSet<>(List.of(6))))
                 .mapToLong(d -> d.frames).sum();
         assertThat(v6SmtpOnVlan125).isEqualTo(33);
-        assertThat(r.stats().decodedTcp).isEqualTo(69);
+        assertThat(r.stats().get(DecodeCounter.DECODED_TCP)).isEqualTo(69);
     }
 
     @Test
@@ -200,7 +200,7 @@ class CorpusDecodeTest {
         for (Path p : captures) {
             Result r = decodeAll(p);
             assertThat(r.linkType()).as(p.toString()).isEqualTo(LinkType.NULL);
-            assertThat(r.stats().decodedTcp).as(p.toString()).isEqualTo(16).isEqualTo(r.stats().frames);
+            assertThat(r.stats().get(DecodeCounter.DECODED_TCP)).as(p.toString()).isEqualTo(16).isEqualTo(r.stats().get(DecodeCounter.FRAMES));
         }
     }
 
@@ -210,11 +210,11 @@ class CorpusDecodeTest {
         DecodeStats s = r.stats();
 
         assertThat(r.snaplen()).isEqualTo(68);
-        assertThat(s.frames).isEqualTo(24);
-        assertThat(s.truncatedFrames).isEqualTo(24);
+        assertThat(s.get(DecodeCounter.FRAMES)).isEqualTo(24);
+        assertThat(s.get(DecodeCounter.TRUNCATED_FRAMES)).isEqualTo(24);
         // the SYN's options run past byte 68, but its fixed header fits: every frame is followed
         assertThat(s.skipped(SkipReason.TRUNCATED_TCP)).isZero();
-        assertThat(s.decodedTcp).isEqualTo(24);
+        assertThat(s.get(DecodeCounter.DECODED_TCP)).isEqualTo(24);
         Direction up = r.directions().get("201.186.157.67|60827>128.3.26.249|25");
         Direction down = r.directions().get("128.3.26.249|25>201.186.157.67|60827");
         assertThat(up.segmentBytes).isEqualTo(128);
@@ -234,7 +234,7 @@ class CorpusDecodeTest {
             }
             assertThat(magic).as("pcapng section header block").containsExactly(0x0A, 0x0D, 0x0D, 0x0A);
             Result r = decodeAll(p);
-            assertThat(r.stats().frames).as(e.getKey()).isEqualTo(e.getValue().longValue());
+            assertThat(r.stats().get(DecodeCounter.FRAMES)).as(e.getKey()).isEqualTo(e.getValue().longValue());
             assertThat(r.error()).isNull();
         }
     }
@@ -245,7 +245,7 @@ class CorpusDecodeTest {
         Result r = decodeAll(p);
 
         assertThat(r.packetsRead()).isEqualTo(18);
-        assertThat(r.stats().decodedTcp).isEqualTo(18);
+        assertThat(r.stats().get(DecodeCounter.DECODED_TCP)).isEqualTo(18);
         assertThat(r.error().getMessage())
                 .startsWith(p + ": read failed after 18 packets: ")
                 .contains("3925868813") // libpcap's words around the number vary by version

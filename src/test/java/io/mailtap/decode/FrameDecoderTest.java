@@ -90,10 +90,10 @@ class FrameDecoderTest {
         assertThat(new String(frame, view.payloadOffset, view.payloadLength, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("EHLO client.example\r\n");
 
-        assertThat(stats.frames).isEqualTo(1);
-        assertThat(stats.bytes).isEqualTo(frame.length);
-        assertThat(stats.decodedTcp).isEqualTo(1);
-        assertThat(stats.truncatedFrames).isZero();
+        assertThat(stats.get(DecodeCounter.FRAMES)).isEqualTo(1);
+        assertThat(stats.get(DecodeCounter.BYTES)).isEqualTo(frame.length);
+        assertThat(stats.get(DecodeCounter.DECODED_TCP)).isEqualTo(1);
+        assertThat(stats.get(DecodeCounter.TRUNCATED_FRAMES)).isZero();
         assertThat(stats.skippedTotal()).isZero();
     }
 
@@ -469,7 +469,7 @@ class FrameDecoderTest {
         assertThat(view.wireLength).isEqualTo(frame.length);
         assertThat(view.payloadLength).isEqualTo(5);
         assertThat(view.segmentLength).isEqualTo(EHLO.length);
-        assertThat(stats.truncatedFrames).isEqualTo(1);
+        assertThat(stats.get(DecodeCounter.TRUNCATED_FRAMES)).isEqualTo(1);
     }
 
     @Test
@@ -513,10 +513,10 @@ class FrameDecoderTest {
                 for (int cut = 0; cut <= full; cut++) {
                     // snaplen: the record keeps the wire length; otherwise the frame simply ends early
                     int wire = snaplen ? full : cut;
-                    long truncatedBefore = stats.truncatedFrames;
+                    long truncatedBefore = stats.get(DecodeCounter.TRUNCATED_FRAMES);
                     boolean ok = decoder.decode(l.linkType(), l.frame(), cut, wire, 0, view);
                     String what = l.name() + " cut at " + cut + (snaplen ? " (snaplen)" : " (short frame)");
-                    assertThat(stats.truncatedFrames - truncatedBefore).as(what).isEqualTo(snaplen && cut < full ? 1 : 0);
+                    assertThat(stats.get(DecodeCounter.TRUNCATED_FRAMES) - truncatedBefore).as(what).isEqualTo(snaplen && cut < full ? 1 : 0);
                     if (cut < l.linkEnd()) {
                         assertThat(lastReason(ok)).as(what).isEqualTo(SkipReason.TRUNCATED_LINK);
                     } else if (cut < l.ipEnd()) {
@@ -533,7 +533,7 @@ class FrameDecoderTest {
                 }
             }
         }
-        assertThat(stats.frames).isEqualTo(stats.decodedTcp + stats.skippedTotal());
+        assertThat(stats.get(DecodeCounter.FRAMES)).isEqualTo(stats.get(DecodeCounter.DECODED_TCP) + stats.skippedTotal());
     }
 
     private final long[] lastCounts = new long[SkipReason.values().length];
@@ -562,8 +562,8 @@ class FrameDecoderTest {
         assertThat(view.wireLength).isEqualTo(frame.length);
 
         assertThat(stats.skipped(SkipReason.TRUNCATED_LINK)).isEqualTo(2);
-        assertThat(stats.frames).isEqualTo(3);
-        assertThat(stats.truncatedFrames).as("only the null frame: 0 of 100 bytes captured").isEqualTo(1);
-        assertThat(stats.bytes).isEqualTo(100 + frame.length);
+        assertThat(stats.get(DecodeCounter.FRAMES)).isEqualTo(3);
+        assertThat(stats.get(DecodeCounter.TRUNCATED_FRAMES)).as("only the null frame: 0 of 100 bytes captured").isEqualTo(1);
+        assertThat(stats.get(DecodeCounter.BYTES)).isEqualTo(100 + frame.length);
     }
 }

@@ -162,7 +162,7 @@ public final class SmtpScript {
             TransactionRecord r = new TransactionRecord(transStart, depth, helo, authMech, authUser, null, authResult,
                     mailFrom, null, nullSender, List.copyOf(rcpts), accepted, rejected, 0,
                     code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, 1234, code + " " + text, tls, false, false, false,
-                    c.clientBy().label(), null, false);
+                    c.clientBy().label(), null, false, List.of(), false, null);
             mailFrom = null;
             return emit(new SmtpEvent.Transaction(c, now, r));
         }

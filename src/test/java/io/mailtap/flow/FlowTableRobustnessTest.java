@@ -65,16 +65,16 @@ class FlowTableRobustnessTest {
                 ts += step == 0 ? rnd.nextInt(12) * SEC : step == 1 ? -rnd.nextInt(5000) : rnd.nextInt(3000);
                 if (rnd.nextInt(50) == 0) table.advanceTime(ts);
                 assertThat(table.activeFlows()).isLessThanOrEqualTo(settings.maxFlows());
-                assertThat(stats.bufferedBytesNow).isLessThanOrEqualTo(settings.maxBufferedBytesTotal());
+                assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isLessThanOrEqualTo(settings.maxBufferedBytesTotal());
             }
             table.flushAll(ts);
 
             assertThat(table.activeFlows()).isZero();
             assertThat(stats.active()).isZero();
-            assertThat(stats.bufferedBytesNow).isZero();
-            assertThat(stats.flowsCreated).isEqualTo(rec.flows.size());
+            assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isZero();
+            assertThat(stats.get(FlowCounter.FLOWS_CREATED)).isEqualTo(rec.flows.size());
             assertThat(stats.endedTotal()).isEqualTo(rec.flows.size());
-            assertThat(stats.established).isLessThanOrEqualTo(stats.flowsCreated);
+            assertThat(stats.get(FlowCounter.ESTABLISHED)).isLessThanOrEqualTo(stats.get(FlowCounter.FLOWS_CREATED));
             for (Recorder.Record r : rec.flows) {
                 assertThat(r.end).isNotNull();
                 assertThat(r.flow.ended()).isTrue();
@@ -83,7 +83,7 @@ class FlowTableRobustnessTest {
                 assertThat(r.flow.clientGapBytes()).isEqualTo(r.client.gapBytes);
                 assertThat(r.flow.serverGapBytes()).isEqualTo(r.server.gapBytes);
             }
-            assertThat(stats.bytesDelivered)
+            assertThat(stats.get(FlowCounter.BYTES_DELIVERED))
                     .isEqualTo(rec.flows.stream().mapToLong(r -> r.client.data.size() + r.server.data.size()).sum());
         }
     }

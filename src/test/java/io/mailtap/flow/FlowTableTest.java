@@ -41,8 +41,8 @@ class FlowTableTest {
         s.client("EHLO a\r\n");
         assertThat(rec.log).containsExactly("start", "established",
                 "data s 220 mx ESMTP\r\n", "data c EHLO a\r\n");
-        assertThat(stats.established).isEqualTo(1);
-        assertThat(stats.flowsCreated).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.ESTABLISHED)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.FLOWS_CREATED)).isEqualTo(1);
         assertThat(f.packets()).isEqualTo(5);
         assertThat(f.clientPayloadBytes()).isEqualTo(8);
         assertThat(f.serverPayloadBytes()).isEqualTo(14);
@@ -78,7 +78,7 @@ class FlowTableTest {
         s.send(s.c().syn().seq(1000));
         s.ts = T0 + SEC - 1000;
         s.send(s.c().syn().seq(1000)); // retransmitted SYN at T0 + 1 s
-        assertThat(stats.synRetransmits).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.SYN_RETRANSMITS)).isEqualTo(1);
         Flow f = rec.only().flow;
 
         table.advanceTime(T0 + SEC + 30 * SEC - 1);
@@ -86,8 +86,8 @@ class FlowTableTest {
         table.advanceTime(T0 + SEC + 30 * SEC);
         assertThat(rec.log).containsExactly("start", "end TIMEOUT");
         assertThat(f.state()).isEqualTo(ConnState.ATTEMPTED);
-        assertThat(stats.attempts).isEqualTo(1);
-        assertThat(stats.attemptTimeouts).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.ATTEMPTS)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.ATTEMPT_TIMEOUTS)).isEqualTo(1);
         assertThat(stats.ended(EndReason.TIMEOUT)).isEqualTo(1);
         assertThat(table.activeFlows()).isZero();
         assertThat(stats.active()).isZero();
@@ -101,13 +101,13 @@ class FlowTableTest {
         Flow f = rec.only().flow;
         assertThat(f.state()).isEqualTo(ConnState.REJECTED);
         assertThat(f.rstSeen()).isTrue();
-        assertThat(stats.rejected).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.REJECTED)).isEqualTo(1);
         assertThat(table.activeFlows()).isEqualTo(1); // lingers for late packets
 
         table.advanceTime(s.ts + 5 * SEC);
         assertThat(rec.log).containsExactly("start", "end RST");
-        assertThat(stats.closedExpired).isEqualTo(1);
-        assertThat(stats.attempts).isZero();
+        assertThat(stats.get(FlowCounter.CLOSED_EXPIRED)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.ATTEMPTS)).isZero();
     }
 
     @Test
@@ -205,8 +205,8 @@ class FlowTableTest {
         Session web = new Session(table, "10.0.0.1", 40000, "10.0.0.2", 80);
         web.send(web.c().syn().seq(1));
         assertThat(rec.flows).isEmpty();
-        assertThat(stats.packetsNotTracked).isEqualTo(1);
-        assertThat(stats.packets).isZero();
+        assertThat(stats.get(FlowCounter.PACKETS_NOT_TRACKED)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.PACKETS)).isZero();
     }
 
     @Test
@@ -218,8 +218,8 @@ class FlowTableTest {
         s.send(s.c().syn().fin().seq(1));              // contradictory flags
         s.send(s.c().syn().rst().seq(1));
         assertThat(rec.flows).isEmpty();
-        assertThat(stats.packetsNoFlow).isEqualTo(3);
-        assertThat(stats.invalidFlags).isEqualTo(2);
+        assertThat(stats.get(FlowCounter.PACKETS_NO_FLOW)).isEqualTo(3);
+        assertThat(stats.get(FlowCounter.INVALID_FLAGS)).isEqualTo(2);
     }
 
     @Test
@@ -278,7 +278,7 @@ class FlowTableTest {
         assertThat(second).isNotSameAs(first);
         assertThat(second.state()).isEqualTo(ConnState.ESTABLISHED);
         assertThat(second.connection().uid()).isNotEqualTo(first.connection().uid());
-        assertThat(stats.portReuse).isZero(); // the old flow was already gone
+        assertThat(stats.get(FlowCounter.PORT_REUSE)).isZero(); // the old flow was already gone
     }
 
     @Test
@@ -293,7 +293,7 @@ class FlowTableTest {
         s.send(s.c().syn().seq(424242));
         assertThat(rec.log).endsWith("end FIN", "start");
         assertThat(rec.last().flow.state()).isEqualTo(ConnState.ATTEMPTED);
-        assertThat(stats.portReuse).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.PORT_REUSE)).isEqualTo(1);
         assertThat(table.activeFlows()).isEqualTo(1);
     }
 
@@ -316,8 +316,8 @@ class FlowTableTest {
         assertThat(second.firstMicros()).isEqualTo(first.firstMicros());
         assertThat(second.connection().uid()).isNotEqualTo(first.connection().uid());
         assertThat(rec.last().client.text()).isEqualTo("EHLO again\r\n");
-        assertThat(stats.portReuse).isEqualTo(1);
-        assertThat(stats.synRetransmits).isZero();
+        assertThat(stats.get(FlowCounter.PORT_REUSE)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.SYN_RETRANSMITS)).isZero();
     }
 
     @Test
@@ -328,8 +328,8 @@ class FlowTableTest {
         assertThat(rec.only().flow.state()).isEqualTo(ConnState.REJECTED);
         s.send(s.c().syn().seq(1000)); // nothing followed the first SYN: the same one again
         assertThat(rec.flows).hasSize(1);
-        assertThat(stats.synRetransmits).isEqualTo(1);
-        assertThat(stats.portReuse).isZero();
+        assertThat(stats.get(FlowCounter.SYN_RETRANSMITS)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.PORT_REUSE)).isZero();
     }
 
     @Test
@@ -339,7 +339,7 @@ class FlowTableTest {
         s.send(s.c().syn().seq(99));
         assertThat(rec.flows).hasSize(1);
         assertThat(rec.only().flow.state()).isEqualTo(ConnState.ESTABLISHED);
-        assertThat(stats.synUnexpected).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.SYN_UNEXPECTED)).isEqualTo(1);
     }
 
     @Test
@@ -357,7 +357,7 @@ class FlowTableTest {
         assertThat(rb.end).isEqualTo(EndReason.EVICTED);
         assertThat(ra.end).isNull();
         assertThat(rc.end).isNull();
-        assertThat(stats.evicted).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.EVICTED)).isEqualTo(1);
         assertThat(stats.ended(EndReason.EVICTED)).isEqualTo(1);
         assertThat(table.activeFlows()).isEqualTo(2);
     }
@@ -374,7 +374,7 @@ class FlowTableTest {
         assertThat(rec.flows.get(0).end).isNull();
         b.send(b.c().syn().seq(1)); // at last + 300 s - 1 µs + 1 ms
         assertThat(rec.flows.get(0).end).isEqualTo(EndReason.TIMEOUT);
-        assertThat(stats.idleTimeouts).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.IDLE_TIMEOUTS)).isEqualTo(1);
         // The expired flow ends before the packet that moved the clock is processed.
         assertThat(rec.log).containsSubsequence("end TIMEOUT");
     }
@@ -389,7 +389,7 @@ class FlowTableTest {
         assertThat(rec.only().end).isNull();
         table.advanceTime(s.ts + 300 * SEC);
         assertThat(rec.only().end).isEqualTo(EndReason.TIMEOUT);
-        assertThat(stats.attempts).isZero();
+        assertThat(stats.get(FlowCounter.ATTEMPTS)).isZero();
     }
 
     @Test
@@ -402,7 +402,7 @@ class FlowTableTest {
         done.handshake();
         done.send(done.c().fin().seq(done.cNext).ack(done.sNext));
         done.send(done.s().fin().seq(done.sNext).ack(done.cNext + 1));
-        assertThat(stats.bufferedBytesNow).isPositive();
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isPositive();
 
         table.flushAll(open.ts + 1);
         assertThat(rec.flows.get(0).end).isEqualTo(EndReason.SHUTDOWN);
@@ -411,7 +411,7 @@ class FlowTableTest {
         assertThat(rec.flows.get(1).end).isEqualTo(EndReason.FIN); // already closed: keeps its reason
         assertThat(rec.log).containsSubsequence("data c MAIL", "gap c 4", "data c RCPT", "end SHUTDOWN");
         assertThat(table.activeFlows()).isZero();
-        assertThat(stats.bufferedBytesNow).isZero();
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isZero();
         assertThat(stats.gaps(GapCause.FLOW_END)).isEqualTo(1);
         assertThat(stats.ended(EndReason.SHUTDOWN)).isEqualTo(1);
     }

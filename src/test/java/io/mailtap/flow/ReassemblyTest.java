@@ -38,8 +38,8 @@ class ReassemblyTest {
         s.clientAt(3, "BBB");
         assertThat(client().text()).isEqualTo("AAABBBCCC");
         assertThat(rec.log).endsWith("data c AAA", "data c BBB", "data c CCC");
-        assertThat(stats.outOfOrderSegments).isEqualTo(1);
-        assertThat(stats.bufferedBytesNow).isZero();
+        assertThat(stats.get(FlowCounter.OUT_OF_ORDER_SEGMENTS)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isZero();
         assertThat(client().gaps).isZero();
     }
 
@@ -50,11 +50,11 @@ class ReassemblyTest {
         s.clientAt(0, "HELLO");
         s.clientAt(10, "later");
         s.clientAt(10, "later"); // duplicate of a buffered segment: stored once
-        assertThat(stats.bufferedBytesNow).isEqualTo(SEG + 5);
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isEqualTo(SEG + 5);
         s.clientAt(5, "-mid-");
         assertThat(client().text()).isEqualTo("HELLO-mid-later");
-        assertThat(stats.duplicateSegments).isEqualTo(2);
-        assertThat(stats.overlapConflicts).isZero();
+        assertThat(stats.get(FlowCounter.DUPLICATE_SEGMENTS)).isEqualTo(2);
+        assertThat(stats.get(FlowCounter.OVERLAP_CONFLICTS)).isZero();
     }
 
     @Test
@@ -64,7 +64,7 @@ class ReassemblyTest {
         s.clientAt(0, "hello world");
         assertThat(client().text()).isEqualTo("hello world");
         assertThat(rec.log).endsWith("data c hello", "data c  world");
-        assertThat(stats.duplicateSegments).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.DUPLICATE_SEGMENTS)).isEqualTo(1);
     }
 
     @Test
@@ -73,7 +73,7 @@ class ReassemblyTest {
         s.clientAt(4, "XYZW");      // buffered first
         s.clientAt(0, "abcdEFGH");  // in order, but its bytes 4..8 overlap the first copy
         assertThat(client().text()).isEqualTo("abcdXYZW");
-        assertThat(stats.overlapConflicts).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.OVERLAP_CONFLICTS)).isEqualTo(1);
     }
 
     @Test
@@ -82,8 +82,8 @@ class ReassemblyTest {
         s.clientAt(4, "efgh");
         s.clientAt(0, "abcdefgh");
         assertThat(client().text()).isEqualTo("abcdefgh");
-        assertThat(stats.overlapConflicts).isZero();
-        assertThat(stats.duplicateSegments).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.OVERLAP_CONFLICTS)).isZero();
+        assertThat(stats.get(FlowCounter.DUPLICATE_SEGMENTS)).isEqualTo(1);
     }
 
     @Test
@@ -91,11 +91,11 @@ class ReassemblyTest {
         s.handshake();
         s.clientAt(4, "CCCC");        // [4,8)
         s.clientAt(2, "DDDDDDDDDD");  // [2,12): only [2,4) and [8,12) are new
-        assertThat(stats.bufferedBytesNow).isEqualTo(3 * SEG + 4 + 2 + 4);
-        assertThat(stats.overlapConflicts).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isEqualTo(3 * SEG + 4 + 2 + 4);
+        assertThat(stats.get(FlowCounter.OVERLAP_CONFLICTS)).isEqualTo(1);
         s.clientAt(0, "AA");
         assertThat(client().text()).isEqualTo("AADDCCCCDDDD");
-        assertThat(stats.bufferedBytesNow).isZero();
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isZero();
     }
 
     @Test
@@ -162,7 +162,7 @@ class ReassemblyTest {
         table.advanceTime(s.ts + 5 * Session.SEC);
         assertThat(rec.log).endsWith("data c AAAA", "gap c 4", "data c CCCC", "gap c 4", "end RST");
         assertThat(stats.gaps(GapCause.FLOW_END)).isEqualTo(2);
-        assertThat(stats.bufferedBytesNow).isZero();
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isZero();
     }
 
     @Test
@@ -184,12 +184,12 @@ class ReassemblyTest {
         s.handshake();
         s.clientAt(20, "2222222222");
         s.clientAt(40, "4444444444");
-        assertThat(stats.capHitsPerDirection).isZero();
+        assertThat(stats.get(FlowCounter.CAP_HITS_PER_DIRECTION)).isZero();
         s.clientAt(60, "6666666666"); // a third segment does not fit
-        assertThat(stats.capHitsPerDirection).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.CAP_HITS_PER_DIRECTION)).isEqualTo(1);
         assertThat(rec.log).endsWith("gap c 20", "data c 2222222222");
         assertThat(stats.gaps(GapCause.BUFFER_CAP)).isEqualTo(1);
-        assertThat(stats.bufferedBytesNow).isEqualTo(2 * (SEG + 10));
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isEqualTo(2 * (SEG + 10));
 
         table.flushAll(s.ts);
         assertThat(client().text()).isEqualTo("222222222244444444446666666666");
@@ -203,7 +203,7 @@ class ReassemblyTest {
         s.handshake();
         s.clientAt(5, "too big to hold");
         assertThat(rec.log).endsWith("gap c 5", "data c too big to hold");
-        assertThat(stats.capHitsPerDirection).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.CAP_HITS_PER_DIRECTION)).isEqualTo(1);
     }
 
     @Test
@@ -215,14 +215,14 @@ class ReassemblyTest {
         b.handshake();
         a.clientAt(10, "aaaaaaaaaa");
         b.clientAt(10, "bbbbbbbbbb");
-        assertThat(stats.capHitsTotal).isZero();
+        assertThat(stats.get(FlowCounter.CAP_HITS_TOTAL)).isZero();
         b.clientAt(30, "BBBBBBBBBB");
-        assertThat(stats.capHitsTotal).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.CAP_HITS_TOTAL)).isEqualTo(1);
         Recorder.Record ra = rec.flows.get(0), rb = rec.flows.get(1);
         assertThat(ra.client.text()).isEqualTo("aaaaaaaaaa");
         assertThat(ra.client.gapBytes).isEqualTo(10);
         assertThat(rb.client.text()).isEmpty();
-        assertThat(stats.bufferedBytesNow).isEqualTo(2 * (SEG + 10));
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isEqualTo(2 * (SEG + 10));
         assertThat(stats.gaps(GapCause.BUFFER_CAP)).isEqualTo(1);
     }
 
@@ -232,7 +232,7 @@ class ReassemblyTest {
         s.send(s.c().seq(s.cSeq(0)).ack(s.sNext).data("HELLO WORLD").captured(5));
         s.clientAt(11, "!!");
         assertThat(rec.log).endsWith("data c HELLO", "gap c 6", "data c !!");
-        assertThat(stats.truncatedSegments).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.TRUNCATED_SEGMENTS)).isEqualTo(1);
         assertThat(stats.gaps(GapCause.TRUNCATION)).isEqualTo(1);
         assertThat(stats.gapBytes(GapCause.TRUNCATION)).isEqualTo(6);
     }
@@ -255,7 +255,7 @@ class ReassemblyTest {
         s.send(s.c().seq(s.cNext - 1).ack(s.sNext).data("x")); // one garbage byte at next-1
         s.send(s.c().seq(s.cNext - 1).ack(s.sNext));           // or none
         assertThat(client().text()).isEqualTo("HELLO");
-        assertThat(stats.keepAlives).isEqualTo(2);
+        assertThat(stats.get(FlowCounter.KEEP_ALIVES)).isEqualTo(2);
         assertThat(client().gaps).isZero();
     }
 
@@ -301,9 +301,9 @@ class ReassemblyTest {
         s.serverAcks((1 << 30) + 5);
         assertThat(client().text()).isEqualTo("ok");
         assertThat(client().gaps).isZero();
-        assertThat(stats.outOfWindowSegments).isEqualTo(1);
-        assertThat(stats.implausibleAcks).isEqualTo(1);
-        assertThat(stats.bufferedBytesNow).isZero();
+        assertThat(stats.get(FlowCounter.OUT_OF_WINDOW_SEGMENTS)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.IMPLAUSIBLE_ACKS)).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.BUFFERED_BYTES_NOW)).isZero();
     }
 
     @Test
@@ -311,6 +311,6 @@ class ReassemblyTest {
         s.send(s.c().seq(700).ack(9000).data("RCPT TO:<a@b>\r\n"));
         s.send(s.c().seq(690).ack(9000).data("0123456789")); // before our start: already gone
         assertThat(client().text()).isEqualTo("RCPT TO:<a@b>\r\n");
-        assertThat(stats.duplicateSegments).isEqualTo(1);
+        assertThat(stats.get(FlowCounter.DUPLICATE_SEGMENTS)).isEqualTo(1);
     }
 }

@@ -1,5 +1,6 @@
 package io.mailtap.fuzz;
 
+import io.mailtap.decode.DecodeCounter;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.FrameDecoder;
@@ -28,9 +29,9 @@ class FrameDecodeFuzzTest {
         if (input.length == 0) return;
         int linkType = LINK_TYPES[(input[0] & 0xff) % LINK_TYPES.length];
         byte[] frame = java.util.Arrays.copyOfRange(input, 1, input.length);
-        long before = stats.frames;
+        long before = stats.get(DecodeCounter.FRAMES);
         boolean tcp = decoder.decode(linkType, frame, frame.length, frame.length, 1L, view);
-        assertThat(stats.frames).isEqualTo(before + 1);
+        assertThat(stats.get(DecodeCounter.FRAMES)).isEqualTo(before + 1);
         if (tcp) {
             assertThat(view.payloadOffset).isBetween(0, frame.length);
             assertThat(view.payloadLength).isBetween(0, frame.length - view.payloadOffset);

@@ -1,5 +1,8 @@
 package io.mailtap.metrics;
 
+import io.mailtap.decode.DecodeCounter;
+import io.mailtap.smtp.SmtpCounter;
+import io.mailtap.flow.FlowCounter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +40,9 @@ class MetricsEndpointTest {
         return new MailtapMetrics(new MetricsSource() {
             @Override
             public void collect(SensorTotals t) {
-                t.decode.frames = 42;
-                t.smtp.nullSender = 3;
-                t.flow.flowsCreated = 7;
+                t.decode.add(DecodeCounter.FRAMES, 42);
+                t.smtp.add(SmtpCounter.NULL_SENDER, 3);
+                t.flow.add(FlowCounter.FLOWS_CREATED, 7);
                 t.addOutputs(outputs);
             }
 

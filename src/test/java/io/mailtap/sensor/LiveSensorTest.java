@@ -1,5 +1,6 @@
 package io.mailtap.sensor;
 
+import io.mailtap.decode.DecodeCounter;
 import io.mailtap.capture.CaptureException;
 import io.mailtap.capture.OfflineSource;
 import io.mailtap.config.ConfigLoader;
@@ -141,7 +142,7 @@ class LiveSensorTest {
         assertThat(m.value("mailtap_smtp_null_sender_total")).isEqualTo(60);
         assertThat(m.value("mailtap_alerts_raised_total", "rule", "null_sender_burst", "severity", "critical")).isPositive();
         for (Worker w : s.workers()) {
-            assertThat(w.pipeline().decodeStats().frames).as("worker %d got a share", w.id()).isPositive();
+            assertThat(w.pipeline().decodeStats().get(DecodeCounter.FRAMES)).as("worker %d got a share", w.id()).isPositive();
             assertThat(w.eventsLost()).isZero();
         }
         assertThat(Files.readString(dir.resolve("out/alerts.jsonl"))).contains("\"rule\":\"null_sender_burst\"");

@@ -1,5 +1,7 @@
 package io.mailtap.sensor;
 
+import io.mailtap.smtp.SmtpCounter;
+import io.mailtap.decode.DecodeCounter;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.smtp.SmtpSettings;
 import org.junit.jupiter.api.Test;
@@ -22,8 +24,8 @@ class PacketPipelineTest {
 
         assertThat(r.error()).isNull();
         assertThat(r.packets()).isEqualTo(1344);
-        assertThat(p.decodeStats().frames).as("every frame went through").isEqualTo(1344);
+        assertThat(p.decodeStats().get(DecodeCounter.FRAMES)).as("every frame went through").isEqualTo(1344);
         assertThat(calls.get()).as("events kept coming after failures").isGreaterThan(100);
-        assertThat(p.internalErrors() + p.smtpStats().internalErrors).as("the failures are counted").isPositive();
+        assertThat(p.internalErrors() + p.smtpStats().get(SmtpCounter.INTERNAL_ERRORS)).as("the failures are counted").isPositive();
     }
 }

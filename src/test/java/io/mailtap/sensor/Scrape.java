@@ -1,5 +1,7 @@
 package io.mailtap.sensor;
 
+import io.mailtap.smtp.Anomaly;
+
 import io.mailtap.decode.SkipReason;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
@@ -117,8 +119,9 @@ final class Scrape {
         m("mailtap_smtp_starttls_total", "result", Set.of("issued", "accepted"));
         m("mailtap_smtp_not_smtp_total");
         m("mailtap_smtp_lines_truncated_total");
-        m("mailtap_smtp_one_way_total", "seen", Set.of("client_only", "server_only"));
-        m("mailtap_smtp_auth_inferred_total");
+        m("mailtap_smtp_commands_total", "verb", labels(io.mailtap.smtp.SmtpVerb.values(), e -> e.name().toLowerCase(java.util.Locale.ROOT)));
+        m("mailtap_smtp_replies_total", "class", Set.of("2xx", "3xx", "4xx", "5xx"));
+        m("mailtap_anomalies_total", "kind", labels(Anomaly.values(), e -> ((Anomaly) e).id()));
         m("mailtap_alerts_raised_total", "rule", RULES, "severity", SEVERITIES);
         m("mailtap_alerts_notifications_total", "rule", RULES, "status", Set.of("firing", "resolved"));
         m("mailtap_alerts_active", "rule", RULES);
@@ -138,6 +141,19 @@ final class Scrape {
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
         m("mailtap_up");
+        // the stage counters, as their enums declare them (series of one name share one label key)
+        Map<String, Map<String, Set<String>>> stage = new LinkedHashMap<>();
+        for (var c : io.mailtap.metrics.MetricsContract.STAGE_COUNTERS) {
+            var spec = c.meter();
+            Map<String, Set<String>> l = stage.computeIfAbsent(spec.name(), k -> new LinkedHashMap<>());
+            if (spec.labelKey() != null) l.computeIfAbsent(spec.labelKey(), k -> new java.util.TreeSet<>()).add(spec.labelValue());
+        }
+        stage.forEach((name, labels) -> {
+            if (CONTRACT.containsKey(name) && !CONTRACT.get(name).equals(labels)) {
+                throw new AssertionError(name + " is hand-listed with other labels than its enum declares");
+            }
+            CONTRACT.put(name, labels);
+        });
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.mailtap.sensor;
 
+import io.mailtap.smtp.SmtpCounter;
+import io.mailtap.flow.FlowCounter;
+import io.mailtap.decode.DecodeCounter;
 import io.mailtap.testutil.CorpusDir;
 import io.mailtap.alert.AlertSink;
 import io.mailtap.config.ConfigLoader;
@@ -66,29 +69,37 @@ class SensorMetricsContractTest {
         SmtpStats smtp = p.smtpStats();
         assertThat(s.value("mailtap_build_info", "java", "" + Runtime.version().feature(), "version", "test-1.0")).isEqualTo(1);
         assertThat(s.value("mailtap_up")).isEqualTo(1);
-        assertThat(s.value("mailtap_packets_total")).isEqualTo(1344).isEqualTo(p.decodeStats().frames);
+        assertThat(s.value("mailtap_packets_total")).isEqualTo(1344).isEqualTo(p.decodeStats().get(DecodeCounter.FRAMES));
         assertThat(s.value("mailtap_bytes_total")).isEqualTo(162_824 - 24 - 16 * 1344); // wire bytes: file minus pcap headers
-        assertThat(s.value("mailtap_packets_decoded_total")).isEqualTo(p.decodeStats().decodedTcp);
+        assertThat(s.value("mailtap_packets_decoded_total")).isEqualTo(p.decodeStats().get(DecodeCounter.DECODED_TCP));
         assertThat(s.value("mailtap_packets_skipped_total", "reason", "not_ip"))
                 .isEqualTo(p.decodeStats().skipped(SkipReason.NOT_IP)).isPositive(); // ARP
-        assertThat(s.value("mailtap_flows_started_total")).isEqualTo(p.flowStats().flowsCreated).isPositive();
+        assertThat(s.value("mailtap_flows_started_total")).isEqualTo(p.flowStats().get(FlowCounter.FLOWS_CREATED)).isPositive();
         assertThat(s.value("mailtap_flows_active")).isZero();
         assertThat(s.sum("mailtap_flows_ended_total")).isEqualTo(p.flowStats().endedTotal());
         assertThat(s.value("mailtap_flows_ended_total", "reason", "fin")).isEqualTo(p.flowStats().ended(EndReason.FIN));
         assertThat(s.sum("mailtap_smtp_connections_total")).isEqualTo(p.flowStats().endedTotal());
-        assertThat(s.value("mailtap_tcp_payload_bytes_total")).isEqualTo(p.flowStats().bytesDelivered).isPositive();
+        assertThat(s.value("mailtap_tcp_payload_bytes_total")).isEqualTo(p.flowStats().get(FlowCounter.BYTES_DELIVERED)).isPositive();
         assertThat(s.value("mailtap_capture_loss_bytes_total")).isZero(); // the lab captures lose nothing
 
         // the facts of samples/README.md
-        assertThat(s.value("mailtap_smtp_null_sender_total")).isEqualTo(60).isEqualTo(smtp.nullSender);
-        assertThat(s.value("mailtap_smtp_mail_from_total")).isEqualTo(smtp.mailFrom);
-        assertThat(s.value("mailtap_smtp_transactions_total")).isEqualTo(smtp.transactions);
-        assertThat(s.value("mailtap_smtp_sessions_total")).isEqualTo(smtp.sessions);
+        assertThat(s.value("mailtap_smtp_null_sender_total")).isEqualTo(60).isEqualTo(smtp.get(SmtpCounter.NULL_SENDER));
+        assertThat(s.value("mailtap_smtp_mail_from_total")).isEqualTo(smtp.get(SmtpCounter.MAIL_FROM));
+        assertThat(s.value("mailtap_smtp_transactions_total")).isEqualTo(smtp.get(SmtpCounter.TRANSACTIONS));
+        assertThat(s.value("mailtap_smtp_sessions_total")).isEqualTo(smtp.get(SmtpCounter.SESSIONS));
         assertThat(s.value("mailtap_smtp_auth_total", "mechanism", "login", "result", "success")).isEqualTo(30);
         assertThat(s.value("mailtap_smtp_auth_total", "mechanism", "login", "result", "failure")).isEqualTo(10);
         assertThat(s.value("mailtap_smtp_auth_total", "mechanism", "plain", "result", "success")).isEqualTo(3);
-        assertThat(s.value("mailtap_smtp_rcpt_total", "result", "rejected")).isEqualTo(smtp.rcptRejected).isPositive();
-        assertThat(s.value("mailtap_smtp_rcpt_total", "result", "accepted")).isEqualTo(smtp.rcptAccepted);
+        assertThat(s.value("mailtap_smtp_rcpt_total", "result", "rejected")).isEqualTo(smtp.get(SmtpCounter.RCPT_REJECTED)).isPositive();
+        assertThat(s.value("mailtap_smtp_rcpt_total", "result", "accepted")).isEqualTo(smtp.get(SmtpCounter.RCPT_ACCEPTED));
+
+        // counters no metric read before they were enum constants (and the per-class arrays)
+        assertThat(s.value("mailtap_flows_established_total")).isEqualTo(p.flowStats().get(FlowCounter.ESTABLISHED)).isPositive();
+        assertThat(s.value("mailtap_smtp_message_bytes_total")).isEqualTo(smtp.get(SmtpCounter.MESSAGE_BYTES)).isPositive();
+        assertThat(s.value("mailtap_flows_active_peak")).isEqualTo(p.flowStats().get(FlowCounter.ACTIVE_PEAK)).isPositive();
+        assertThat(s.value("mailtap_smtp_commands_total", "verb", "mail"))
+                .isEqualTo(smtp.commands(io.mailtap.smtp.SmtpVerb.MAIL)).isPositive();
+        assertThat(s.value("mailtap_smtp_replies_total", "class", "2xx")).isEqualTo(smtp.replies(2)).isPositive();
 
         // detection and alerts
         var alerts = run.slot().current().detection.tracker().stats();
@@ -155,8 +166,10 @@ class SensorMetricsContractTest {
 
         s.assertFollowsContract(true);
         long series = s.series.size();
-        // 70 fixed-label series + 8 raised (one severity per rule) + 5 for the one sink + the hand-rendered one
-        assertThat(series).isLessThanOrEqualTo(150);
+        // ~130 fixed-label series (every stage counter, 16 verbs, 4 reply classes, 19 anomaly kinds)
+        // + 8 raised (one severity per rule) + 5 for the one sink + the hand-rendered one: fixed by
+        // the enums, whatever the traffic
+        assertThat(series).isLessThanOrEqualTo(230);
         assertThat(s.value("mailtap_packets_total")).isGreaterThan(10_000);
         assertThat(s.sum("mailtap_packets_skipped_total")).isPositive();
         assertThat(s.value("mailtap_smtp_starttls_total", "result", "accepted")).isPositive();

@@ -126,7 +126,7 @@ class AuthScenarioTest {
         assertThat(t.authUser()).isEqualTo(sc.user);
         assertThat(t.authResult()).isEqualTo(sc.result.name().toLowerCase(java.util.Locale.ROOT));
         assertThat(r.stats.auth(AuthMechanism.of(sc.mech), sc.result)).isEqualTo(1);
-        assertThat(r.stats.internalErrors).isZero();
+        assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -77,7 +77,7 @@ class DpdCorpusTest {
             }
             Replay with = replay(capture, true);
             Replay without = replay(capture, false);
-            assertThat(with.stats.internalErrors).as(name).isZero();
+            assertThat(with.stats.get(SmtpCounter.INTERNAL_ERRORS)).as(name).isZero();
 
             Set<String> detected = new TreeSet<>();
             List<SmtpEvent> onConfiguredPorts = new ArrayList<>();
@@ -86,11 +86,11 @@ class DpdCorpusTest {
                 else detected.add(name + " " + tuple(e.conn().clientIpText(), e.conn().clientPort(), e.conn().serverPort()));
             }
             assertThat(detected).as("%s: flows reported on other ports", name).isEqualTo(expected);
-            assertThat(with.stats.dpdConfirmed).as(name).isEqualTo(expected.size());
+            assertThat(with.stats.get(SmtpCounter.DPD_CONFIRMED)).as(name).isEqualTo(expected.size());
             assertThat(onConfiguredPorts).as("%s: configured ports unchanged by detection", name).isEqualTo(without.events);
             expectedAll.addAll(expected);
             detectedAll.addAll(detected);
-            rejected += with.stats.dpdRejected;
+            rejected += with.stats.get(SmtpCounter.DPD_REJECTED);
         }
         assertThat(detectedAll).as("the corpus has SMTP on three other ports").hasSize(3);
         assertThat(rejected).as("and plenty of other TCP that must stay silent").isGreaterThan(100);

@@ -58,17 +58,17 @@ class DynamicDetectionTest {
         assertThat(onOddPort.events.get(onOddPort.events.size() - 1)).isInstanceOf(ConnectionEnd.class);
         assertThat(onOddPort.events).allSatisfy(e -> assertThat(e.conn().serverPort()).isEqualTo(10025));
         assertThat(onOddPort.all(SmtpEvent.Transaction.class)).hasSize(1);
-        assertThat(onOddPort.stats.dpdConfirmed).isEqualTo(1);
-        assertThat(onOddPort.stats.dpdRejected).isZero();
-        assertThat(onOddPort.stats.sessions).isEqualTo(1);
-        assertThat(onPort25.stats.dpdConfirmed).isZero();
+        assertThat(onOddPort.stats.get(SmtpCounter.DPD_CONFIRMED)).isEqualTo(1);
+        assertThat(onOddPort.stats.get(SmtpCounter.DPD_REJECTED)).isZero();
+        assertThat(onOddPort.stats.get(SmtpCounter.SESSIONS)).isEqualTo(1);
+        assertThat(onPort25.stats.get(SmtpCounter.DPD_CONFIRMED)).isZero();
     }
 
     @Test
     void clientFirstEhloOnAnOddPortIsConfirmedAtOnce() {
         Wire w = new Wire(true);
         Wire.Conv c = w.conv(31337).handshake().client("ehlo early.example\r\n");
-        assertThat(w.stats.dpdConfirmed).as("confirmed by the client's EHLO alone").isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED)).as("confirmed by the client's EHLO alone").isEqualTo(1);
         assertThat(w.events).extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("ConnectionAttempt", "ConnectionEstablished");
         c.server("220 hi\r\n250 ok\r\n").close();
@@ -84,7 +84,7 @@ class DynamicDetectionTest {
         w.conv(2526).handshake().client("HELO\r\n").client("MAIL FROM:<x@y>\r\n").close();
         w.finish();
         assertThat(w.one(Helo.class)).extracting(Helo::argument, Helo::replyCode).containsExactly("", 0);
-        assertThat(w.stats.dpdConfirmed).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED)).isEqualTo(1);
     }
 
     @Test
@@ -96,7 +96,7 @@ class DynamicDetectionTest {
         assertThat(w.one(Greeting.class).text()).isEqualTo("mx.example.com ESMTP ready");
         assertThat(w.events).extracting(e -> e.getClass().getSimpleName()).containsExactly(
                 "ConnectionAttempt", "ConnectionEstablished", "Greeting", "Transaction", "ConnectionEnd");
-        assertThat(w.stats.dpdConfirmed).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED)).isEqualTo(1);
     }
 
     @Test
@@ -104,7 +104,7 @@ class DynamicDetectionTest {
         Wire w = new Wire(true);
         w.conv(10025).handshake().server("220 hi\r\n").client("RSET\r\n").server("250 ok\r\n").close();
         w.finish();
-        assertThat(w.stats.dpdConfirmed).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED)).isEqualTo(1);
         assertThat(w.one(Greeting.class).code()).isEqualTo(220);
     }
 
@@ -114,7 +114,7 @@ class DynamicDetectionTest {
         w.conv(10025).handshake().server("220 hi\r\n").client("NOOP\r\n").server("200 ok\r\n").close();
         w.finish();
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdRejected).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
     }
 
     @Test
@@ -124,16 +124,16 @@ class DynamicDetectionTest {
         w.conv(2121).handshake().server("220 (vsFTPd 2.3.4)\r\n").close();
         w.finish();
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdRejected).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
     }
 
     @Test
     void tlsOn443IsSilent() {
         Wire w = run(true, 443, c -> c.handshake().client(CLIENT_HELLO).server(SERVER_HELLO).client(CLIENT_HELLO).close());
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdRejected).isEqualTo(1);
-        assertThat(w.stats.sessions).isZero();
-        assertThat(w.stats.implicitTls).isZero();
+        assertThat(w.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.SESSIONS)).isZero();
+        assertThat(w.stats.get(SmtpCounter.IMPLICIT_TLS)).isZero();
     }
 
     @Test
@@ -142,8 +142,8 @@ class DynamicDetectionTest {
                 .client("GET /index.html HTTP/1.1\r\nHost: www.example.com\r\n\r\n")
                 .server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi").close());
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdRejected).isEqualTo(1);
-        assertThat(w.stats.notSmtp).isZero();
+        assertThat(w.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.NOT_SMTP)).isZero();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -159,7 +159,7 @@ class DynamicDetectionTest {
         Wire w = run(true, port, c -> c.handshake().server(serverLine + "\r\n").client(clientLine + "\r\n")
                 .server("whatever\r\n").close());
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdRejected).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
     }
 
     @Test
@@ -171,7 +171,7 @@ class DynamicDetectionTest {
         w.finish();
         assertThat(w.events).extracting(e -> e.getClass().getSimpleName() + " " + e.conn().serverPort())
                 .containsExactly("ConnectionAttempt 25", "ConnectionEnd 25");
-        assertThat(w.stats.dpdConfirmed + w.stats.dpdRejected + w.stats.dpdGaveUp).isZero();
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED) + w.stats.get(SmtpCounter.DPD_REJECTED) + w.stats.get(SmtpCounter.DPD_GAVE_UP)).isZero();
     }
 
     @Test
@@ -184,7 +184,7 @@ class DynamicDetectionTest {
         // Not SMTP on a configured port is still reported (given up on), never probed.
         Wire http = run(true, 25, c -> c.handshake().client("GET / HTTP/1.0\r\n\r\n").close());
         assertThat(http.anomalies()).containsExactly("not_smtp: client line is not an SMTP command");
-        assertThat(http.stats.dpdRejected).isZero();
+        assertThat(http.stats.get(SmtpCounter.DPD_REJECTED)).isZero();
     }
 
     @Test
@@ -192,8 +192,8 @@ class DynamicDetectionTest {
         Wire w = run(true, 10025, c -> c.handshake().server("220 hi\r\n").clientLost(20).server("250 ok\r\n")
                 .client("MAIL FROM:<a@b>\r\n").server("250 ok\r\n").close());
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdGaveUp).isEqualTo(1);
-        assertThat(w.stats.dpdConfirmed).isZero();
+        assertThat(w.stats.get(SmtpCounter.DPD_GAVE_UP)).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED)).isZero();
     }
 
     @Test
@@ -206,7 +206,7 @@ class DynamicDetectionTest {
             c.close();
         });
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdRejected).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
 
         // And plain garbage is rejected at its first bytes.
         Wire x = run(true, 10025, c -> {
@@ -215,7 +215,7 @@ class DynamicDetectionTest {
             c.close();
         });
         assertThat(x.events).isEmpty();
-        assertThat(x.stats.dpdRejected).isEqualTo(1);
+        assertThat(x.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
     }
 
     // ------------------------------------------------------------------ tunnels on other ports
@@ -227,7 +227,7 @@ class DynamicDetectionTest {
                 .server("HTTP/1.1 200 Connection established\r\n\r\n")
                 .server("220 mx.example.com ESMTP\r\n").client("EHLO spambot\r\n").server("250 ok\r\n")
                 .client("QUIT\r\n").server("221 bye\r\n").close());
-        assertThat(w.stats.dpdConfirmed).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED)).isEqualTo(1);
         assertThat(w.anomalies()).containsExactly("proxy_tunnel: http-connect to mx.example.com:25");
         assertThat(w.one(Helo.class).argument()).isEqualTo("spambot");
         assertThat(w.events.get(0)).isInstanceOf(ConnectionAttempt.class);
@@ -238,7 +238,7 @@ class DynamicDetectionTest {
         Wire w = run(true, 1080, c -> c.handshake().client(b(5, 1, 0)).server(b(5, 0))
                 .client(ProxyTunnelTest.socks5Request("mx.example.com", 25)).server(ProxyTunnelTest.SOCKS5_OK)
                 .server("220 mx ESMTP\r\n").client("HELO x\r\n").server("250 ok\r\n").close());
-        assertThat(w.stats.dpdConfirmed).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_CONFIRMED)).isEqualTo(1);
         assertThat(w.anomalies()).containsExactly("proxy_tunnel: socks5 to mx.example.com:25");
     }
 
@@ -248,12 +248,12 @@ class DynamicDetectionTest {
                 .client("CONNECT www.example.com:443 HTTP/1.1\r\n\r\n").server("HTTP/1.1 200 OK\r\n\r\n")
                 .client(CLIENT_HELLO).server(SERVER_HELLO).close());
         assertThat(https.events).isEmpty();
-        assertThat(https.stats.dpdRejected).isEqualTo(1);
+        assertThat(https.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
 
         Wire refused = run(true, 3128, c -> c.handshake()
                 .client("CONNECT mx.example.com:25 HTTP/1.1\r\n\r\n").server("HTTP/1.1 403 Forbidden\r\n\r\n").close());
         assertThat(refused.events).isEmpty();
-        assertThat(refused.stats.dpdRejected).isEqualTo(1);
+        assertThat(refused.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
 
         Wire socks = run(true, 1080, c -> c.handshake().client(b(5, 1, 0)).server(b(5, 0xff)).close());
         assertThat(socks.events).isEmpty();
@@ -270,6 +270,6 @@ class DynamicDetectionTest {
                 .client(cat("CONNECT mx.example.com:25 HTTP/1.1\r\n", headers, "\r\n"))
                 .server("HTTP/1.1 200 OK\r\n\r\n220 hi\r\n").client("EHLO x\r\n").close());
         assertThat(w.events).isEmpty();
-        assertThat(w.stats.dpdRejected).isEqualTo(1);
+        assertThat(w.stats.get(SmtpCounter.DPD_REJECTED)).isEqualTo(1);
     }
 }

@@ -28,8 +28,8 @@ class FtpIsNotSmtpTest {
         var defaults = DpdCorpusTest.settings(false);
         assertThat(with.events()).as("nothing reported on a port that is not an SMTP port")
                 .allSatisfy(e -> assertThat(defaults.isSmtpPort(e.conn().serverPort())).as(e.toString()).isTrue());
-        assertThat(with.stats().dpdConfirmed).isZero();
-        assertThat(with.stats().dpdRejected).as("the FTP flows among them").isPositive();
+        assertThat(with.stats().get(SmtpCounter.DPD_CONFIRMED)).isZero();
+        assertThat(with.stats().get(SmtpCounter.DPD_REJECTED)).as("the FTP flows among them").isPositive();
         // and the real SMTP server on port 25 is reported exactly as without detection
         assertThat(with.events()).isEqualTo(without.events()).isNotEmpty();
     }

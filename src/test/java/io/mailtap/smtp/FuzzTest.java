@@ -87,7 +87,7 @@ class FuzzTest {
         }
         session.onEnd(ConnState.CLOSED, EndReason.RST, ts + 1);
         session.onClientData(new byte[] {'X'}, 0, 1, ts + 2); // after the end: ignored
-        assertThat(stats.internalErrors).as("internal errors, events %s", events).isZero();
+        assertThat(stats.get(SmtpCounter.INTERNAL_ERRORS)).as("internal errors, events %s", events).isZero();
         assertThat(events.stream().filter(e -> e instanceof SmtpEvent.ConnectionEnd).count()).isEqualTo(1);
         assertThat(events.get(events.size() - 1)).isInstanceOf(SmtpEvent.ConnectionEnd.class);
         assertThat(events.stream().filter(e -> e instanceof SmtpEvent.Transaction).count()).isGreaterThanOrEqualTo(1);

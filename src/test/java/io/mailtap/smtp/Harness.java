@@ -96,7 +96,7 @@ final class Harness {
         }
 
         List<String> anomalyKinds() {
-            return all(SmtpEvent.Anomaly.class).stream().map(SmtpEvent.Anomaly::kind).collect(Collectors.toList());
+            return all(SmtpEvent.Anomaly.class).stream().map(a -> a.kind().id()).collect(Collectors.toList());
         }
 
         List<String> rejections() {

@@ -54,14 +54,14 @@ class ProxyTunnelTest {
     }
 
     static void assertSmtpInside(Harness.Run r) {
-        assertThat(r.stats.internalErrors).isZero();
+        assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
         assertThat(r.one(Greeting.class).code()).isEqualTo(220);
         assertThat(r.one(Helo.class)).extracting(Helo::argument, Helo::replyCode).containsExactly("relay.example", 250);
         assertThat(r.one(MailFrom.class).argument()).isEqualTo("<spam@example.org>");
         assertThat(r.record().rcptTo()).containsExactly("<victim@example.com>");
         assertThat(r.anomalyKinds()).containsExactly("proxy_tunnel");
-        assertThat(r.stats.proxyTunnels).isEqualTo(1);
-        assertThat(r.stats.notSmtp).isZero();
+        assertThat(r.stats.get(SmtpCounter.PROXY_TUNNELS)).isEqualTo(1);
+        assertThat(r.stats.get(SmtpCounter.NOT_SMTP)).isZero();
         assertThat(r.one(SmtpEvent.ConnectionEnd.class).smtpSeen()).isTrue();
     }
 
@@ -116,13 +116,13 @@ class ProxyTunnelTest {
                 .c("CONNECT mx.example.com:25 HTTP/1.1\r\n\r\n").s(answer)
                 .s("220 this is not read\r\n").c("EHLO x\r\n")
                 .run();
-        assertThat(r.stats.internalErrors).isZero();
+        assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
         assertThat(r.anomalyKinds()).containsExactly("not_smtp");
         assertThat(tunnelDetail(r)).isEqualTo("http-connect to mx.example.com:25 refused: " + answer.substring(9, 12));
         assertThat(r.all(Greeting.class)).isEmpty();
         assertThat(r.all(Helo.class)).isEmpty();
-        assertThat(r.stats.proxyTunnels).isZero();
-        assertThat(r.stats.notSmtp).isEqualTo(1);
+        assertThat(r.stats.get(SmtpCounter.PROXY_TUNNELS)).isZero();
+        assertThat(r.stats.get(SmtpCounter.NOT_SMTP)).isEqualTo(1);
         assertThat(r.records()).hasSize(1); // the connection is still logged, as any not-SMTP one
     }
 
@@ -132,21 +132,21 @@ class ProxyTunnelTest {
         Harness.Run r = new Harness().s("220 hi\r\n").c("CONNECT mx.example.com:25 HTTP/1.0\r\n\r\n").run();
         assertThat(r.anomalyKinds()).containsExactly("not_smtp");
         assertThat(tunnelDetail(r)).isEqualTo("client line is not an SMTP command");
-        assertThat(r.stats.proxyTunnels).isZero();
+        assertThat(r.stats.get(SmtpCounter.PROXY_TUNNELS)).isZero();
     }
 
     @Test
     void midStreamPickUpIsNeverATunnel() {
         Harness.Run r = new Harness(SmtpSettings.defaults(), ClientBy.PORT)
                 .c(b(5, 1, 0)).s(b(5, 0)).run();
-        assertThat(r.stats.proxyTunnels).isZero();
+        assertThat(r.stats.get(SmtpCounter.PROXY_TUNNELS)).isZero();
         assertThat(r.anomalyKinds()).doesNotContain("proxy_tunnel");
     }
 
     @Test
     void aClientLineThatOnlyStartsLikeConnectIsReadAsSmtp() {
         Harness.Run r = new Harness().c("CONNEC\r\n").s("220 hi\r\n500 what\r\n").run();
-        assertThat(r.stats.proxyTunnels).isZero();
+        assertThat(r.stats.get(SmtpCounter.PROXY_TUNNELS)).isZero();
         assertThat(r.anomalyKinds()).isEmpty();
         assertThat(r.one(Greeting.class).code()).isEqualTo(220);
     }
@@ -169,7 +169,7 @@ class ProxyTunnelTest {
                 .c("EHLO User\r\n").s("250-xx Hello\r\n250 HELP\r\n")
                 .c("AUTH LOGIN\r\n").s("503 AUTH command used when not advertised\r\n")
                 .run();
-        assertThat(r.stats.internalErrors).isZero();
+        assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
         assertThat(r.one(Helo.class).argument()).isEqualTo("User");
         assertThat(r.one(SmtpEvent.Auth.class)).extracting(SmtpEvent.Auth::mechanism, SmtpEvent.Auth::replyCode)
                 .containsExactly("LOGIN", 503);
@@ -182,7 +182,7 @@ class ProxyTunnelTest {
         Harness h = new Harness().c(b(5, 2, 0, 2)).s(b(5, 2)).c(auth).s(b(1, 0))
                 .c(cat(b(5, 1, 0, 1, 192, 0, 2, 25), b(0, 25))).s(SOCKS5_OK);
         for (Harness.Run r : List.of(smtpInside(h).run(), h.runByteAtATime())) {
-            assertThat(r.stats.internalErrors).isZero();
+            assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
             assertThat(r.dump()).doesNotContain(PASSWORD);
             assertThat(r.events).allSatisfy(e -> assertThat(e.toString()).doesNotContain(PASSWORD));
         }
@@ -207,7 +207,7 @@ class ProxyTunnelTest {
     void socks5AuthenticationFailureIsGivenUpWithoutThePassword() {
         Harness.Run r = new Harness().c(b(5, 1, 2)).s(b(5, 2)).c(cat(b(1, 5), "alice", b(PASSWORD.length()), PASSWORD))
                 .s(b(1, 1)).run();
-        assertThat(r.stats.internalErrors).isZero();
+        assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
         assertThat(r.anomalyKinds()).containsExactly("not_smtp");
         assertThat(tunnelDetail(r)).isEqualTo("SOCKS5 authentication failed for user alice");
         assertThat(r.dump()).doesNotContain(PASSWORD);
@@ -236,9 +236,9 @@ class ProxyTunnelTest {
                 new Harness().c(b(4, 1, 0, 25, 1, 2, 3, 4)).c("u".repeat(300)));         // SOCKS4 user id too long
         for (Harness h : cases) {
             Harness.Run r = h.run();
-            assertThat(r.stats.internalErrors).isZero();
+            assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
             assertThat(r.anomalyKinds()).as("%s", r.dump()).containsExactly("not_smtp");
-            assertThat(r.stats.proxyTunnels).isZero();
+            assertThat(r.stats.get(SmtpCounter.PROXY_TUNNELS)).isZero();
             assertThat(r.all(SmtpEvent.ConnectionEnd.class)).hasSize(1);
         }
     }
@@ -252,7 +252,7 @@ class ProxyTunnelTest {
         Harness.Run ended = new Harness().c("CONNECT mx.example.com:25 HTTP/1.1\r\n\r\n").run();
         assertThat(ended.anomalyKinds()).containsExactly("not_smtp");
         assertThat(tunnelDetail(ended)).isEqualTo("connection ended during the proxy handshake");
-        assertThat(ended.stats.internalErrors).isZero();
+        assertThat(ended.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
     }
 
     // ------------------------------------------------------------------ SOCKS4 / 4a
@@ -277,7 +277,7 @@ class ProxyTunnelTest {
         Harness.Run r = new Harness().c(b(5, 1, 0)).s(b(5, 0)).c(socks5Request("smtp.example.com", 465)).s(SOCKS5_OK)
                 .c(b(0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5)).s(b(0x16, 3, 3, 0, 2, 9, 9)).run();
         assertThat(r.anomalyKinds()).containsExactly("proxy_tunnel");
-        assertThat(r.stats.implicitTls).isEqualTo(1);
+        assertThat(r.stats.get(SmtpCounter.IMPLICIT_TLS)).isEqualTo(1);
         assertThat(r.one(SmtpEvent.ConnectionEnd.class).tls()).isTrue();
     }
 

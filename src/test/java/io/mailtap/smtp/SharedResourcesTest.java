@@ -76,7 +76,7 @@ class SharedResourcesTest {
             SmtpSession s = new SmtpSession(conns.get(i), SETTINGS, stats, events::add);
             for (Harness.Step st : scripts.get(i).steps) feed(s, st, st.bytes() == null ? 0 : st.bytes().length, null);
             s.onEnd(ConnState.CLOSED, EndReason.FIN, Harness.START + 1_000_000_000L);
-            assertThat(stats.internalErrors).isZero();
+            assertThat(stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
             alone.add(dump(events));
         }
 
@@ -102,7 +102,7 @@ class SharedResourcesTest {
             Harness.Step st = steps.get(next[i]++);
             feed(sessions.get(i), st, 1 + rnd.nextInt(16), rnd);
         }
-        assertThat(stats.internalErrors).isZero();
+        assertThat(stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
         for (int i = 0; i < n; i++) {
             assertThat(dump(byConn.getOrDefault(conns.get(i), List.of()))).as("session %d", i).isEqualTo(alone.get(i));
         }
@@ -134,7 +134,7 @@ class SharedResourcesTest {
         assertThat(res.replies.spare()).isEqualTo(1);
         assertThat(res.queues.spare()).isEqualTo(1);
         assertThat(res.transactions.spare()).isEqualTo(1);
-        assertThat(stats.internalErrors).isZero();
+        assertThat(stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
     }
 
     @Test
@@ -162,7 +162,7 @@ class SharedResourcesTest {
         a.onEnd(ConnState.CLOSED, EndReason.FIN, Harness.START + 1);
         b.onEnd(ConnState.CLOSED, EndReason.FIN, Harness.START + 1);
         alone.onEnd(ConnState.CLOSED, EndReason.FIN, Harness.START + 1);
-        assertThat(stats.internalErrors).isEqualTo(1);
+        assertThat(stats.get(SmtpCounter.INTERNAL_ERRORS)).isEqualTo(1);
         assertThat(dump(goodShared)).isEqualTo(dump(goodAlone));
         assertThat(goodShared).anyMatch(e -> e instanceof SmtpEvent.Transaction);
     }

@@ -85,10 +85,10 @@ class SmtpSessionTest {
         assertThat(r.stats.commands(SmtpVerb.QUIT)).isEqualTo(1);
         assertThat(r.stats.replies(2)).isEqualTo(6);
         assertThat(r.stats.replies(3)).isEqualTo(1);
-        assertThat(r.stats.transactions).isEqualTo(1);
-        assertThat(r.stats.mailFrom).isEqualTo(1);
-        assertThat(r.stats.rcptAccepted).isEqualTo(1);
-        assertThat(r.stats.unpairedReplies).isZero();
+        assertThat(r.stats.get(SmtpCounter.TRANSACTIONS)).isEqualTo(1);
+        assertThat(r.stats.get(SmtpCounter.MAIL_FROM)).isEqualTo(1);
+        assertThat(r.stats.get(SmtpCounter.RCPT_ACCEPTED)).isEqualTo(1);
+        assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
     }
 
     @Test
@@ -100,7 +100,7 @@ class SmtpSessionTest {
                 .run();
         assertThat(r.one(Helo.class).replyCode()).isEqualTo(250);
         assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(250);
-        assertThat(r.stats.unpairedReplies).isZero();
+        assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         assertThat(r.stats.replies(2)).isEqualTo(4); // greeting, EHLO, NOOP, MAIL
     }
 
@@ -123,7 +123,7 @@ class SmtpSessionTest {
             assertThat(t.rcptAccepted()).isEqualTo(1);
             assertThat(t.rcptRejected()).isEqualTo(1);
             assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
-            assertThat(r.stats.rcptRejected).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.RCPT_REJECTED)).isEqualTo(1);
         }
 
         @Test
@@ -138,7 +138,7 @@ class SmtpSessionTest {
             assertThat(t.messageBytes()).isEqualTo("This is a test\r\n".length());
             assertThat(t.lastReply()).isEqualTo("250 2.0.0 Ok: queued");
             assertThat(r.stats.commands(SmtpVerb.UNKNOWN)).isZero();
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -164,7 +164,7 @@ class SmtpSessionTest {
             assertThat(recs.get(1).lastReply()).isEqualTo("250 queued 2");
             // Later transactions start at their MAIL FROM, not at the connection's first packet.
             assertThat(recs.get(1).tsMicros()).isGreaterThan(Harness.START);
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -187,7 +187,7 @@ class SmtpSessionTest {
             assertThat(r.all(Greeting.class)).isEmpty();
             assertThat(r.one(Helo.class)).extracting(Helo::argument, Helo::replyCode).containsExactly("", 250);
             assertThat(r.anomalyKinds()).containsExactly("no_greeting");
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -203,7 +203,7 @@ class SmtpSessionTest {
             assertThat(r.one(Rcpt.class).replyCode()).isZero();
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
             assertThat(r.anomalyKinds()).containsExactly("reply_skipped_commands", "reply_skipped_commands");
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -213,7 +213,7 @@ class SmtpSessionTest {
                     .c("HELO a\r\nNOOP\r\nNOOP\r\nMAIL FROM:<m@x>\r\n")
                     .s("250 hi\r\n250 noop\r\n250 noop\r\n251 mail ok\r\n")
                     .run();
-            assertThat(r.stats.pipelineOverflow).isEqualTo(2);
+            assertThat(r.stats.get(SmtpCounter.PIPELINE_OVERFLOW)).isEqualTo(2);
             assertThat(r.anomalyKinds()).containsExactly("pipeline_overflow"); // reported once, counted always
             assertThat(r.one(Helo.class).replyCode()).isZero(); // given up on
             assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(251); // still paired right
@@ -240,7 +240,7 @@ class SmtpSessionTest {
             TransactionRecord t = r.record();
             assertThat(t.nullSender()).isTrue();
             assertThat(t.mailFrom()).isEqualTo("<>");
-            assertThat(r.stats.nullSender).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.NULL_SENDER)).isEqualTo(1);
         }
 
         @ParameterizedTest
@@ -286,9 +286,9 @@ class SmtpSessionTest {
             assertThat(t.rcptRejected()).isEqualTo(2);
             assertThat(t.rcptDropped()).isEqualTo(2);
             assertThat(t.messageStatus()).isEqualTo(MessageStatus.ABORTED);
-            assertThat(r.stats.rcptAccepted).isEqualTo(2);
-            assertThat(r.stats.rcptRejected).isEqualTo(2);
-            assertThat(r.stats.rcptDropped).isEqualTo(2);
+            assertThat(r.stats.get(SmtpCounter.RCPT_ACCEPTED)).isEqualTo(2);
+            assertThat(r.stats.get(SmtpCounter.RCPT_REJECTED)).isEqualTo(2);
+            assertThat(r.stats.get(SmtpCounter.RCPT_DROPPED)).isEqualTo(2);
             assertThat(r.rejections()).containsExactly("RCPT 550", "RCPT 450");
         }
 
@@ -307,7 +307,7 @@ class SmtpSessionTest {
             assertThat(t.messageBytes()).isZero();
             assertThat(r.rejections()).containsExactly("RCPT 550", "DATA 554");
             assertThat(r.stats.commands(SmtpVerb.RSET)).isEqualTo(1);
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -382,7 +382,7 @@ class SmtpSessionTest {
                     .run();
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.REJECTED);
             assertThat(r.anomalyKinds()).containsExactly("data_refused_after_text");
-            assertThat(r.stats.unpairedReplies).isEqualTo(3);
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isEqualTo(3);
             assertThat(r.rejections()).containsExactly("RCPT 550", "DATA 554");
         }
 
@@ -520,7 +520,7 @@ class SmtpSessionTest {
             assertThat(r.all(MailFrom.class)).hasSize(1);
             assertThat(r.stats.commands(SmtpVerb.BDAT)).isEqualTo(2);
             assertThat(r.stats.commands(SmtpVerb.QUIT)).isEqualTo(1);
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -555,7 +555,7 @@ class SmtpSessionTest {
             TransactionRecord t = r.record();
             assertThat(t.messageBytes()).isEqualTo(10);
             assertThat(t.messageStatus()).isEqualTo(MessageStatus.ABORTED);
-            assertThat(r.stats.messageBytes).isEqualTo(10);
+            assertThat(r.stats.get(SmtpCounter.MESSAGE_BYTES)).isEqualTo(10);
         }
 
         @Test
@@ -590,12 +590,12 @@ class SmtpSessionTest {
                     .c("RSET\r\nMAIL FROM:<c@x>\r\n").s("250 ok\r\n250 ok\r\n")
                     .run();
             assertThat(r.anomalyKinds()).containsExactly("bdat_bad_size");
-            assertThat(r.stats.bdatBadSize).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.BDAT_BAD_SIZE)).isEqualTo(1);
             assertThat(r.rejections()).containsExactly("BDAT 521");
             List<TransactionRecord> recs = r.records();
             assertThat(recs).extracting(TransactionRecord::mailFrom).containsExactly("<a@x>", "<c@x>");
             assertThat(recs.get(0).messageStatus()).isEqualTo(MessageStatus.ABORTED);
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -619,10 +619,10 @@ class SmtpSessionTest {
             assertThat(st.accepted()).isTrue();
             assertThat(st.replyCode()).isEqualTo(220);
             assertThat(r.all(MailFrom.class)).isEmpty();
-            assertThat(r.stats.starttlsIssued).isEqualTo(1);
-            assertThat(r.stats.starttlsAccepted).isEqualTo(1);
-            assertThat(r.stats.opaqueBytes).isGreaterThan(40);
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.STARTTLS_ISSUED)).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.STARTTLS_ACCEPTED)).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.OPAQUE_BYTES)).isGreaterThan(40);
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
             assertThat(r.one(ConnectionEnd.class).tls()).isTrue();
             TransactionRecord t = r.record();
             assertThat(t.messageStatus()).isEqualTo(MessageStatus.NONE);
@@ -638,7 +638,7 @@ class SmtpSessionTest {
             assertThat(r.one(StartTls.class).accepted()).isFalse();
             assertThat(r.one(MailFrom.class).tls()).isFalse();
             assertThat(r.rejections()).containsExactly("STARTTLS 454");
-            assertThat(r.stats.starttlsAccepted).isZero();
+            assertThat(r.stats.get(SmtpCounter.STARTTLS_ACCEPTED)).isZero();
         }
 
         @Test
@@ -647,7 +647,7 @@ class SmtpSessionTest {
                     .c(new byte[] {0x16, 0x03, 0x01, 0x00, 0x31, 0x01, 0x00, 0x00, 0x2d, 0x03, 0x03, 'E', 'H', 'L', 'O', '\r', '\n'})
                     .s(new byte[] {0x16, 0x03, 0x03, 0x00, 0x10, 0x02})
                     .run();
-            assertThat(r.stats.implicitTls).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.IMPLICIT_TLS)).isEqualTo(1);
             assertThat(r.all(Helo.class)).isEmpty();
             assertThat(r.one(ConnectionEnd.class).tls()).isTrue();
             assertThat(r.one(ConnectionEnd.class).smtpSeen()).isFalse();
@@ -661,7 +661,7 @@ class SmtpSessionTest {
             Harness.Run r = new Harness().s("220-smtp.example ESMTP\r\n220 ok\r\n")
                     .c(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}).run();
             assertThat(r.one(Greeting.class).code()).isEqualTo(220);
-            assertThat(r.stats.implicitTls).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.IMPLICIT_TLS)).isEqualTo(1);
             assertThat(r.anomalyKinds()).isEmpty();
         }
     }
@@ -680,7 +680,7 @@ class SmtpSessionTest {
             assertThat(helos).hasSize(2);
             assertThat(helos.get(1).argument()).hasSize(4096 - 5);
             assertThat(r.anomalyKinds()).containsExactly("line_too_long");
-            assertThat(r.stats.linesTruncated).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.LINES_TRUNCATED)).isEqualTo(1);
             assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(250);
         }
 
@@ -689,7 +689,7 @@ class SmtpSessionTest {
             String longGreeting = "220 " + "B".repeat(5000) + "\r\n";
             Harness.Run r = new Harness().s(longGreeting).c("QUIT\r\n").s("221 bye\r\n").run();
             assertThat(r.one(Greeting.class).text()).hasSize(4096 - 4);
-            assertThat(r.stats.linesTruncated).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.LINES_TRUNCATED)).isEqualTo(1);
         }
     }
 
@@ -709,7 +709,7 @@ class SmtpSessionTest {
             assertThat(t.gaps()).isTrue();
             assertThat(r.all(MailFrom.class)).hasSize(1);
             assertThat(r.one(ConnectionEnd.class).gaps()).isTrue();
-            assertThat(r.stats.gaps).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.GAPS)).isEqualTo(1);
             assertThat(r.stats.commands(SmtpVerb.QUIT)).isEqualTo(1);
         }
 
@@ -733,7 +733,7 @@ class SmtpSessionTest {
                     .run();
             assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(250);
             assertThat(r.one(Rcpt.class).replyCode()).isEqualTo(250);
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
             assertThat(r.record().rcptAccepted()).isEqualTo(1);
             assertThat(r.record().gaps()).isTrue();
             assertThat(r.record().pairingUncertain()).isTrue();
@@ -767,7 +767,7 @@ class SmtpSessionTest {
             assertThat(r.one(Rcpt.class).replyCode()).isZero();
             assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
             assertThat(t.pairingUncertain()).isTrue();
-            assertThat(r.stats.gapUnpaired).isEqualTo(2);
+            assertThat(r.stats.get(SmtpCounter.GAP_UNPAIRED)).isEqualTo(2);
         }
 
         @Test
@@ -783,7 +783,7 @@ class SmtpSessionTest {
             assertThat(t.messageStatus()).isEqualTo(MessageStatus.ACCEPTED);
             assertThat(t.lastReply()).isEqualTo("250 queued");
             assertThat(t.pairingUncertain()).isTrue();
-            assertThat(r.stats.unpairedReplies).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isEqualTo(1);
             assertThat(r.stats.commands(SmtpVerb.QUIT)).isEqualTo(1);
         }
 
@@ -794,7 +794,7 @@ class SmtpSessionTest {
                     .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n").serverGap(1).s("50 ok\r\n250 ok\r\n")
                     .run();
             assertThat(r.record().pairingUncertain()).isTrue();
-            assertThat(r.stats.badReplyLines).isZero();
+            assertThat(r.stats.get(SmtpCounter.BAD_REPLY_LINES)).isZero();
         }
 
         @Test
@@ -816,9 +816,9 @@ class SmtpSessionTest {
             Harness.Run r = new Harness().s(GREETING).c("GET / HTTP/1.1\r\nHost: mx\r\n\r\n")
                     .s("500 5.5.2 Error: command not recognized\r\n").run();
             assertThat(r.anomalyKinds()).containsExactly("not_smtp");
-            assertThat(r.stats.notSmtp).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.NOT_SMTP)).isEqualTo(1);
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.NONE);
-            assertThat(r.stats.unpairedReplies).isZero();
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isZero();
         }
 
         @Test
@@ -876,8 +876,8 @@ class SmtpSessionTest {
             Harness.Run r = new Harness().s(GREETING).s("250 hello\r\n").s("250 ok\r\n221 bye\r\n").run();
             assertThat(r.one(Greeting.class).code()).isEqualTo(220);
             assertThat(r.anomalyKinds()).containsExactly("one_way");
-            assertThat(r.stats.unpairedReplies).isEqualTo(3);
-            assertThat(r.stats.oneWayServerOnly).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.UNPAIRED_REPLIES)).isEqualTo(3);
+            assertThat(r.stats.get(SmtpCounter.ONE_WAY_SERVER_ONLY)).isEqualTo(1);
             assertThat(r.record().messageStatus()).isEqualTo(MessageStatus.NONE);
             assertThat(r.record().oneWay()).isEqualTo("server_only");
         }
@@ -886,10 +886,10 @@ class SmtpSessionTest {
         void midStreamBytesThatOnlyStartLikeTlsAreNotTls() {
             Harness.Run r = new Harness(SmtpSettings.defaults(), ClientBy.PORT)
                     .c(new byte[] {0x16, '\n', 'Q', 'U', 'I', 'T', '\r', '\n'}).s("221 bye\r\n").run();
-            assertThat(r.stats.implicitTls).isZero();
+            assertThat(r.stats.get(SmtpCounter.IMPLICIT_TLS)).isZero();
             assertThat(r.anomalyKinds()).containsExactly("not_smtp"); // a binary first line
-            assertThat(r.stats.opaqueBytes).isEqualTo(6 + 9); // the rest of both streams
-            assertThat(r.stats.internalErrors).isZero();
+            assertThat(r.stats.get(SmtpCounter.OPAQUE_BYTES)).isEqualTo(6 + 9); // the rest of both streams
+            assertThat(r.stats.get(SmtpCounter.INTERNAL_ERRORS)).isZero();
         }
 
         @Test
@@ -960,7 +960,7 @@ class SmtpSessionTest {
             Harness.Run r = greeted().c("AUTH PLAIN not*base64!\r\n").s("501 5.5.2 Cannot decode\r\n").run();
             assertThat(r.one(Auth.class).user()).isNull();
             assertThat(r.anomalyKinds()).containsExactly("auth_undecodable");
-            assertThat(r.stats.authUndecodable).isEqualTo(1);
+            assertThat(r.stats.get(SmtpCounter.AUTH_UNDECODABLE)).isEqualTo(1);
         }
 
         @Test

@@ -1,0 +1,74 @@
+package io.mailtap.log;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailtap.flow.Connection;
+import io.mailtap.smtp.SmtpEvent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Writes {@code anomalies.jsonl}, mailtap's Zeek {@code weird.log}: one JSON object per reported
+ * anomaly, every line with the same keys ({@code ts, uid, client_ip, client_port, server_ip,
+ * server_port, kind, detail}). {@code kind} is an {@link io.mailtap.smtp.Anomaly} id; {@code uid}
+ * joins the line with {@code smtp.jsonl}. Escaped like every output ({@link SafeJson}). Like the
+ * transaction log, each line is handed whole to a {@link RecordFile} (whole lines only, a full disk
+ * survived and counted).
+ */
+public final class AnomalyLogWriter implements Closeable {
+    private final RecordFile file;
+    private final Line line = new Line();
+    private final JsonGenerator generator;
+    private long lines;
+
+    /** Reused line buffer whose bytes the record file copies. */
+    private static final class Line extends ByteArrayOutputStream {
+        Line() { super(512); }
+        byte[] bytes() { return buf; }
+    }
+
+    public AnomalyLogWriter(RecordFile file) {
+        this.file = file;
+        try {
+            this.generator = SafeJson.factory().createGenerator(line);
+            this.generator.setRootValueSeparator(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the anomaly log", e);
+        }
+    }
+
+    public void write(SmtpEvent.Anomaly a) {
+        Connection c = a.conn();
+        try {
+            JsonGenerator g = generator;
+            g.writeStartObject();
+            g.writeStringField("ts", TransactionLogWriter.isoMicros(a.tsMicros()));
+            g.writeStringField("uid", c.uid());
+            g.writeStringField("client_ip", c.clientIpText());
+            g.writeNumberField("client_port", c.clientPort());
+            g.writeStringField("server_ip", c.serverIpText());
+            g.writeNumberField("server_port", c.serverPort());
+            g.writeStringField("kind", a.kind().id());
+            g.writeStringField("detail", a.detail());
+            g.writeEndObject();
+            g.writeRaw('\n');
+            g.flush();
+            file.append(line.bytes(), 0, line.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the anomaly log", e);
+        } finally {
+            line.reset();
+        }
+        lines++;
+    }
+
+    public long lines() { return lines; }
+
+    @Override
+    public void close() throws IOException {
+        generator.close();
+        file.close();
+    }
+}
