@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplayKeepsPreviousOutputTest {
     @TempDir
     Path dir;
-    private byte[] log, alerts;
+    private byte[] log, alerts, anomalies;
 
     @BeforeEach
     void aFirstGoodReplay() throws IOException {
@@ -24,6 +24,7 @@ class ReplayKeepsPreviousOutputTest {
         assertThat(r.exit()).as(r.err()).isZero();
         log = Files.readAllBytes(dir.resolve("smtp.jsonl"));
         alerts = Files.readAllBytes(dir.resolve("alerts.jsonl"));
+        anomalies = Files.readAllBytes(dir.resolve("anomalies.jsonl"));
         assertThat(log).isNotEmpty();
         assertThat(alerts).isNotEmpty();
     }
@@ -31,8 +32,10 @@ class ReplayKeepsPreviousOutputTest {
     private void assertUntouched() throws IOException {
         assertThat(Files.readAllBytes(dir.resolve("smtp.jsonl"))).isEqualTo(log);
         assertThat(Files.readAllBytes(dir.resolve("alerts.jsonl"))).isEqualTo(alerts);
+        assertThat(Files.readAllBytes(dir.resolve("anomalies.jsonl"))).isEqualTo(anomalies);
         try (Stream<Path> s = Files.list(dir)) {
-            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("smtp.jsonl", "alerts.jsonl");
+            assertThat(s.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("smtp.jsonl", "alerts.jsonl", "anomalies.jsonl");
         }
     }
 
@@ -75,7 +78,8 @@ class ReplayKeepsPreviousOutputTest {
         assertThat(Files.readAllBytes(dir.resolve("smtp.jsonl"))).isNotEqualTo(log);
         assertThat(Files.readString(dir.resolve("alerts.jsonl"))).contains("account:mallory").doesNotContain("127.0.0.1");
         try (Stream<Path> s = Files.list(dir)) {
-            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("smtp.jsonl", "alerts.jsonl");
+            assertThat(s.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("smtp.jsonl", "alerts.jsonl", "anomalies.jsonl");
         }
     }
 }
