@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param evidence        ordered facts (strings capped; {@code uids}: the most recent connections)
  * @param gaps            some evidence connection had missing data (capture loss, reassembly gap)
  * @param sensor          {@code sensor.name}
+ * @param site            {@code sensor.site}, or null
  */
 public record Alert(
         long tsMicros,
@@ -46,7 +47,16 @@ public record Alert(
         String summary,
         Map<String, Object> evidence,
         boolean gaps,
-        String sensor) {
+        String sensor,
+        String site) {
+
+    /** An alert of a sensor without a site. */
+    public Alert(long tsMicros, RuleId rule, Severity severity, AlertStatus status, String key, String srcIp, String dstIp,
+                 String account, String state, long count, long windowSeconds, long firstSeenMicros, long lastSeenMicros,
+                 String summary, Map<String, Object> evidence, boolean gaps, String sensor) {
+        this(tsMicros, rule, severity, status, key, srcIp, dstIp, account, state, count, windowSeconds, firstSeenMicros,
+                lastSeenMicros, summary, evidence, gaps, sensor, null);
+    }
 
     public Alert {
         Objects.requireNonNull(rule, "rule");

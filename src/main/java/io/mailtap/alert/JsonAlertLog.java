@@ -25,7 +25,7 @@ import java.util.Map;
  * break). Field names are a contract: add fields, never rename. Every line has every field (null
  * when not applicable):
  * {@code ts, rule, severity, status, key, src_ip, dst_ip, account, state, count, window_seconds,
- * first_seen, last_seen, summary, evidence, gaps, sensor}. Times are ISO-8601 UTC with microseconds.
+ * first_seen, last_seen, summary, evidence, gaps, sensor, site}. Times are ISO-8601 UTC with microseconds.
  *
  * <p>Writes synchronously to a buffered file (cheap; the detection thread is off the packet path).
  * An I/O error is counted and logged once, never thrown into the pipeline.
@@ -110,6 +110,7 @@ public final class JsonAlertLog implements AlertSink {
             writeValue(g, a.evidence());
             g.writeBooleanField("gaps", a.gaps());
             g.writeStringField("sensor", a.sensor());
+            g.writeStringField("site", a.site());
             g.writeEndObject();
         }
     }

@@ -29,6 +29,8 @@ public final class SensorTotals {
     public long captureDroppedInterface;
     /** Packets dropped because a worker's ring was full (the sensor's one drop point). */
     public long captureDroppedRing;
+    /** Capture timestamp (µs since the epoch) of the last packet read; {@link Long#MIN_VALUE} before the first. */
+    public long lastPacketMicros = Long.MIN_VALUE;
 
     // ---- stages (summed over the workers)
     public final DecodeStats decode = new DecodeStats();
@@ -54,6 +56,8 @@ public final class SensorTotals {
     public long eventQueueDepth;
     public long reloadsSuccess;
     public long reloadsFailure;
+    /** False while the last reload was rejected (the sensor runs the previous configuration). */
+    public boolean lastReloadSuccessful = true;
     /** Packet time in microseconds since the epoch; {@link Long#MIN_VALUE} before the first packet. */
     public long packetTimeMicros = Long.MIN_VALUE;
 
@@ -68,7 +72,7 @@ public final class SensorTotals {
      */
     public static final class SmtpTotals {
         public long sessions, transactions, mailFrom, nullSender, rcptAccepted, rcptRejected;
-        public long starttlsIssued, starttlsAccepted, notSmtp, linesTruncated;
+        public long starttlsIssued, starttlsAccepted, notSmtp, linesTruncated, anomalies;
         public final long[][] auth = new long[AuthMechanism.values().length][AuthResult.values().length];
 
         public void add(SmtpStats s) {
@@ -82,6 +86,7 @@ public final class SensorTotals {
             starttlsAccepted += s.starttlsAccepted;
             notSmtp += s.notSmtp;
             linesTruncated += s.linesTruncated;
+            anomalies += s.anomalies;
             for (AuthMechanism m : AuthMechanism.values()) {
                 for (AuthResult r : AuthResult.values()) auth[m.ordinal()][r.ordinal()] += s.auth(m, r);
             }

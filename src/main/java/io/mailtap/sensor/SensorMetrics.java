@@ -3,6 +3,8 @@ package io.mailtap.sensor;
 import io.mailtap.metrics.MetricsSource;
 import io.mailtap.metrics.SensorTotals;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -17,9 +19,26 @@ import java.util.function.LongSupplier;
 final class SensorMetrics implements MetricsSource {
     /** libpcap's counters as last polled by the capture thread (volatile: written there, read here). */
     static final class CaptureCounters {
+        private static final VarHandle LAST_PACKET;
+
+        static {
+            try {
+                LAST_PACKET = MethodHandles.lookup().findVarHandle(CaptureCounters.class, "lastPacketMicros", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         volatile long received;
         volatile long droppedByKernel;
         volatile long droppedByInterface;
+        @SuppressWarnings("unused") // through LAST_PACKET
+        private long lastPacketMicros = Long.MIN_VALUE;
+
+        /** Capture thread, per packet: an opaque store (no fence), so the hot path stays cheap. */
+        void packetAt(long tsMicros) { LAST_PACKET.setOpaque(this, tsMicros); }
+
+        long lastPacketMicros() { return (long) LAST_PACKET.getOpaque(this); }
     }
 
     private final List<PacketPipeline> pipelines;
@@ -29,6 +48,7 @@ final class SensorMetrics implements MetricsSource {
     IntSupplier eventQueueDepth = () -> 0;
     LongSupplier reloadsSuccess = () -> 0;
     LongSupplier reloadsFailure = () -> 0;
+    BooleanSupplier lastReloadSuccessful = () -> true;
     LongSupplier packetTimeMicros;
     BooleanSupplier healthy = () -> true;
 
@@ -51,6 +71,7 @@ final class SensorMetrics implements MetricsSource {
         t.captureReceived = c.received;
         t.captureDroppedKernel = c.droppedByKernel;
         t.captureDroppedInterface = c.droppedByInterface;
+        t.lastPacketMicros = c.lastPacketMicros();
         t.captureDroppedRing = ringDrops.getAsLong();
         for (PacketPipeline p : pipelines) {
             p.decodeStats().addTo(t.decode);
@@ -61,6 +82,7 @@ final class SensorMetrics implements MetricsSource {
         t.eventQueueDepth = eventQueueDepth.getAsInt();
         t.reloadsSuccess = reloadsSuccess.getAsLong();
         t.reloadsFailure = reloadsFailure.getAsLong();
+        t.lastReloadSuccessful = lastReloadSuccessful.getAsBoolean();
         t.packetTimeMicros = packetTimeMicros.getAsLong();
     }
 

@@ -43,7 +43,8 @@ class OpsFilesTest {
             "mailtap_detect_evictions_total",
             "mailtap_alert_sink_delivered_total", "mailtap_alert_sink_failed_attempts_total",
             "mailtap_alert_sink_dropped_total", "mailtap_alert_sink_queue_depth",
-            "mailtap_event_queue_depth", "mailtap_config_reloads_total", "mailtap_packet_time_seconds", "mailtap_up");
+            "mailtap_event_queue_depth", "mailtap_config_reloads_total", "mailtap_packet_time_seconds", "mailtap_up",
+            "mailtap_capture_last_packet_timestamp_seconds", "mailtap_config_last_reload_successful");
 
     private static final Path RULES = Path.of("config/prometheus/mailtap-rules.yml");
     private static final Path RULE_TESTS = Path.of("config/prometheus/mailtap-rules.test.yml");
@@ -148,7 +149,8 @@ class OpsFilesTest {
             assertThat(r.path("annotations").path("description").asText()).as(name).isNotBlank();
         }
         assertThat(names).contains("MailtapSensorDown", "MailtapCaptureDrops", "MailtapCaptureLoss", "MailtapEgressViolations",
-                "MailtapNullSenderBurst", "MailtapBlocklistRejections", "MailtapAlertSinkFailing");
+                "MailtapNullSenderBurst", "MailtapBlocklistRejections", "MailtapAlertSinkFailing",
+                "MailtapNoPackets", "MailtapConfigReloadFailed");
         for (RuleId r : RuleId.values()) assertThat(names).doesNotContain(AlertmanagerSink.alertName(r));
 
         // every alerting rule is exercised by the promtool unit tests
