@@ -38,7 +38,9 @@ class SensorHealthMetricsTest {
 
     private LiveSensor start(String yaml, ScriptedSource src) throws Exception {
         Path f = dir.resolve("mailtap.yml");
-        Files.writeString(f, "output:\n  dir: " + dir.resolve("out") + "\nmetrics:\n  listen: null\n" + yaml);
+        String out = "output:\n  dir: " + dir.resolve("out") + "\n";
+        Files.writeString(f, "metrics:\n  listen: null\n"
+                + (yaml.contains("output:\n") ? yaml.replace("output:\n", out) : out + yaml));
         MailtapConfig cfg = ConfigLoader.load(f);
         LiveSensor s = new LiveSensor(cfg, f, "test", () -> new CaptureOpener.Opened(src, "scripted"), SinkFactory.none(),
                 SystemdNotifier.disabled());
@@ -85,5 +87,33 @@ class SensorHealthMetricsTest {
         Scrape next = await(s, m -> m.value("mailtap_packets_total") == 2);
         assertThat(next.value("mailtap_capture_last_packet_timestamp_seconds")).isEqualTo(t1 / 1e6);
         next.assertFollowsContract(false);
+    }
+
+    @Test
+    void theStatsLineIsLoggedEveryIntervalWithTotalsAndIncrease() throws Exception {
+        ch.qos.logback.classic.Logger stats = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.mailtap.stats");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        stats.addAppender(lines);
+        try {
+            ScriptedSource src = new ScriptedSource(LinkType.ETHERNET, false, List.of());
+            src.add(syn(40000), System.currentTimeMillis() * 1000L);
+            start("capture:\n  heartbeat: 100ms\noutput:\n  stats_interval: 100ms\n", src);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            List<String> got = List.of();
+            while (System.nanoTime() < deadline) {
+                synchronized (lines) {
+                    got = lines.list.stream().map(e -> e.getFormattedMessage()).toList();
+                }
+                if (got.stream().anyMatch(l -> l.startsWith("stats: packets 1 (+0) "))) break;
+                Thread.sleep(50);
+            }
+            assertThat(got).anyMatch(l -> l.startsWith("stats: packets 1 (+") && l.contains(" flows 1 (+"));
+            assertThat(got).as("a later line: the same totals, nothing new")
+                    .anyMatch(l -> l.equals("stats: packets 1 (+0) drops 0 (+0) flows 1 (+0) transactions 0 (+0) alerts 1 (+0)"
+                            + " anomalies 0 (+0) sink_drops 0 (+0)"));
+        } finally {
+            stats.detachAppender(lines);
+        }
     }
 }
