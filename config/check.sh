@@ -4,7 +4,9 @@
 #   prometheus/mailtap-rules.yml        promtool check rules
 #   prometheus/mailtap-rules.test.yml   promtool test rules (every alert firing and not firing)
 #   prometheus/prometheus.example.yml   promtool check config (also loads the rule file)
-#   alertmanager/example.yml            amtool check-config, and routing: critical -> pager, warning -> chat
+#   alertmanager/example.yml            amtool check-config, and routing: critical -> pager, warning -> chat,
+#                                       grouping and inhibition within a site (a real Alertmanager:
+#                                       SiteInhibitionTest, mvn test)
 #   grafana/mailtap-dashboard.json      well-formed JSON, dashboard structure, every expr parses as PromQL
 # Metric names against METRICS-CONTRACT.md: OpsFilesTest (mvn test).
 set -uo pipefail
@@ -57,6 +59,11 @@ check "alertmanager route: severity=critical -> pager" \
     route pager alertname=MailtapDetectEgressPolicy severity=critical src_ip=198.18.10.5
 check "alertmanager route: severity=warning -> chat" \
     route chat alertname=MailtapCaptureDrops severity=warning instance=127.0.0.1:9725
+check "alertmanager route: a sensor's own alert at a site -> pager" \
+    route pager alertname=MailtapDetectEgressPolicy severity=critical sensor=edge-1 site=fra1 src_ip=10.0.0.5
+check "alertmanager groups and inhibits within a site (group_by and every inhibit rule's equal have site)" \
+    bash -c 'grep -q "^  group_by: \[site," alertmanager/example.yml \
+        && [ "$(grep -c "equal: \[site," alertmanager/example.yml)" = "$(grep -c "equal:" alertmanager/example.yml)" ]'
 
 dash=grafana/mailtap-dashboard.json
 check "$dash is well-formed JSON" jq empty "$dash"

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param gaps            some evidence connection had missing data (capture loss, reassembly gap)
  * @param sensor          {@code sensor.name}
  * @param list            blocklist_rejection: the blocklist cited (the {@code list} label); null otherwise
+ * @param site            {@code sensor.site}, or null
  */
 public record Alert(
         long tsMicros,
@@ -48,14 +49,24 @@ public record Alert(
         Map<String, Object> evidence,
         boolean gaps,
         String sensor,
-        String list) {
+        String list,
+        String site) {
 
-    /** An alert of a rule without a list dimension. */
+    /** An alert of a rule without a list dimension, from a sensor without a site. */
     public Alert(long tsMicros, RuleId rule, Severity severity, AlertStatus status, String key, String srcIp,
                  String dstIp, String account, String state, long count, long windowSeconds, long firstSeenMicros,
                  long lastSeenMicros, String summary, Map<String, Object> evidence, boolean gaps, String sensor) {
         this(tsMicros, rule, severity, status, key, srcIp, dstIp, account, state, count, windowSeconds,
-                firstSeenMicros, lastSeenMicros, summary, evidence, gaps, sensor, null);
+                firstSeenMicros, lastSeenMicros, summary, evidence, gaps, sensor, null, null);
+    }
+
+    /** An alert from a sensor without a site. */
+    public Alert(long tsMicros, RuleId rule, Severity severity, AlertStatus status, String key, String srcIp,
+                 String dstIp, String account, String state, long count, long windowSeconds, long firstSeenMicros,
+                 long lastSeenMicros, String summary, Map<String, Object> evidence, boolean gaps, String sensor,
+                 String list) {
+        this(tsMicros, rule, severity, status, key, srcIp, dstIp, account, state, count, windowSeconds,
+                firstSeenMicros, lastSeenMicros, summary, evidence, gaps, sensor, list, null);
     }
 
     public Alert {

@@ -12,12 +12,18 @@ import java.util.Objects;
  * {@code alerts.dedup} and the per-rule {@code renotify_interval}/{@code resolve_after}).
  *
  * @param sensor             {@code sensor.name}, stamped on every alert
+ * @param site               {@code sensor.site}, stamped on every alert, or null
  * @param defaults           {@code alerts.dedup.renotify_interval} / {@code resolve_after}
  * @param maxOpenAlertsPerRule {@code alerts.dedup.max_open_alerts}: open alerts per rule; beyond it
  *                           new alerts of that rule are suppressed (counted) until some resolve
  * @param perRule            effective policy of rules that override the defaults
  */
-public record AlertSettings(String sensor, Policy defaults, int maxOpenAlertsPerRule, Map<RuleId, Policy> perRule) {
+public record AlertSettings(String sensor, String site, Policy defaults, int maxOpenAlertsPerRule, Map<RuleId, Policy> perRule) {
+
+    /** Without a site. */
+    public AlertSettings(String sensor, Policy defaults, int maxOpenAlertsPerRule, Map<RuleId, Policy> perRule) {
+        this(sensor, null, defaults, maxOpenAlertsPerRule, perRule);
+    }
 
     public AlertSettings {
         Objects.requireNonNull(sensor, "sensor");

@@ -286,7 +286,7 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         LinkedHashMap<String, Object> ev = new LinkedHashMap<>(a.evidence);
         if (!a.uids.isEmpty()) ev.put("uids", List.copyOf(a.uids));
         return new Alert(ts, a.rule, a.severity, status, a.key, a.src, a.dst, a.account, a.state, a.count,
-                a.windowSeconds, a.firstSeen, a.lastSeen, a.summary, ev, a.gaps, settings.sensor(), a.list);
+                a.windowSeconds, a.firstSeen, a.lastSeen, a.summary, ev, a.gaps, settings.sensor(), a.list, settings.site());
     }
 
     private void publish(Alert alert) {

@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code alertname} = {@code "MailtapDetect"} + the rule id in CamelCase ({@link #alertName}:
  * egress_policy → {@code MailtapDetectEgressPolicy}; the "Detect" part keeps these per-subject alerts
  * apart from the aggregate Prometheus rules in {@code config/prometheus/mailtap-rules.yml}, e.g.
- * {@code MailtapNullSenderBurst}), {@code severity}, {@code rule} (the rule id), {@code instance}
- * (sensor name), {@code key_id} (16 hex digits of SHA-256 of rule and de-dup key: two alerts of one
+ * {@code MailtapNullSenderBurst}), {@code severity}, {@code rule} (the rule id), {@code sensor}
+ * (sensor name; not {@code instance}, which Prometheus sets to the scraped host:port of its own
+ * alerts), {@code site} (when {@code sensor.site} is set: grouping and inhibition stay within a
+ * site whose private ranges repeat elsewhere), {@code key_id} (16 hex digits of SHA-256 of rule and de-dup key: two alerts of one
  * rule about the same host, e.g. two bad HELO names, stay two alerts without putting the HELO in a
  * label), and {@code src_ip}, {@code account}, {@code dst_ip} when the alert has them. Their number
  * is bounded by the tracker's open-alert cap. Labels are taken from the alert's FIRST notification
@@ -115,7 +117,7 @@ public final class AlertmanagerSink implements MonitoredSink {
     /**
      * @param urls           Alertmanager base URLs ({@value #API_PATH} is appended); user:password@
      *                       in a URL is sent as HTTP basic auth
-     * @param sensorName     the {@code instance} label (the alert's own sensor name when null)
+     * @param sensorName     the {@code sensor} label (the alert's own sensor name when null)
      * @param resendInterval how often firing alerts are re-sent (wall clock)
      * @param timeout        HTTP connect and request timeout
      * @param queueSize      notifications waiting at most; more are dropped and counted
@@ -380,8 +382,8 @@ public final class AlertmanagerSink implements MonitoredSink {
         l.put("alertname", alertName(a.rule()));
         l.put("severity", a.severity().label());
         l.put("rule", a.rule().id());
-        String instance = sensorName != null ? sensorName : a.sensor();
-        putLabel(l, "instance", instance);
+        putLabel(l, "sensor", sensorName != null ? sensorName : a.sensor());
+        putLabel(l, "site", a.site());
         l.put("key_id", keyId(a.rule(), a.key()));
         putLabel(l, "src_ip", a.srcIp());
         putLabel(l, "account", a.account());

@@ -26,7 +26,7 @@ import java.util.Map;
  * break). Field names are a contract: add fields, never rename. Every line has every field (null
  * when not applicable):
  * {@code ts, rule, severity, status, key, src_ip, dst_ip, account, state, count, window_seconds,
- * first_seen, last_seen, summary, evidence, gaps, sensor}. Times are ISO-8601 UTC with microseconds.
+ * first_seen, last_seen, summary, evidence, gaps, sensor, site}. Times are ISO-8601 UTC with microseconds.
  *
  * <p>Each line is rendered whole and handed to a {@link RecordFile} (whole lines only; a full disk
  * is retried and the loss counted there). Synchronous and cheap: the detection thread is off the
@@ -105,6 +105,7 @@ public final class JsonAlertLog implements AlertSink {
             writeValue(g, a.evidence());
             g.writeBooleanField("gaps", a.gaps());
             g.writeStringField("sensor", a.sensor());
+            g.writeStringField("site", a.site());
             g.writeEndObject();
         }
     }

@@ -101,6 +101,8 @@ public final class ConfigLoader {
         walk(Schema.ROOT, root, "", values, explicit, problems);
         problems.throwIfAny();
         if (values.get("sensor.name") == null) values.put("sensor.name", hostName());
+        SecretFiles.resolve(values, explicit, problems);
+        problems.throwIfAny();
         MailtapConfig cfg = new MailtapConfig(values, explicit);
         cfg.crossCheck(problems);
         problems.throwIfAny();

@@ -46,7 +46,7 @@ public final class MailtapConfig {
     MailtapConfig(Map<String, Object> values, Set<String> explicit) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.explicit = Set.copyOf(explicit);
-        sensor = new Sensor(str("sensor.name"));
+        sensor = new Sensor(str("sensor.name"), str("sensor.site"));
         network = new Network(strings("network.internal"), strings("network.mail_servers"),
                 strings("network.public_helo"), strings("network.local_domains"));
         smtp = new Smtp(ints("smtp.ports"), ints("smtp.policy_ports"), bool("smtp.detect_on_any_port"),
@@ -71,7 +71,7 @@ public final class MailtapConfig {
         metrics = new Metrics(str("metrics.listen"), str("metrics.path"),
                 new BasicAuth(str("metrics.basic_auth.username"), str("metrics.basic_auth.password")),
                 new Tls(str("metrics.tls.cert"), str("metrics.tls.key")));
-        output = new Output(str("output.dir"));
+        output = new Output(str("output.dir"), dur("output.stats_interval"));
         spool = new Spool(str("alerts.spool.dir"), lng("alerts.spool.max_bytes"));
         for (RuleId r : RuleId.values()) {
             String p = "detect." + r.id() + ".";
@@ -82,8 +82,8 @@ public final class MailtapConfig {
 
     // ------------------------------------------------------------------ sections
 
-    /** {@code sensor}. {@code name} is the host name when the file leaves it null. */
-    public record Sensor(String name) {}
+    /** {@code sensor}. {@code name} is the host name when the file leaves it null; {@code site} may be null. */
+    public record Sensor(String name, String site) {}
 
     /** {@code network}: CIDRs normalised ("10.0.0.0/8"), names lower-case without trailing dots. */
     public record Network(List<String> internal, List<String> mailServers, List<String> publicHelo,
@@ -145,8 +145,8 @@ public final class MailtapConfig {
         public boolean enabled() { return cert != null; }
     }
 
-    /** {@code output}. */
-    public record Output(String dir) {}
+    /** {@code output}; {@code statsInterval} zero: no stats line. */
+    public record Output(String dir, Duration statsInterval) {}
 
     /** The keys every rule block has; interval overrides are null when inherited from alerts.dedup. */
     public record RuleConfig(RuleId rule, boolean enabled, Severity severity, Duration renotifyInterval,
@@ -219,7 +219,7 @@ public final class MailtapConfig {
                         r.resolveAfter() != null ? r.resolveAfter() : d.resolveAfter()));
             }
         }
-        return new AlertSettings(sensor.name(), defaults, d.maxOpenAlerts(), per);
+        return new AlertSettings(sensor.name(), sensor.site(), defaults, d.maxOpenAlerts(), per);
     }
 
     /** Where the JSON alert log goes ({@code alerts.log.path} under {@code output.dir}), or null if disabled. */

@@ -96,7 +96,9 @@ final class Schema {
     static final Section ROOT = section("", "",
             section("sensor", "Who this sensor is.",
                     leaf("name", string(true), null,
-                            "Name stamped on every alert (field sensor); null: this machine's host name.")),
+                            "Name stamped on every alert (field sensor) and every metric (label sensor); null: this machine's host name."),
+                    leaf("site", string(true), null,
+                            "Site this sensor watches, stamped on every alert (field and label site) and every metric (label site); null: no site label.")),
             section("network", "The site's address plan: what is ours, what may send mail out.",
                     leaf("internal", cidrs(), List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"),
                             "Our side of the wire: CIDR blocks or single addresses (IPv4/IPv6). Everything else is outside."),
@@ -221,6 +223,8 @@ final class Schema {
                     section("webhook", "A generic JSON webhook (each notification POSTed as its alerts.jsonl object).",
                             leaf("url", url(true), null, "http(s) URL; null: disabled."),
                             leaf("bearer_token", headerSecret(), null, "Sent as Authorization: Bearer <token>; never printed."),
+                            leaf("bearer_token_file", string(true), null,
+                                    "File holding the bearer token (read at load and reload, trailing newline dropped; instead of bearer_token)."),
                             leaf("timeout", duration(false), d("5s"), "HTTP request timeout."),
                             leaf("queue_size", integer(1, 1_000_000), 1000,
                                     "Notifications queued for sending; when full, new ones are dropped and counted."),
@@ -238,12 +242,16 @@ final class Schema {
                     leaf("path", httpPath(), "/metrics", "HTTP path of the metrics."),
                     section("basic_auth", "HTTP basic authentication; both or neither.",
                             leaf("username", string(true), null, "User name; null: no authentication."),
-                            leaf("password", secret(), null, "Password; never printed.")),
+                            leaf("password", secret(), null, "Password; never printed."),
+                            leaf("password_file", string(true), null,
+                                    "File holding the password (read at load and reload, trailing newline dropped; instead of password).")),
                     section("tls", "HTTPS; both or neither.",
                             leaf("cert", string(true), null, "PEM certificate chain file; null: plain HTTP."),
                             leaf("key", string(true), null, "PEM private key file."))),
             section("output", "Where files go.",
-                    leaf("dir", string(false), ".", "Directory for smtp.jsonl, alerts.jsonl and other outputs.")));
+                    leaf("dir", string(false), ".", "Directory for smtp.jsonl, alerts.jsonl and other outputs."),
+                    leaf("stats_interval", durationOrOff(), d("5m"),
+                            "Live sensor: log one stats line (packets, drops, flows, transactions, alerts, anomalies, sink drops; totals and per interval) this often; 0: off.")));
 
     /** Every leaf with its dotted key, in schema order. */
     static Map<String, Leaf> leaves() {

@@ -250,6 +250,22 @@ final class Types {
         };
     }
 
+    /** A duration, or {@code 0} / {@code "0s"} for off (rendered as {@code 0s}). */
+    static Type durationOrOff() {
+        Type d = duration(false);
+        return new Type() {
+            public Object parse(JsonNode n, String path, Problems p) {
+                String t = n.asText().trim();
+                if ((n.isNumber() && n.asDouble() == 0) || (n.isTextual() && t.matches("0+(ms|s|m|h|d)?"))) return Duration.ZERO;
+                return d.parse(n, path, p);
+            }
+
+            public String render(Object v) { return ((Duration) v).isZero() ? "0s" : d.render(v); }
+
+            public String describe() { return "duration or 0 (off)"; }
+        };
+    }
+
     /** One of the severities. */
     static Type severity() {
         return new Type() {

@@ -46,17 +46,41 @@ public final class MailtapMetrics {
     private final Set<String> dynamic = new HashSet<>();
     private volatile SensorTotals current = new SensorTotals();
 
+    private final ProcessMetrics process;
+
     /**
      * @param version the sensor's version, for {@code mailtap_build_info}
      */
     public MailtapMetrics(MetricsSource source, String version) {
-        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), source, version);
+        this(source, version, "mailtap", null);
+    }
+
+    /**
+     * @param sensor {@code sensor.name}: label {@code sensor} on every series (not {@code instance},
+     *               which Prometheus sets to the scraped address)
+     * @param site   {@code sensor.site}: label {@code site} on every series, or null for none
+     */
+    public MailtapMetrics(MetricsSource source, String version, String sensor, String site) {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), source, version, sensor, site);
     }
 
     public MailtapMetrics(PrometheusMeterRegistry registry, MetricsSource source, String version) {
+        this(registry, source, version, "mailtap", null);
+    }
+
+    public MailtapMetrics(PrometheusMeterRegistry registry, MetricsSource source, String version, String sensor, String site) {
         this.registry = registry;
         this.source = source;
+        // Common tags apply to meters registered after this line, so they come first.
+        if (site == null) registry.config().commonTags("sensor", sensor);
+        else registry.config().commonTags("sensor", sensor, "site", site);
         registerStatic(version == null ? "unknown" : version);
+        process = new ProcessMetrics(registry);
+    }
+
+    /** Releases the JVM listeners of the process meters. */
+    public void close() {
+        process.close();
     }
 
     public PrometheusMeterRegistry registry() { return registry; }
@@ -178,6 +202,13 @@ public final class MailtapMetrics {
                 "result", "success");
         counter("mailtap.config.reloads", "Configuration reloads (SIGHUP) by result.", t -> t.reloadsFailure,
                 "result", "failure");
+        gauge("mailtap.config.last.reload.successful",
+                "1 unless the last configuration reload was rejected (0: the sensor runs the previous configuration).",
+                t -> t.lastReloadSuccessful ? 1 : 0);
+        // Wire time, which the heartbeat cannot fake: a dead SPAN port stops it (0 before the first packet).
+        gauge("mailtap.capture.last.packet.timestamp.seconds",
+                "Capture timestamp of the last packet the capture thread read (epoch seconds; 0 before the first packet; unlike mailtap_packet_time_seconds, never moved by the heartbeat).",
+                t -> t.lastPacketMicros == Long.MIN_VALUE ? 0 : t.lastPacketMicros / 1e6);
         Gauge.builder("mailtap.packet.time.seconds", this,
                         m -> m.current.packetTimeMicros == Long.MIN_VALUE ? Double.NaN : m.current.packetTimeMicros / 1e6)
                 .description("The sensor's packet time (epoch seconds; advances with the heartbeat on an idle wire; NaN before the first packet).")

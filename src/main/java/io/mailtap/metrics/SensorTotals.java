@@ -30,6 +30,8 @@ public final class SensorTotals {
     public long captureDroppedInterface;
     /** Packets dropped because a worker's ring was full (the sensor's one drop point). */
     public long captureDroppedRing;
+    /** Capture timestamp (µs since the epoch) of the last packet read; {@link Long#MIN_VALUE} before the first. */
+    public long lastPacketMicros = Long.MIN_VALUE;
 
     // ---- stages (summed over the workers)
     public final DecodeStats decode = new DecodeStats();
@@ -73,6 +75,8 @@ public final class SensorTotals {
     public long eventQueueDepth;
     public long reloadsSuccess;
     public long reloadsFailure;
+    /** False while the last reload was rejected (the sensor runs the previous configuration). */
+    public boolean lastReloadSuccessful = true;
     /** Packet time in microseconds since the epoch; {@link Long#MIN_VALUE} before the first packet. */
     public long packetTimeMicros = Long.MIN_VALUE;
 

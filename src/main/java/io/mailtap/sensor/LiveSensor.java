@@ -82,6 +82,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LiveSensor {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSensor.class);
+    /** The stats line's own logger, so it can be routed or silenced apart from the sensor's log. */
+    private static final Logger STATS = LoggerFactory.getLogger("io.mailtap.stats");
     private static final VarHandle CAPTURE_LOOPS;
 
     static {
@@ -116,6 +118,7 @@ public final class LiveSensor {
     private volatile MailtapConfig applied;
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
+    private volatile boolean lastReloadOk = true;
 
     // Built by start().
     private PacketSource source;
@@ -135,6 +138,7 @@ public final class LiveSensor {
     private Thread healthThread;
     private Thread interfaceThread;
     private Thread wakeThread;
+    private Thread statsThread;
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
     /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
@@ -238,10 +242,11 @@ public final class LiveSensor {
             metricsSource.eventQueueDepth = events::size;
             metricsSource.reloadsSuccess = reloadsOk::get;
             metricsSource.reloadsFailure = reloadsFailed::get;
+            metricsSource.lastReloadSuccessful = () -> lastReloadOk;
             metricsSource.packetTimeMicros = eventLoop::slowestWorkerTime;
             metricsSource.healthy = this::healthy;
             metricsSource.outputs = outputs;
-            metrics = new MailtapMetrics(metricsSource, version);
+            metrics = new MailtapMetrics(metricsSource, version, cfg.sensor().name(), cfg.sensor().site());
             if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
 
             eventThread = thread("mailtap-events", eventLoop);
@@ -293,6 +298,11 @@ public final class LiveSensor {
         if (notifier.watchdogIntervalNanos() > 0) { // WATCHDOG=1 only after READY=1
             healthThread = thread("mailtap-health", this::healthLoop);
             healthThread.start();
+        }
+        Duration statsEvery = cfg.output().statsInterval();
+        if (!statsEvery.isZero()) {
+            statsThread = thread("mailtap-stats", () -> statsLoop(statsEvery));
+            statsThread.start();
         }
     }
 
@@ -387,6 +397,7 @@ public final class LiveSensor {
                 captureInRead = false;
                 CAPTURE_LOOPS.setOpaque(this, ++k);
                 if (r == PacketSource.PACKET) {
+                    captureCounters.packetAt(f.tsMicros);
                     int shard;
                     if (n == 1) {
                         shard = 0;
@@ -506,6 +517,19 @@ public final class LiveSensor {
         }
     }
 
+    /** output.stats_interval: one stats line per interval until stopped (interrupted). */
+    private void statsLoop(Duration every) {
+        StatsLine line = new StatsLine();
+        while (true) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(every.toNanos());
+            } catch (InterruptedException e) {
+                return;
+            }
+            STATS.info(line.next(metrics.refresh()));
+        }
+    }
+
     // ================================================================== reload
 
     /**
@@ -562,6 +586,7 @@ public final class LiveSensor {
         }
         applied = next;
         reloadsOk.incrementAndGet();
+        lastReloadOk = true;
         for (String k : plan.needsRestart()) {
             LOG.warn("config reload: {} changed; it takes effect after a restart (the running value is kept)", k);
         }
@@ -622,6 +647,7 @@ public final class LiveSensor {
 
     private boolean reloadFailed(String why) {
         reloadsFailed.incrementAndGet();
+        lastReloadOk = false;
         LOG.error("config reload failed, keeping the running configuration: {}", why);
         return false;
     }
@@ -698,6 +724,10 @@ public final class LiveSensor {
         if (interfaceThread != null) {
             interfaceThread.interrupt();
             join(interfaceThread, Duration.ofSeconds(1));
+        }
+        if (statsThread != null) {
+            statsThread.interrupt();
+            join(statsThread, Duration.ofSeconds(1));
         }
         if (healthThread != null) {
             healthThread.interrupt();

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * (the handle, filter, threads and rings are built once), {@code smtp.ports},
  * {@code smtp.detect_on_any_port} and the SMTP limits, every {@code flow.*} key (the flow tables
  * take their settings when built, and rebuilding them would lose every open connection),
- * {@code metrics.*} (the endpoint is bound once) and {@code output.dir}.
+ * {@code metrics.*} (the endpoint is bound once), {@code output.dir}, {@code output.stats_interval},
+ * and the {@code sensor}/{@code site} labels of the metrics (alerts take a new {@code sensor.site} live).
  *
  * @param detectionChanged  a live detection or alert setting changed
  * @param alertSinksChanged the Alertmanager/webhook sinks must be rebuilt
@@ -68,7 +69,9 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
             key("metrics.basic_auth", c -> c.metrics().basicAuth()),
             key("metrics.tls", c -> c.metrics().tls()),
             key("output.dir", c -> c.output().dir()),
-            key("alerts.spool", c -> c.spool()));
+            key("alerts.spool", c -> c.spool()),
+            key("output.stats_interval", c -> c.output().statsInterval()),
+            key("sensor.name and sensor.site as metric labels", c -> c.sensor()));
 
     private static Key key(String name, Function<MailtapConfig, Object> value) {
         return new Key(name, value);

@@ -4,6 +4,8 @@ import io.mailtap.log.OutputHealth;
 import io.mailtap.metrics.MetricsSource;
 import io.mailtap.metrics.SensorTotals;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -18,9 +20,26 @@ import java.util.function.LongSupplier;
 final class SensorMetrics implements MetricsSource {
     /** libpcap's counters as last polled by the capture thread (volatile: written there, read here). */
     static final class CaptureCounters {
+        private static final VarHandle LAST_PACKET;
+
+        static {
+            try {
+                LAST_PACKET = MethodHandles.lookup().findVarHandle(CaptureCounters.class, "lastPacketMicros", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         volatile long received;
         volatile long droppedByKernel;
         volatile long droppedByInterface;
+        @SuppressWarnings("unused") // through LAST_PACKET
+        private long lastPacketMicros = Long.MIN_VALUE;
+
+        /** Capture thread, per packet: an opaque store (no fence), so the hot path stays cheap. */
+        void packetAt(long tsMicros) { LAST_PACKET.setOpaque(this, tsMicros); }
+
+        long lastPacketMicros() { return (long) LAST_PACKET.getOpaque(this); }
     }
 
     private final List<PacketPipeline> pipelines;
@@ -30,6 +49,7 @@ final class SensorMetrics implements MetricsSource {
     IntSupplier eventQueueDepth = () -> 0;
     LongSupplier reloadsSuccess = () -> 0;
     LongSupplier reloadsFailure = () -> 0;
+    BooleanSupplier lastReloadSuccessful = () -> true;
     LongSupplier packetTimeMicros;
     BooleanSupplier healthy = () -> true;
     OutputHealth outputs;
@@ -53,6 +73,7 @@ final class SensorMetrics implements MetricsSource {
         t.captureReceived = c.received;
         t.captureDroppedKernel = c.droppedByKernel;
         t.captureDroppedInterface = c.droppedByInterface;
+        t.lastPacketMicros = c.lastPacketMicros();
         t.captureDroppedRing = ringDrops.getAsLong();
         for (PacketPipeline p : pipelines) {
             p.decodeStats().addTo(t.decode);
@@ -63,6 +84,7 @@ final class SensorMetrics implements MetricsSource {
         t.eventQueueDepth = eventQueueDepth.getAsInt();
         t.reloadsSuccess = reloadsSuccess.getAsLong();
         t.reloadsFailure = reloadsFailure.getAsLong();
+        t.lastReloadSuccessful = lastReloadSuccessful.getAsBoolean();
         t.packetTimeMicros = packetTimeMicros.getAsLong();
         if (outputs != null) t.addOutputs(outputs);
     }

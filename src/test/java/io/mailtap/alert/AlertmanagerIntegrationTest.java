@@ -115,7 +115,7 @@ class AlertmanagerIntegrationTest {
                 Map.entry("alertname", "MailtapDetectNullSenderBurst"),
                 Map.entry("severity", "critical"),
                 Map.entry("rule", "null_sender_burst"),
-                Map.entry("instance", "sensor-it"),
+                Map.entry("sensor", "sensor-it"),
                 Map.entry("key_id", AlertmanagerSink.keyId(RuleId.NULL_SENDER_BURST, "account:mallory@example.org")),
                 Map.entry("src_ip", "198.18.10.7"),
                 Map.entry("account", "mallory@example.org"),

@@ -90,7 +90,7 @@ class AlertmanagerSinkTest {
         expected.put("alertname", "MailtapDetectNullSenderBurst");
         expected.put("severity", "critical");
         expected.put("rule", "null_sender_burst");
-        expected.put("instance", "sensor-a");
+        expected.put("sensor", "sensor-a");
         expected.put("key_id", AlertmanagerSink.keyId(RuleId.NULL_SENDER_BURST, "account:alice@example.org"));
         expected.put("src_ip", "198.18.10.7");
         expected.put("account", "alice@example.org");
@@ -196,7 +196,7 @@ class AlertmanagerSinkTest {
         Alert al = new Alert(T0, RuleId.BAD_HELO, Severity.WARNING, AlertStatus.FIRING, "198.18.10.1 " + helo.substring(0, 40),
                 "198.18.10.1", null, null, null, 1, 0, T0, T0, "greeted as " + helo, ev, false, "sensor-a");
         JsonNode p = s.postable(al, al, Instant.now());
-        assertThat(map(p.get("labels")).keySet()).containsExactly("alertname", "severity", "rule", "instance", "key_id", "src_ip");
+        assertThat(map(p.get("labels")).keySet()).containsExactly("alertname", "severity", "rule", "sensor", "key_id", "src_ip");
         assertThat(p.get("labels").toString()).doesNotContain("evil");
         Map<String, String> ann = map(p.get("annotations"));
         assertThat(ann).containsKeys("evidence_helo", "evidence_reply_text_", "evidence_nested");

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JsonAlertLogTest {
     static final List<String> FIELDS = List.of("ts", "rule", "severity", "status", "key", "src_ip", "dst_ip", "account",
-            "state", "list", "count", "window_seconds", "first_seen", "last_seen", "summary", "evidence", "gaps", "sensor");
+            "state", "list", "count", "window_seconds", "first_seen", "last_seen", "summary", "evidence", "gaps", "sensor", "site");
 
     private static Alert alert(String helo) {
         Map<String, Object> ev = new LinkedHashMap<>();

@@ -103,8 +103,8 @@ class MetricsEndpointTest {
             HttpResponse<String> r = get(c, e.url(), null, null);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-            assertThat(r.body()).contains("\nmailtap_packets_total 42.0\n").contains("\nmailtap_smtp_null_sender_total 3.0\n")
-                    .contains("mailtap_flows_started_total 7.0\n").contains("mailtap_build_info{java=\"");
+            assertThat(r.body()).contains("\nmailtap_packets_total{sensor=\"mailtap\"} 42.0\n").contains("\nmailtap_smtp_null_sender_total{sensor=\"mailtap\"} 3.0\n")
+                    .contains("mailtap_flows_started_total{sensor=\"mailtap\"} 7.0\n").contains("mailtap_build_info{java=\"");
 
             assertThat(get(c, base(e) + "/-/healthy", null, null).statusCode()).isEqualTo(200);
             healthy.set(false);
@@ -134,7 +134,7 @@ class MetricsEndpointTest {
             assertThat(get(c, url, "", "").statusCode()).isEqualTo(401);
             HttpResponse<String> ok = get(c, url, "prometheus", "s3cret pässword");
             assertThat(ok.statusCode()).isEqualTo(200);
-            assertThat(ok.body()).contains("mailtap_packets_total 42.0");
+            assertThat(ok.body()).contains("mailtap_packets_total{sensor=\"mailtap\"} 42.0");
             String health = url.replace("/scrape", "/-/healthy");
             assertThat(get(c, health, null, null).statusCode()).isEqualTo(401);
             assertThat(get(c, health, "prometheus", "s3cret pässword").statusCode()).isEqualTo(200);

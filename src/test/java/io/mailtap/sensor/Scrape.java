@@ -54,8 +54,15 @@ final class Scrape {
     double value(String name, String... kv) {
         Map<String, String> want = new TreeMap<>();
         for (int i = 0; i < kv.length; i += 2) want.put(kv[i], kv[i + 1]);
-        return series.stream().filter(s -> s.name().equals(name) && s.labels().equals(want)).findFirst()
+        return series.stream().filter(s -> s.name().equals(name) && own(s.labels(), want).equals(want)).findFirst()
                 .orElseThrow(() -> new AssertionError("no series " + name + want)).value();
+    }
+
+    /** {@code labels} without the common ones (sensor, site) that {@code want} does not ask for. */
+    private static Map<String, String> own(Map<String, String> labels, Map<String, String> want) {
+        Map<String, String> m = new TreeMap<>(labels);
+        for (String c : COMMON) if (!want.containsKey(c)) m.remove(c);
+        return m;
     }
 
     /** Sum over every series of {@code name}. */
@@ -140,6 +147,8 @@ final class Scrape {
         m("mailtap_event_queue_depth");
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
+        m("mailtap_capture_last_packet_timestamp_seconds");
+        m("mailtap_config_last_reload_successful");
         m("mailtap_up");
         // the stage counters, as their enums declare them (series of one name share one label key)
         Map<String, Map<String, Set<String>>> stage = new LinkedHashMap<>();
@@ -156,15 +165,27 @@ final class Scrape {
         });
     }
 
+    /** Labels every series carries (site only when sensor.site is set). */
+    static final Set<String> COMMON = Set.of("sensor", "site");
+
     /**
-     * Every series is a contract metric with exactly its label names and only allowed values; every
-     * contract metric is present (the sink ones only if {@code withSinks}).
+     * Every mailtap_ series is a contract metric with exactly its label names (plus sensor, and site
+     * when set) and only allowed values; the other series are the JVM/process binders' (jvm_,
+     * process_, system_); every contract metric and binder family is present (the sink ones only if
+     * {@code withSinks}).
      */
     void assertFollowsContract(boolean withSinks) {
         for (Series s : series) {
+            assertThat(s.labels()).as("labels of %s", s.name()).containsKey("sensor");
+            if (!s.name().startsWith("mailtap_")) {
+                assertThat(s.name()).as("a binder series").matches("(jvm|process|system)_[a-z0-9_]+");
+                continue;
+            }
             assertThat(CONTRACT).as("metric %s is in the contract", s.name()).containsKey(s.name());
             Map<String, Set<String>> allowed = CONTRACT.get(s.name());
-            assertThat(s.labels().keySet()).as("label names of %s", s.name()).isEqualTo(allowed.keySet());
+            Set<String> own = new java.util.TreeSet<>(s.labels().keySet());
+            own.removeAll(COMMON);
+            assertThat(own).as("label names of %s", s.name()).isEqualTo(allowed.keySet());
             for (Map.Entry<String, String> l : s.labels().entrySet()) {
                 Set<String> values = allowed.get(l.getKey());
                 if (values != null) {
@@ -177,5 +198,6 @@ final class Scrape {
             if (!withSinks && SINK_METRICS.contains(name)) continue;
             assertThat(names()).as("contract metric %s is exposed", name).contains(name);
         }
+        assertThat(names()).as("JVM and process binders").containsAll(io.mailtap.metrics.ProcessMetrics.FAMILIES);
     }
 }
