@@ -57,7 +57,7 @@ class SiteInhibitionTest {
 
     private static Alert alert(RuleId rule, Severity sev, String sensor, String site, long nowMicros) {
         return new Alert(nowMicros, rule, sev, AlertStatus.FIRING, "10.0.0.5", "10.0.0.5", "203.0.113.25", null, null, 1, 0,
-                nowMicros - 60_000_000L, nowMicros, rule.id() + " at " + site, Map.of(), false, sensor, site);
+                nowMicros - 60_000_000L, nowMicros, rule.id() + " at " + site, Map.of(), false, sensor, null, site);
     }
 
     @Test

@@ -18,7 +18,7 @@ class SiteLabelsTest {
                 10, Map.of());
         return new Alert(1_700_000_000_000_000L, RuleId.EGRESS_POLICY, Severity.CRITICAL, AlertStatus.FIRING, "10.0.0.5",
                 "10.0.0.5", "203.0.113.25", null, "smtp", 1, 0, 1_700_000_000_000_000L, 1_700_000_000_000_000L, "x",
-                Map.of(), false, s.sensor(), s.site());
+                Map.of(), false, s.sensor(), null, s.site());
     }
 
     @Test

@@ -111,7 +111,7 @@ class SensorHealthMetricsTest {
             assertThat(got).anyMatch(l -> l.startsWith("stats: packets 1 (+") && l.contains(" flows 1 (+"));
             assertThat(got).as("a later line: the same totals, nothing new")
                     .anyMatch(l -> l.equals("stats: packets 1 (+0) drops 0 (+0) flows 1 (+0) transactions 0 (+0) alerts 1 (+0)"
-                            + " anomalies 0 (+0) sink_drops 0 (+0)"));
+                            + " anomalies 0 (+0) sink_drops 0 (+0) records_lost 0 (+0)"));
         } finally {
             stats.detachAppender(lines);
         }
