@@ -58,15 +58,9 @@ else
   log "GNU time not found: no peak RSS (Debian: apt-get install time)"
 fi
 
-# ---- the generator: JDK only, compiled on its own so it works before the rest of the build ----
-gen_classes="$work/gen-classes"
+# ---- the generator: `mailtap bench-gen` (the launcher builds the jar first when needed) ----
 gen_src="$root/src/main/java/io/mailtap/bench"
-if [ ! -f "$gen_classes/io/mailtap/bench/BenchGenerator.class" ] \
-   || [ -n "$(find "$gen_src" -name '*.java' -newer "$gen_classes/io/mailtap/bench/BenchGenerator.class" -print -quit)" ]; then
-  log "compiling the capture generator"
-  rm -rf "$gen_classes"
-  javac -nowarn -d "$gen_classes" -sourcepath "$root/src/main/java" "$gen_src/BenchGenerator.java"
-fi
+gen_bin="${MAILTAP_BIN:-$root/mailtap}"
 
 # keyed by seed, size and the generator's source, so a changed generator never reuses an old file
 gen_hash=$(cat "$gen_src"/*.java | sha256sum | cut -c1-8)
@@ -74,7 +68,7 @@ capture="$work/mix-s${seed}-p${packets}-g${gen_hash}.pcap"
 if [ ! -f "$capture" ] || [ ! -f "$capture.txt" ]; then
   rm -f "$work/mix-s${seed}-p${packets}"-g*.pcap*   # older generator versions, same key
   log "generating $capture"
-  java -cp "$gen_classes" io.mailtap.bench.BenchGenerator --variant mix --seed "$seed" --packets "$packets" \
+  "$gen_bin" bench-gen --variant mix --seed "$seed" --packets "$packets" \
     --out "$capture" | tee "$capture.txt" >&2
 fi
 file_packets=$(sed -n 's/.* packets=\([0-9]*\) .*/\1/p' "$capture.txt")

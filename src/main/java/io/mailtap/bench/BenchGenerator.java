@@ -2,7 +2,6 @@ package io.mailtap.bench;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,13 +23,11 @@ import java.util.Locale;
  *   ~10 % background so throughput under the flood can be compared with the plain mix.</li>
  * </ul>
  *
- * <p>The generator depends on the JDK only, so a script can compile and run it on its own.
+ * <p>The generator depends on the JDK only; {@code mailtap bench-gen} (cli/BenchGenCommand) is its command line.
  */
 public final class BenchGenerator {
     /** 2024-01-01T00:00:00Z: packet time starts here, never at the wall clock. */
     public static final long START_MICROS = 1_704_067_200_000_000L;
-
-    public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
 
     private BenchGenerator() {}
 
@@ -197,96 +194,18 @@ public final class BenchGenerator {
                 START_MICROS, ts, System.nanoTime() - t0);
     }
 
-    // ---- command line ----
-
-    static final String USAGE = String.join("\n",
-            "usage: bench-gen --out FILE [--variant mix|many-flows|syn-flood] [--seed N] [--packets N]",
-            "                 [--flows N] [--syns N] [--concurrency N] [--retransmit-rate P] [--reorder-rate P]",
-            "                 [--no-close]",
-            "  --out FILE          pcap to write (written as FILE.part, renamed when complete)",
-            "  --variant V         mix (default): SMTP sessions with ~20% HTTPS/DNS noise;",
-            "                      many-flows: concurrent SMTP connections opened before any closes;",
-            "                      syn-flood: distinct SYNs to port 25 with ~10% mix background",
-            "  --seed N            same seed and options give a byte-identical file (default 1)",
-            "  --packets N         mix: at least N packets (default 3M)",
-            "  --flows N           many-flows: connections (default 1M, at most 16M)",
-            "  --syns N            syn-flood: SYNs (default 5M, at most 16M)",
-            "  --concurrency N     mix: sessions open at a time (default 200)",
-            "  --retransmit-rate P probability that a pair of bulk segments includes a retransmission (default 0.03)",
-            "  --reorder-rate P    probability that a pair of bulk segments is swapped (default 0.03)",
-            "  --no-close          many-flows: leave the connections open at the end",
-            "numbers take k/M suffixes (200k, 3M) and underscores");
-
-    /** Parses arguments, writes the capture, prints the summary; returns an exit code. */
-    public static int run(PrintStream out, PrintStream err, String... args) {
-        Options o;
-        Path file = null;
-        try {
-            Variant variant = Variant.MIX;
-            long seed = Options.DEFAULT_SEED, packets = Options.DEFAULT_PACKETS, syns = Options.DEFAULT_SYNS;
-            int flows = Options.DEFAULT_FLOWS, concurrency = Options.DEFAULT_CONCURRENCY;
-            double retx = Options.DEFAULT_RETRANSMIT_RATE, reorder = Options.DEFAULT_REORDER_RATE;
-            boolean close = true;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String v = null;
-                int eq = a.indexOf('=');
-                if (a.startsWith("--") && eq > 0) {
-                    v = a.substring(eq + 1);
-                    a = a.substring(0, eq);
-                }
-                switch (a) {
-                    case "-h", "--help" -> {
-                        out.println(USAGE);
-                        return EXIT_OK;
-                    }
-                    case "--no-close" -> close = false;
-                    case "-o", "--out", "--variant", "--seed", "--packets", "--flows", "--syns", "--concurrency",
-                         "--retransmit-rate", "--reorder-rate" -> {
-                        if (v == null) {
-                            if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
-                            v = args[++i];
-                        }
-                        switch (a) {
-                            case "-o", "--out" -> file = Path.of(v);
-                            case "--variant" -> variant = Variant.parse(v);
-                            case "--seed" -> seed = parseCount(a, v, true);
-                            case "--packets" -> packets = parseCount(a, v, false);
-                            case "--flows" -> flows = (int) Math.min(Integer.MAX_VALUE, parseCount(a, v, false));
-                            case "--syns" -> syns = parseCount(a, v, false);
-                            case "--concurrency" -> concurrency = (int) Math.min(Integer.MAX_VALUE, parseCount(a, v, false));
-                            case "--retransmit-rate" -> retx = parseRate(a, v);
-                            case "--reorder-rate" -> reorder = parseRate(a, v);
-                            default -> throw new AssertionError(a);
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-                }
-            }
-            if (file == null) throw new IllegalArgumentException("--out FILE is required");
-            o = new Options(variant, seed, packets, flows, syns, concurrency, retx, reorder, close);
-        } catch (IllegalArgumentException ex) {
-            err.println("bench-gen: " + ex.getMessage());
-            err.println(USAGE);
-            return EXIT_USAGE;
-        }
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            Result r = generate(o, file);
-            out.println(r.summary(file.toString()));
-            return EXIT_OK;
-        } catch (IOException ex) {
-            err.println("bench-gen: cannot write " + file + ": " + ex);
-            return EXIT_FAILURE;
-        }
+    /** Writes the capture for {@code o} to {@code file} (creating its directory) and returns what was written. */
+    public static Result write(Options o, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        return generate(o, file);
     }
 
-    public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
-    }
-
-    private static long parseCount(String opt, String v, boolean allowNegative) {
+    /**
+     * A count as the command line gives it: digits with an optional k/M suffix and underscores
+     * ({@code 200k}, {@code 3M}, {@code 1_000}).
+     */
+    public static long parseCount(String v, boolean allowNegative) {
         String s = v.replace("_", "").trim();
         long mult = 1;
         if (s.endsWith("k") || s.endsWith("K")) mult = 1_000;
@@ -294,20 +213,21 @@ public final class BenchGenerator {
         if (mult != 1) s = s.substring(0, s.length() - 1);
         try {
             long n = Math.multiplyExact(Long.parseLong(s), mult);
-            if (!allowNegative && n < 1) throw new IllegalArgumentException(opt + " must be at least 1: " + v);
+            if (!allowNegative && n < 1) throw new IllegalArgumentException("must be at least 1: " + v);
             return n;
         } catch (NumberFormatException | ArithmeticException ex) {
-            throw new IllegalArgumentException(opt + " expects a number, got '" + v + "'");
+            throw new IllegalArgumentException("expects a number (k/M suffixes allowed), got '" + v + "'");
         }
     }
 
-    private static double parseRate(String opt, String v) {
+    /** A probability in 0..1. */
+    public static double parseRate(String v) {
         try {
             double d = Double.parseDouble(v);
-            if (!(d >= 0 && d <= 1)) throw new IllegalArgumentException(opt + " must be in 0..1: " + v);
+            if (!(d >= 0 && d <= 1)) throw new IllegalArgumentException("must be in 0..1: " + v);
             return d;
         } catch (NumberFormatException ex) {
-            throw new IllegalArgumentException(opt + " expects a number in 0..1, got '" + v + "'");
+            throw new IllegalArgumentException("expects a number in 0..1, got '" + v + "'");
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.mailtap.bench;
 
+import io.mailtap.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,11 @@ class BenchGeneratorCliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return BenchGenerator.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        String[] all = new String[args.length + 1];
+        all[0] = "bench-gen";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Main.run(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true), all);
     }
 
     @Test
@@ -35,14 +40,14 @@ class BenchGeneratorCliTest {
     @Test
     void badUsageExitsWithTwo() {
         assertThat(run("--packets", "10")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--out FILE is required");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required option: '--out=FILE'");
         assertThat(run("--out", "x.pcap", "--variant", "tsunami")).isEqualTo(2);
         assertThat(run("--out", "x.pcap", "--packets", "lots")).isEqualTo(2);
         assertThat(run("--out", "x.pcap", "--reorder-rate", "2")).isEqualTo(2);
         assertThat(run("--out")).isEqualTo(2);
         assertThat(run("--bogus")).isEqualTo(2);
         assertThat(run("--help")).isEqualTo(0);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: bench-gen");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: mailtap bench-gen").contains("--retransmit-rate=P");
     }
 
     @Test

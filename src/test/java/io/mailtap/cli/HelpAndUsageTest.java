@@ -12,8 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HelpAndUsageTest {
     /** Every subcommand Main declares, so a new command cannot be left without --help. */
     static Stream<String> commands() {
-        return new CommandLine(new Main()).getSubcommands().keySet().stream().filter(c -> !c.equals("help"))
-                .filter(c -> !c.equals("bench-gen"));  // still its own JDK-only parser (bench/run.sh compiles it alone)
+        return new CommandLine(new Main()).getSubcommands().keySet().stream().filter(c -> !c.equals("help"));
     }
 
     @ParameterizedTest
