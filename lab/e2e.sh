@@ -291,7 +291,7 @@ for line in open(sys.argv[1]):
     b = p.get("body")
     if isinstance(b, dict) and "alerts" in b:
         al = ["%s(%s)" % (a["labels"].get("alertname"), ",".join(
-            "%s=%s" % (k, a["labels"][k]) for k in ("src_ip", "account", "dst_ip", "instance") if k in a["labels"]))
+            "%s=%s" % (k, a["labels"][k]) for k in ("src_ip", "account", "dst_ip", "sensor", "instance") if k in a["labels"]))
               for a in b["alerts"]]
         print(p["t"], p["path"], b.get("status"), "; ".join(al))
     else:

@@ -144,9 +144,9 @@ def am_alerts(posts, sensor):
             continue
         for a in p["body"].get("alerts", []):
             lb, an = a.get("labels", {}), a.get("annotations", {})
-            # Only mailtap stamps its sensor name as instance; Prometheus' alerts carry the
-            # scrape target (127.0.0.1:9725) and job="mailtap".
-            if lb.get("instance") == sensor and "job" not in lb:
+            # mailtap stamps its sensor name as the sensor label and sets no job; Prometheus'
+            # alerts carry the scrape target (instance 127.0.0.1:9725) and job="mailtap".
+            if lb.get("sensor") == sensor and "job" not in lb:
                 k = (lb.get("rule"), an.get("key"))
                 own.setdefault(k, []).append(a)
             else:
@@ -285,7 +285,7 @@ def cmd_live(a):
         if k not in own:
             continue
         lb = own[k][-1]["labels"]
-        want = dict(exp[k], rule=rule, alertname=camel(rule), severity=SEVERITY[rule], instance=a.sensor)
+        want = dict(exp[k], rule=rule, alertname=camel(rule), severity=SEVERITY[rule], sensor=a.sensor)
         bad = {n: (lb.get(n), v) for n, v in want.items() if lb.get(n) != v}
         res.add(not bad, f"alert {rule} [{key}] labels",
                 "ok: " + " ".join(f"{n}={want[n]}" for n in sorted(want)) if not bad else
