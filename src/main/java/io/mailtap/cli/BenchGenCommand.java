@@ -26,8 +26,8 @@ final class BenchGenCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--variant", paramLabel = "V", converter = VariantConverter.class, defaultValue = "mix",
-            description = "mix (default): SMTP sessions with ~20% HTTPS/DNS noise; many-flows: concurrent SMTP "
-                    + "connections opened before any closes; syn-flood: distinct SYNs to port 25 with ~10% mix background")
+            description = "mix (default): SMTP sessions with ~20%% HTTPS/DNS noise; many-flows: concurrent SMTP "
+                    + "connections opened before any closes; syn-flood: distinct SYNs to port 25 with ~10%% mix background")
     Variant variant;
 
     @Option(names = "--seed", paramLabel = "N", converter = SignedCount.class, defaultValue = "1",

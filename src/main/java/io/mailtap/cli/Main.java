@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Passive SMTP sensor: follows TCP/SMTP on a mirror port or in capture files and reports who sends what mail.",
         subcommands = {RunCommand.class, ReplayCommand.class, CheckConfigCommand.class, InterfacesCommand.class, BenchGenCommand.class,
-                CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+                CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class, ManPageCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
