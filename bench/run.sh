@@ -16,7 +16,8 @@
 # (gitignored) and reused. Results go to stdout and bench/work/results.md.
 #
 # MAILTAP_BIN overrides the launcher (default: ./mailtap of this checkout); MAILTAP_JAVA_OPTS is
-# passed through, with -Xlog:gc added.
+# passed through (unset: the launcher's replay defaults -XX:TieredStopAtLevel=1 -XX:+UseSerialGC),
+# with -Xlog:gc added.
 # Needs: java (JDK, to compile the generator), gcc + libpcap0.8-dev for rows 1-2, tcpdump,
 # tshark, GNU time (Debian package 'time') for RSS. A missing tool skips its row with a message.
 set -euo pipefail
@@ -199,7 +200,9 @@ if [ -x "$mailtap_bin" ] && "$mailtap_bin" replay --help >"$work/logs/mailtap-he
     gc_log="$work/logs/mailtap-gc-$i.log"
     rm -f "$gc_log"
     saved_opts="${MAILTAP_JAVA_OPTS-}"
-    export MAILTAP_JAVA_OPTS="${saved_opts:+$saved_opts }-Xlog:gc*:file=$gc_log"
+    # the launcher's replay defaults (C1, serial GC) unless the caller chose options, plus the GC log
+    base_opts="${MAILTAP_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+    export MAILTAP_JAVA_OPTS="${base_opts:+$base_opts }-Xlog:gc*:file=$gc_log"
     measure mailtap "$i" "$mailtap_bin" replay --out "$out_dir" "$capture" || ok=0
     export MAILTAP_JAVA_OPTS="$saved_opts"
     [ "$ok" = 1 ] || break

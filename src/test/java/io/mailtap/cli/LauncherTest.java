@@ -29,7 +29,7 @@ class LauncherTest {
         Result r = launch("echo '\tlibpcap.so.0.8 (libc6,x86-64) => /lib/x86_64-linux-gnu/libpcap.so.0.8'\n"
                 + "for i in $(seq 1 200000); do echo \"\tlibfoo$i.so (libc6,x86-64) => /lib/libfoo$i.so\"; done\n");
         assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("java ran: -jar").contains("replay x.pcap").doesNotContain("not installed");
+        assertThat(r.output).contains("java ran: ").contains("-jar").contains("replay x.pcap").doesNotContain("not installed");
     }
 
     @Test
@@ -40,19 +40,41 @@ class LauncherTest {
                 .doesNotContain("java ran");
     }
 
+    private static final String LIBPCAP = "echo '\tlibpcap.so.0.8 (libc6,x86-64) => /lib/x86_64-linux-gnu/libpcap.so.0.8'\n";
+
+    @Test
+    void aReplayRunsOnC1AndTheSerialCollectorTheLiveSensorOnTheDefaults() throws Exception {
+        assertThat(launch(LIBPCAP, null, "replay", "x.pcap").output)
+                .contains("java ran: -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ");
+        assertThat(launch(LIBPCAP, null, "run", "--config", "c.yml").output).contains("java ran: -jar ");
+    }
+
+    @Test
+    void javaOptionsFromTheEnvironmentReplaceTheReplayDefaults() throws Exception {
+        assertThat(launch(LIBPCAP, "-Xmx2g", "replay", "x.pcap").output).contains("java ran: -Xmx2g -jar ");
+        assertThat(launch(LIBPCAP, "", "replay", "x.pcap").output).contains("java ran: -jar ");
+    }
+
     private record Result(int exit, String output) {}
 
     private Result launch(String ldconfigBody) throws IOException, InterruptedException {
+        return launch(ldconfigBody, null, "replay", "x.pcap");
+    }
+
+    private Result launch(String ldconfigBody, String javaOpts, String... args) throws IOException, InterruptedException {
         Path home = Files.createDirectories(dir.resolve("mailtap"));
-        Files.copy(Path.of("mailtap"), home.resolve("mailtap"));
+        Files.copy(Path.of("mailtap"), home.resolve("mailtap"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(home.resolve("target"));
         Files.writeString(home.resolve("target/mailtap.jar"), "stand-in");
         Path bin = Files.createDirectories(dir.resolve("bin"));
         script(bin.resolve("ldconfig"), ldconfigBody);
         script(bin.resolve("java"), "echo \"java ran: $*\"\n");
-        ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("mailtap").toString(), "replay", "x.pcap")
-                .redirectErrorStream(true);
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("bash", home.resolve("mailtap").toString()));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        pb.environment().remove("MAILTAP_JAVA_OPTS");
+        if (javaOpts != null) pb.environment().put("MAILTAP_JAVA_OPTS", javaOpts);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
