@@ -82,6 +82,9 @@ class EventTypeAndJoinFieldsTest {
         assertThat(tx).hasSize(1);
         assertThat(anomalies).hasSize(1);
         JsonNode a = anomalies.get(0);
+        List<String> keys = new java.util.ArrayList<>();
+        a.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).as("the line is what AnomalyLogWriter.KEYS (and so README) says").isEqualTo(AnomalyLogWriter.KEYS);
         assertThat(a.get("event_type").asText()).isEqualTo("anomaly");
         assertThat(a.get("sensor").asText()).isEqualTo("edge-7");
         assertThat(tx.get(0).get("sensor").asText()).isEqualTo("edge-7");
