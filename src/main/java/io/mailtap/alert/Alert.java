@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param sensor          {@code sensor.name}
  * @param list            blocklist_rejection: the blocklist cited (the {@code list} label); null otherwise
  * @param site            {@code sensor.site}, or null
+ * @param communityId     the Community ID v1 of the connection of the alert's latest finding that
+ *                        named one (the last of {@code uids}); null when no finding named a
+ *                        connection. Not of {@code src}/{@code dst}: an alert keyed by an account or
+ *                        a server spans many connections, so only a real connection has one
  */
 public record Alert(
         long tsMicros,
@@ -50,7 +54,8 @@ public record Alert(
         boolean gaps,
         String sensor,
         String list,
-        String site) {
+        String site,
+        String communityId) {
 
     /** An alert of a rule without a list dimension, from a sensor without a site. */
     public Alert(long tsMicros, RuleId rule, Severity severity, AlertStatus status, String key, String srcIp,
@@ -67,6 +72,15 @@ public record Alert(
                  String list) {
         this(tsMicros, rule, severity, status, key, srcIp, dstIp, account, state, count, windowSeconds,
                 firstSeenMicros, lastSeenMicros, summary, evidence, gaps, sensor, list, null);
+    }
+
+    /** An alert without a Community ID (built by hand: no connection). */
+    public Alert(long tsMicros, RuleId rule, Severity severity, AlertStatus status, String key, String srcIp,
+                 String dstIp, String account, String state, long count, long windowSeconds, long firstSeenMicros,
+                 long lastSeenMicros, String summary, Map<String, Object> evidence, boolean gaps, String sensor,
+                 String list, String site) {
+        this(tsMicros, rule, severity, status, key, srcIp, dstIp, account, state, count, windowSeconds,
+                firstSeenMicros, lastSeenMicros, summary, evidence, gaps, sensor, list, site, null);
     }
 
     public Alert {

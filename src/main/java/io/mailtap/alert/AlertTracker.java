@@ -122,7 +122,7 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         final long firstSeen;
         Severity severity;
         long lastSeen, lastNotified, count, windowSeconds;
-        String src, dst, account, state, summary, list;
+        String src, dst, account, state, summary, list, communityId;
         int stateRank = Integer.MIN_VALUE;
         boolean gaps, closed;
         /** The rule's latest repeat not yet built into a Finding (its count is already in {@link #count}). */
@@ -212,6 +212,7 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         if (f.dstIp() != null) a.dst = f.dstIp();
         if (f.account() != null) a.account = f.account();
         if (f.list() != null) a.list = f.list();
+        if (f.communityId() != null) a.communityId = f.communityId();
         if (f.stateRank() >= a.stateRank) {
             a.stateRank = f.stateRank();
             a.state = f.state();
@@ -286,7 +287,7 @@ public final class AlertTracker implements FindingSink, AutoCloseable {
         LinkedHashMap<String, Object> ev = new LinkedHashMap<>(a.evidence);
         if (!a.uids.isEmpty()) ev.put("uids", List.copyOf(a.uids));
         return new Alert(ts, a.rule, a.severity, status, a.key, a.src, a.dst, a.account, a.state, a.count,
-                a.windowSeconds, a.firstSeen, a.lastSeen, a.summary, ev, a.gaps, settings.sensor(), a.list, settings.site());
+                a.windowSeconds, a.firstSeen, a.lastSeen, a.summary, ev, a.gaps, settings.sensor(), a.list, settings.site(), a.communityId);
     }
 
     private void publish(Alert alert) {

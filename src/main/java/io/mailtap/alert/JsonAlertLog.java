@@ -1,6 +1,7 @@
 package io.mailtap.alert;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailtap.log.EventType;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputStats;
 import io.mailtap.log.RecordFile;
@@ -25,14 +26,18 @@ import java.util.Map;
  * {@link SafeJson} (wire text such as a hostile HELO can never inject a control character or a line
  * break). Field names are a contract: add fields, never rename. Every line has every field (null
  * when not applicable):
- * {@code ts, rule, severity, status, key, src_ip, dst_ip, account, state, count, window_seconds,
- * first_seen, last_seen, summary, evidence, gaps, sensor, site}. Times are ISO-8601 UTC with microseconds.
+ * {@link #FIELDS}. Times are ISO-8601 UTC with microseconds.
  *
  * <p>Each line is rendered whole and handed to a {@link RecordFile} (whole lines only; a full disk
  * is retried and the loss counted there). Synchronous and cheap: the detection thread is off the
  * packet path. An I/O error is counted and logged once, never thrown into the pipeline.
  */
 public final class JsonAlertLog implements AlertSink {
+    /** The keys of every line, in order (the README lists them from here; a test checks both). */
+    public static final List<String> FIELDS = List.of("ts", "event_type", "rule", "severity", "status", "key",
+            "src_ip", "dst_ip", "account", "state", "list", "count", "window_seconds", "first_seen", "last_seen",
+            "summary", "evidence", "gaps", "sensor", "site", "community_id");
+
     private static final Logger LOG = LoggerFactory.getLogger(JsonAlertLog.class);
 
     private final RecordFile file;
@@ -86,6 +91,7 @@ public final class JsonAlertLog implements AlertSink {
         try (JsonGenerator g = SafeJson.factory().createGenerator(w)) {
             g.writeStartObject();
             g.writeStringField("ts", TransactionLogWriter.isoMicros(a.tsMicros()));
+            g.writeStringField("event_type", EventType.ALERT.id());
             g.writeStringField("rule", a.rule().id());
             g.writeStringField("severity", a.severity().label());
             g.writeStringField("status", a.status().label());
@@ -106,6 +112,7 @@ public final class JsonAlertLog implements AlertSink {
             g.writeBooleanField("gaps", a.gaps());
             g.writeStringField("sensor", a.sensor());
             g.writeStringField("site", a.site());
+            g.writeStringField("community_id", a.communityId());
             g.writeEndObject();
         }
     }

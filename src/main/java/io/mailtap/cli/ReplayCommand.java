@@ -67,7 +67,7 @@ final class ReplayCommand implements Callable<Integer> {
         Replay.Report report;
         Path alertLog;
         try (Detection detection = Detection.build(cfg, outDir, false, List.of(digest))) {
-            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(detection.engine()), show)
+            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), cfg.sensor().name(), List.of(detection.engine()), show)
                     .progress(ProgressLine.forTerminal(err));
             report = replay.run(files, filter, outDir);
             digest.updateFrom(detection.tracker().openAlerts());

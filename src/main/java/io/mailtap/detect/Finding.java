@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param gaps          the matching connection/transaction is known to have missing data
  * @param list          blocklist_rejection: the blocklist cited (normalised zone, e.g.
  *                      {@code zen.spamhaus.org}), part of the key and an alert label; null otherwise
+ * @param communityId   the Community ID v1 of the matching connection ({@code uid}), or null
  */
 public record Finding(
         RuleId rule,
@@ -50,14 +51,23 @@ public record Finding(
         Map<String, Object> evidence,
         String uid,
         boolean gaps,
-        String list) {
+        String list,
+        String communityId) {
 
     /** A finding of a rule without a list dimension. */
     public Finding(RuleId rule, Severity severity, String key, long tsMicros, String srcIp, String dstIp,
                    String account, String state, int stateRank, long count, long windowSeconds, String summary,
                    Map<String, Object> evidence, String uid, boolean gaps) {
         this(rule, severity, key, tsMicros, srcIp, dstIp, account, state, stateRank, count, windowSeconds, summary,
-                evidence, uid, gaps, null);
+                evidence, uid, gaps, null, null);
+    }
+
+    /** A finding without a Community ID (no connection, or one built by hand). */
+    public Finding(RuleId rule, Severity severity, String key, long tsMicros, String srcIp, String dstIp,
+                   String account, String state, int stateRank, long count, long windowSeconds, String summary,
+                   Map<String, Object> evidence, String uid, boolean gaps, String list) {
+        this(rule, severity, key, tsMicros, srcIp, dstIp, account, state, stateRank, count, windowSeconds, summary,
+                evidence, uid, gaps, list, null);
     }
 
     public Finding {

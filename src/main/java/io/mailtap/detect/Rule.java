@@ -1,5 +1,6 @@
 package io.mailtap.detect;
 
+import io.mailtap.flow.CommunityId;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
@@ -12,6 +13,8 @@ abstract class Rule {
     final Severity severity;
     final DetectStats.RuleStats stats;
     private final FindingSink sink;
+    /** Hashes the Community ID of each finding's connection; a rule runs on one thread. */
+    private final CommunityId communityIds = new CommunityId(0);
 
     Rule(RuleId id, DetectSettings settings, FindingSink sink, DetectStats stats) {
         this.id = id;
@@ -45,6 +48,7 @@ abstract class Rule {
         private final String key;
         private final long ts;
         private String src, dst, account, state, summary, uid, list;
+        private final Connection conn;
         private int stateRank;
         private long count = 1, windowSeconds;
         private boolean gaps;
@@ -53,6 +57,7 @@ abstract class Rule {
         private Builder(String key, Connection c, long ts) {
             this.key = key;
             this.ts = ts;
+            this.conn = c;
             if (c != null) {
                 this.src = c.clientIpText();
                 this.dst = c.serverIpText();
@@ -80,7 +85,7 @@ abstract class Rule {
         /** The finding, not sent (what {@link OpenFinding.Latest#finding()} returns). */
         Finding build() {
             return new Finding(id, severity, key, ts, src, dst, account, state, stateRank, count,
-                    windowSeconds, summary, evidence, uid, gaps, list);
+                    windowSeconds, summary, evidence, uid, gaps, list, conn == null ? null : communityIds.of(conn));
         }
 
         /** Sends the finding; returns the handle on its open alert for later repeats, or null. */

@@ -1,6 +1,7 @@
 package io.mailtap.log;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailtap.flow.CommunityId;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
@@ -11,14 +12,19 @@ import java.io.UncheckedIOException;
 
 /**
  * Writes {@code anomalies.jsonl}, mailtap's Zeek {@code weird.log}: one JSON object per reported
- * anomaly, every line with the same keys ({@code ts, uid, client_ip, client_port, server_ip,
- * server_port, kind, detail}). {@code kind} is an {@link io.mailtap.smtp.Anomaly} id; {@code uid}
+ * anomaly, every line with the same keys ({@link #KEYS}). {@code kind} is an {@link io.mailtap.smtp.Anomaly} id; {@code uid}
  * joins the line with {@code smtp.jsonl}. Escaped like every output ({@link SafeJson}). Like the
  * transaction log, each line is handed whole to a {@link RecordFile} (whole lines only, a full disk
  * survived and counted).
  */
 public final class AnomalyLogWriter implements Closeable {
+    /** The keys of every line, in order (the README lists them from here). */
+    public static final java.util.List<String> KEYS = java.util.List.of("ts", "event_type", "sensor", "uid", "community_id",
+            "client_ip", "client_port", "server_ip", "server_port", "kind", "detail");
+
     private final RecordFile file;
+    private final String sensor;
+    private final CommunityId communityId = new CommunityId(0);
     private final Line line = new Line();
     private final JsonGenerator generator;
     private long lines;
@@ -29,8 +35,10 @@ public final class AnomalyLogWriter implements Closeable {
         byte[] bytes() { return buf; }
     }
 
-    public AnomalyLogWriter(RecordFile file) {
+    /** @param sensor {@code sensor.name}, written on every line */
+    public AnomalyLogWriter(RecordFile file, String sensor) {
         this.file = file;
+        this.sensor = java.util.Objects.requireNonNull(sensor, "sensor");
         try {
             this.generator = SafeJson.factory().createGenerator(line);
             this.generator.setRootValueSeparator(null);
@@ -45,7 +53,10 @@ public final class AnomalyLogWriter implements Closeable {
             JsonGenerator g = generator;
             g.writeStartObject();
             g.writeStringField("ts", TransactionLogWriter.isoMicros(a.tsMicros()));
+            g.writeStringField("event_type", EventType.ANOMALY.id());
+            g.writeStringField("sensor", sensor);
             g.writeStringField("uid", c.uid());
+            g.writeStringField("community_id", communityId.of(c));
             g.writeStringField("client_ip", c.clientIpText());
             g.writeNumberField("client_port", c.clientPort());
             g.writeStringField("server_ip", c.serverIpText());

@@ -29,35 +29,37 @@ import java.util.function.ToLongBiFunction;
  */
 public final class TransactionLogWriter implements Closeable {
     private static final String ONE_WAY_DOC = "null when both directions were captured; `client_only` when the capture carries the client's bytes only (TX-only SPAN, asymmetric routing): the client went past two commands it must wait for (EHLO, AUTH, DATA, the end of a message, STARTTLS, …; RFC 2920 §3.1) in later packets while no server byte was seen, or no server byte came in the whole connection. Then every command is logged with its arguments but no reply: `rcpt_accepted`/`rcpt_rejected` stay 0, `last_reply` null, `message_status` `unknown`, AUTH results inferred (`auth_result_inferred`), STARTTLS counts as accepted when TLS bytes follow. `server_only` when replies arrive and the client sent no byte: only reply codes and texts are known (`last_reply`, blocklist refusals still alert), never HELO, AUTH user, MAIL FROM or RCPT arguments, so each connection is one line with `message_status` `none`. Counted in `mailtap_smtp_one_way_total{seen}`, said in the replay summary and, at most once a minute, in the live log";
-    /** Community IDs are hashed per line; the digest is reused per writing thread. */
-    private static final ThreadLocal<CommunityId> COMMUNITY_ID = ThreadLocal.withInitial(() -> new CommunityId(0));
 
     /** One key of every line: its name, its README meaning and how it is written. */
     public record Field(String name, String doc, Value value) {}
 
-    /** Writes one field's value (the generator is positioned after the field name). */
+    /**
+     * Writes one field's value (the generator is positioned after the field name); {@code w} is the
+     * writer, for what belongs to the file rather than to the record (the sensor's name, the
+     * writer's own Community ID digest).
+     */
     @FunctionalInterface
     public interface Value {
-        void write(JsonGenerator g, Connection c, TransactionRecord r) throws IOException;
+        void write(JsonGenerator g, TransactionLogWriter w, Connection c, TransactionRecord r) throws IOException;
     }
 
     private static Field text(String name, String doc, BiFunction<Connection, TransactionRecord, String> f) {
-        return new Field(name, doc, (g, c, r) -> {
+        return new Field(name, doc, (g, w, c, r) -> {
             String v = f.apply(c, r);
             if (v == null) g.writeNull(); else g.writeString(v);
         });
     }
 
     private static Field number(String name, String doc, ToLongBiFunction<Connection, TransactionRecord> f) {
-        return new Field(name, doc, (g, c, r) -> g.writeNumber(f.applyAsLong(c, r)));
+        return new Field(name, doc, (g, w, c, r) -> g.writeNumber(f.applyAsLong(c, r)));
     }
 
     private static Field flag(String name, String doc, BiPredicate<Connection, TransactionRecord> f) {
-        return new Field(name, doc, (g, c, r) -> g.writeBoolean(f.test(c, r)));
+        return new Field(name, doc, (g, w, c, r) -> g.writeBoolean(f.test(c, r)));
     }
 
     private static Field texts(String name, String doc, BiFunction<Connection, TransactionRecord, List<String>> f) {
-        return new Field(name, doc, (g, c, r) -> {
+        return new Field(name, doc, (g, w, c, r) -> {
             g.writeStartArray();
             for (String v : f.apply(c, r)) g.writeString(v);
             g.writeEndArray();
@@ -68,10 +70,14 @@ public final class TransactionLogWriter implements Closeable {
     public static final List<Field> FIELDS = List.of(
             text("ts", "ISO-8601 UTC (microseconds) of the transaction's first packet: the connection's first packet for the first transaction, the MAIL FROM for later ones. A capture timestamp past `2262-04-11T23:47:16.854775Z` (pcapng holds 64 bits) is clamped to exactly that value, which therefore means \"time out of range\" (counted in `mailtap_packets_timestamp_clamped_total`)",
                     (c, r) -> isoMicros(r.tsMicros())),
+            new Field("event_type", "always `" + EventType.SMTP.id() + "`: which log the line is from (`alert` in alerts.jsonl, `anomaly` in anomalies.jsonl), as `event_type` in Suricata's eve.json",
+                    (g, w, c, r) -> g.writeString(EventType.SMTP.id())),
+            new Field("sensor", "`sensor.name` of the sensor that wrote the line (the host name unless configured), as on every alert and anomaly",
+                    (g, w, c, r) -> g.writeString(w.sensor)),
             text("uid", "connection id (`C` + 17 base62), deterministic for first packet time and 5-tuple: a replay names connections as the live run did",
                     (c, r) -> c.uid()),
-            text("community_id", "the [Community ID](https://github.com/corelight/community-id-spec) v1 of the connection (seed 0): the same value Zeek, Suricata and Arkime give it, to join their records with this one",
-                    (c, r) -> COMMUNITY_ID.get().of(c)),
+            new Field("community_id", "the [Community ID](https://github.com/corelight/community-id-spec) v1 of the connection (seed 0): the same value Zeek, Suricata and Arkime give it, to join their records with this one",
+                    (g, w, c, r) -> g.writeString(w.communityId.of(c))),
             number("trans_depth", "1-based number of the transaction within its connection", (c, r) -> r.transDepth()),
             text("client_ip", "the client is whoever sent the SYN (see `client_by`); IPv6 in RFC 5952 form", (c, r) -> c.clientIpText()),
             number("client_port", "the client's TCP port", (c, r) -> c.clientPort()),
@@ -119,6 +125,9 @@ public final class TransactionLogWriter implements Closeable {
                     (c, r) -> r.proxyTunnel()));
 
     private final RecordFile file;
+    private final String sensor;
+    /** Hashed once per line; the writer is single-threaded, so it owns its digest. */
+    private final CommunityId communityId = new CommunityId(0);
     private final Line line = new Line();
     private final JsonGenerator generator;
     private long lines;
@@ -129,8 +138,10 @@ public final class TransactionLogWriter implements Closeable {
         byte[] bytes() { return buf; }
     }
 
-    public TransactionLogWriter(RecordFile file) {
+    /** @param sensor {@code sensor.name}, written on every line */
+    public TransactionLogWriter(RecordFile file, String sensor) {
         this.file = file;
+        this.sensor = java.util.Objects.requireNonNull(sensor, "sensor");
         try {
             // One generator for the whole file; root values are separated by our own newline.
             this.generator = SafeJson.factory().createGenerator(line);
@@ -146,7 +157,7 @@ public final class TransactionLogWriter implements Closeable {
             g.writeStartObject();
             for (Field f : FIELDS) {
                 g.writeFieldName(f.name());
-                f.value().write(g, c, r);
+                f.value().write(g, this, c, r);
             }
             g.writeEndObject();
             g.writeRaw('\n');

@@ -202,9 +202,10 @@ public final class LiveSensor {
             Path logPath = outDir.resolve(Replay.TRANSACTION_LOG);
             try {
                 Files.createDirectories(outDir);
-                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)));
+                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)),
+                        cfg.sensor().name());
                 anomalies = new AnomalyLogWriter(RecordFile.open(Output.ANOMALIES, outDir.resolve(Replay.ANOMALY_LOG), true,
-                        outputs.of(Output.ANOMALIES)));
+                        outputs.of(Output.ANOMALIES)), cfg.sensor().name());
                 generation = buildGeneration(cfg);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();

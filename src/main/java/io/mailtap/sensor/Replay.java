@@ -40,13 +40,17 @@ public final class Replay {
     private final SmtpSettings smtpSettings;
     private final List<SmtpEventListener> consumers;
     private final int summaryLines;
+    private final String sensor;
     private ReplayProgress progress = ReplayProgress.NONE;
 
     /**
      * @param consumers further event consumers (detection) run after the transaction log
      * @param summaryLines transactions kept for the printed summary
+     * @param sensor {@code sensor.name}, written on every smtp.jsonl and anomalies.jsonl line
      */
-    public Replay(FlowSettings flowSettings, SmtpSettings smtpSettings, List<SmtpEventListener> consumers, int summaryLines) {
+    public Replay(FlowSettings flowSettings, SmtpSettings smtpSettings, String sensor, List<SmtpEventListener> consumers,
+                  int summaryLines) {
+        this.sensor = java.util.Objects.requireNonNull(sensor, "sensor");
         this.flowSettings = flowSettings;
         this.smtpSettings = smtpSettings;
         this.consumers = List.copyOf(consumers);
@@ -102,9 +106,9 @@ public final class Replay {
     private Report run(List<Path> files, String bpfFilter, Path writeTo, Path logPath, Path anomaliesTo) throws IOException {
         ReplaySummary summary = new ReplaySummary(summaryLines);
         try (TransactionLogWriter log = new TransactionLogWriter(
-                RecordFile.open(Output.SMTP, writeTo, false, new OutputStats()));
+                RecordFile.open(Output.SMTP, writeTo, false, new OutputStats()), sensor);
              AnomalyLogWriter anomalies = new AnomalyLogWriter(
-                     RecordFile.open(Output.ANOMALIES, anomaliesTo, false, new OutputStats()))) {
+                     RecordFile.open(Output.ANOMALIES, anomaliesTo, false, new OutputStats()), sensor)) {
             List<SmtpEventListener> all = new ArrayList<>();
             all.add(e -> {
                 if (e instanceof SmtpEvent.Transaction t) log.write(t.conn(), t.record());

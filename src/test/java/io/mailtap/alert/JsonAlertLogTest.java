@@ -20,8 +20,9 @@ import static io.mailtap.detect.Harness.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class JsonAlertLogTest {
-    static final List<String> FIELDS = List.of("ts", "rule", "severity", "status", "key", "src_ip", "dst_ip", "account",
-            "state", "list", "count", "window_seconds", "first_seen", "last_seen", "summary", "evidence", "gaps", "sensor", "site");
+    static final List<String> FIELDS = List.of("ts", "event_type", "rule", "severity", "status", "key", "src_ip", "dst_ip", "account",
+            "state", "list", "count", "window_seconds", "first_seen", "last_seen", "summary", "evidence", "gaps", "sensor", "site",
+            "community_id");
 
     private static Alert alert(String helo) {
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -46,7 +47,9 @@ class JsonAlertLogTest {
         JsonNode n = SafeJson.mapper().readTree(lines[0]);
         List<String> names = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactlyElementsOf(FIELDS);
+        assertThat(names).containsExactlyElementsOf(FIELDS).containsExactlyElementsOf(JsonAlertLog.FIELDS);
+        assertThat(n.get("event_type").asText()).isEqualTo("alert");
+        assertThat(n.get("community_id").isNull()).as("a hand-built alert names no connection").isTrue();
         assertThat(n.get("ts").asText()).isEqualTo("2023-11-14T22:13:20.123456Z");
         assertThat(n.get("first_seen").asText()).isEqualTo("2023-11-14T22:13:20.000000Z");
         assertThat(n.get("rule").asText()).isEqualTo("bad_helo");

@@ -53,7 +53,7 @@ class FutureTimestampTest {
                 .client("RCPT TO:<b@b.example>\r\n").server("250 ok\r\n")
                 .client("QUIT\r\n").server("221 bye\r\n").close()
                 .write(dir.resolve("wrapped.pcapng"));
-        Replay.Report r = new Replay(FlowSettings.defaults(), SmtpSettings.defaults(), List.of(), 0)
+        Replay.Report r = new Replay(FlowSettings.defaults(), SmtpSettings.defaults(), "test-sensor", List.of(), 0)
                 .run(List.of(pcap), null, dir.resolve("out"));
         List<String> lines = Files.readAllLines(dir.resolve("out").resolve(Replay.TRANSACTION_LOG));
         assertThat(lines).hasSize(1);

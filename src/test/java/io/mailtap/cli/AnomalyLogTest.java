@@ -53,7 +53,8 @@ class AnomalyLogTest {
         JsonNode bdat = lines.get(1);
         List<String> keys = new ArrayList<>();
         bdat.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("ts", "uid", "client_ip", "client_port", "server_ip", "server_port", "kind", "detail");
+        assertThat(keys).containsExactly("ts", "event_type", "sensor", "uid", "community_id", "client_ip", "client_port",
+                "server_ip", "server_port", "kind", "detail");
         assertThat(bdat.get("detail").asText()).isEqualTo("BDAT x" + RLO + "\u001b[2J");
         assertThat(bdat.get("client_ip").asText()).isEqualTo("10.0.0.5");
         assertThat(bdat.get("server_port").asInt()).isEqualTo(25);

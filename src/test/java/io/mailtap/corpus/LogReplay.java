@@ -45,7 +45,7 @@ final class LogReplay {
     /** Replays {@code capture} into {@code outDir} and returns the lines of its smtp.jsonl, parsed. */
     static List<JsonNode> run(Path capture, JsonNode truth, Path outDir) throws IOException {
         MailtapConfig cfg = config(truth);
-        Replay.Report report = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(), 0)
+        Replay.Report report = new Replay(cfg.flowSettings(), cfg.smtpSettings(), cfg.sensor().name(), List.of(), 0)
                 .run(List.of(capture), null, outDir);
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(report.transactionLog())) {

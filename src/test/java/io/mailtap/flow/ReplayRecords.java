@@ -23,7 +23,7 @@ final class ReplayRecords {
 
     static List<JsonNode> replay(FlowSettings flow, List<io.mailtap.smtp.SmtpEventListener> consumers, Path out,
                                  Path... pcaps) throws IOException {
-        new Replay(flow, SmtpSettings.defaults(), consumers, 0).run(List.of(pcaps), null, out);
+        new Replay(flow, SmtpSettings.defaults(), "test-sensor", consumers, 0).run(List.of(pcaps), null, out);
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readAllLines(out.resolve(Replay.TRANSACTION_LOG))) lines.add(JSON.readTree(l));
         return lines;

@@ -31,7 +31,7 @@ class TransactionLogWriterTest {
 
     private static JsonNode written(TransactionRecord r) throws Exception {
         Path file = Files.createTempFile("smtp", ".jsonl");
-        try (TransactionLogWriter w = new TransactionLogWriter(RecordFile.open(Output.SMTP, file, true, new OutputStats()))) {
+        try (TransactionLogWriter w = new TransactionLogWriter(RecordFile.open(Output.SMTP, file, true, new OutputStats()), "sensor-a")) {
             w.write(connection(), r);
         }
         String text = Files.readString(file);

@@ -49,7 +49,7 @@ class LiveAnomalyLogTest {
         }
 
         Path offline = dir.resolve("offline");
-        new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(), 0).run(List.of(pcap), null, offline);
+        new Replay(cfg.flowSettings(), cfg.smtpSettings(), cfg.sensor().name(), List.of(), 0).run(List.of(pcap), null, offline);
         List<String> replayed = Files.readAllLines(offline.resolve(Replay.ANOMALY_LOG));
         assertThat(replayed).hasSize(2);
         assertThat(replayed.get(0)).contains("\"kind\":\"unpaired_reply\"");

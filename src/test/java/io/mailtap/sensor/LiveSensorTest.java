@@ -128,7 +128,7 @@ class LiveSensorTest {
         Path offline = dir.resolve("offline");
         Replay.Report report;
         try (Detection d = Detection.build(cfg, offline, false, List.of())) {
-            report = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(d.engine()), 0)
+            report = new Replay(cfg.flowSettings(), cfg.smtpSettings(), cfg.sensor().name(), List.of(d.engine()), 0)
                     .run(List.of(pcap), null, offline);
         }
         List<String> expected = Files.readAllLines(offline.resolve("smtp.jsonl")).stream().sorted().toList();

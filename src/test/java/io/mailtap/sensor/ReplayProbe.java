@@ -33,7 +33,7 @@ public final class ReplayProbe {
         Files.createDirectories(out);
         Replay.Report report;
         try (Detection detection = Detection.build(cfg, out, false, List.of())) {
-            report = new Replay(cfg.flowSettings(), cfg.smtpSettings(), List.of(detection.engine()), 0)
+            report = new Replay(cfg.flowSettings(), cfg.smtpSettings(), cfg.sensor().name(), List.of(detection.engine()), 0)
                     .run(List.of(pcap), null, out);
         }
         String text = new MailtapMetrics(new SensorMetrics(List.of(report.pipeline()), null), "probe").scrape();

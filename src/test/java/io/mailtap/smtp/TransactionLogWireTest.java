@@ -30,7 +30,7 @@ class TransactionLogWireTest {
 
     /** Replays the captures with the default settings and returns the lines of smtp.jsonl. */
     private List<JsonNode> smtpLog(Path... captures) throws IOException {
-        Replay replay = new Replay(FlowSettings.defaults(), SmtpSettings.defaults(), List.of(), 0);
+        Replay replay = new Replay(FlowSettings.defaults(), SmtpSettings.defaults(), "test-sensor", List.of(), 0);
         Replay.Report report = replay.run(List.of(captures), null, out);
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readAllLines(report.transactionLog())) lines.add(JSON.readTree(l));
