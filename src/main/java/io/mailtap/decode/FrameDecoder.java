@@ -17,6 +17,13 @@ import java.util.Objects;
  * {@link SkipReason#TRUNCATED_IP}; inside the TCP header → {@link SkipReason#TRUNCATED_TCP};
  * inside the payload → decoded, with {@code payloadLength < segmentLength}. A header that does not
  * fit in the length its enclosing header claims is MALFORMED rather than TRUNCATED.
+ *
+ * <p>Mirrors that arrive tunnelled (GRE, ERSPAN I/II/III, VXLAN, GENEVE, MPLS, IP-in-IP, PPPoE) are
+ * followed to the packet inside, each header entered counted ({@code DecodeCounter.ENCAP_*}) and
+ * nesting bounded by {@link #MAX_TUNNEL_DEPTH}; a broken tunnel header is
+ * {@link SkipReason#MALFORMED_TUNNEL} (or TRUNCATED_TUNNEL when the capture ends in it). The view
+ * then describes the inner packet, plus the outermost tunnel id that names the mirror session
+ * ({@link PacketView#tunnelKind}, {@link PacketView#tunnelId}).
  */
 public final class FrameDecoder {
     /** More tags than this (802.1Q/802.1ad stacked) are counted, not decoded. */

@@ -234,4 +234,21 @@ class TunnelDecodeTest {
         assertThat(decode(ethernetTagged(ETH_IPV4, innerV4(), TPID_8021AD, 200, TPID_8021Q, 300))).isTrue();
         assertThat(view.scopeKey()).isEqualTo(view.vlanKey());
     }
+
+    /** The fuzz seeds of the tunnels really reach TCP, so the fuzzer starts from deep inside them. */
+    @Test
+    void theFuzzSeedsOfEveryTunnelDecode() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("src/test/resources/io/mailtap/fuzz/FrameDecodeFuzzTestInputs/frame");
+        int seeds = 0;
+        try (var files = java.nio.file.Files.newDirectoryStream(dir, "tunnel-*")) {
+            for (java.nio.file.Path f : files) {
+                byte[] in = java.nio.file.Files.readAllBytes(f);
+                byte[] frame = java.util.Arrays.copyOfRange(in, 1, in.length);
+                assertThat(decode(frame)).as(f.getFileName().toString()).isTrue();
+                assertThat(view.dstPort).isIn(25, 587);
+                seeds++;
+            }
+        }
+        assertThat(seeds).isEqualTo(8);
+    }
 }
