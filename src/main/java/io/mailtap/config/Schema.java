@@ -156,7 +156,7 @@ final class Schema {
                     leaf("timeout_ms", integer(1, 60_000), 50,
                             "Capture read timeout in milliseconds (the batching delay when not in immediate mode)."),
                     leaf("filter", string(false), "auto",
-                            "BPF filter; auto: TCP on smtp.ports (all TCP with detect_on_any_port); otherwise a pcap-filter expression."),
+                            "BPF filter; auto: TCP on smtp.ports (all TCP with detect_on_any_port) and the mirror tunnels decoded (VXLAN, GENEVE, GRE/ERSPAN, IP-in-IP, MPLS, PPPoE), at every VLAN level; otherwise a pcap-filter expression, on Ethernet also matched inside 802.1Q/QinQ tags unless it uses vlan/mpls/pppoes itself."),
                     leaf("workers", integer(1, 256), 2,
                             "Decode/flow/SMTP worker threads; flows are sharded between them."),
                     leaf("ring_size", powerOfTwo(2, 1 << 24), 65536,

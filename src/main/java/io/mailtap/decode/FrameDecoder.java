@@ -17,18 +17,59 @@ import java.util.Objects;
  * {@link SkipReason#TRUNCATED_IP}; inside the TCP header → {@link SkipReason#TRUNCATED_TCP};
  * inside the payload → decoded, with {@code payloadLength < segmentLength}. A header that does not
  * fit in the length its enclosing header claims is MALFORMED rather than TRUNCATED.
+ *
+ * <p>Mirrors that arrive tunnelled (GRE, ERSPAN I/II/III, VXLAN, GENEVE, MPLS, IP-in-IP, PPPoE) are
+ * followed to the packet inside, each header entered counted ({@code DecodeCounter.ENCAP_*}) and
+ * nesting bounded by {@link #MAX_TUNNEL_DEPTH}; a broken tunnel header is
+ * {@link SkipReason#MALFORMED_TUNNEL} (or TRUNCATED_TUNNEL when the capture ends in it). The view
+ * then describes the inner packet, plus the outermost tunnel id that names the mirror session
+ * ({@link PacketView#tunnelKind}, {@link PacketView#tunnelId}).
  */
 public final class FrameDecoder {
     /** More tags than this (802.1Q/802.1ad stacked) are counted, not decoded. */
     public static final int MAX_VLAN_TAGS = 2;
     /** IPv6 extension headers walked before the chain is called malformed (RFC 8200 lists 6 kinds). */
     public static final int MAX_IPV6_EXTENSION_HEADERS = 8;
+    /**
+     * Encapsulations (GRE, ERSPAN's GRE, VXLAN, GENEVE, MPLS, IP-in-IP, PPPoE) opened inside one
+     * another before the frame is counted as {@link SkipReason#TUNNEL_TOO_DEEP}: a mirror tunnel
+     * around a tenant tunnel around PPPoE is three; more is a crafted frame, not a mirror.
+     */
+    public static final int MAX_TUNNEL_DEPTH = 4;
+    /** MPLS label stack entries read before the stack is {@link SkipReason#TUNNEL_TOO_DEEP}. */
+    public static final int MAX_MPLS_LABELS = 8;
 
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int ETHERTYPE_IPV6 = 0x86DD;
     private static final int ETHERTYPE_8021Q = 0x8100;
     private static final int ETHERTYPE_8021AD = 0x88A8;
     private static final int ETHERTYPE_QINQ_LEGACY = 0x9100;
+    private static final int ETHERTYPE_MPLS_UNICAST = 0x8847;
+    private static final int ETHERTYPE_MPLS_MULTICAST = 0x8848;
+    private static final int ETHERTYPE_PPPOE_SESSION = 0x8864;
+    /** GRE protocol types that are not ethertypes of a frame's payload. */
+    private static final int GRE_TRANSPARENT_ETHERNET = 0x6558;
+    private static final int GRE_ERSPAN_I_II = 0x88BE;
+    private static final int GRE_ERSPAN_III = 0x22EB;
+
+    private static final int GRE_CHECKSUM = 0x8000, GRE_KEY = 0x2000, GRE_SEQUENCE = 0x1000;
+    /** RFC 1701 routing, strict source route and recursion bits: RFC 2784 receivers discard them. */
+    private static final int GRE_RESERVED_DISCARD = 0x4000 | 0x0800 | 0x0400;
+    private static final int GRE_VERSION = 0x0007;
+    private static final int UDP_HEADER = 8;
+    private static final int UDP_PORT_VXLAN = 4789;
+    private static final int UDP_PORT_GENEVE = 6081;
+    private static final int VXLAN_HEADER = 8;
+    private static final int VXLAN_FLAG_VNI = 0x08;
+    private static final int GENEVE_HEADER = 8;
+    private static final int ERSPAN_II_HEADER = 8;
+    private static final int ERSPAN_III_HEADER = 12;
+    private static final int ERSPAN_III_PLATFORM_SUBHEADER = 8;
+    private static final int ERSPAN_III_FRAME_ETHERNET = 0, ERSPAN_III_FRAME_IP = 2;
+    private static final int MPLS_LABEL = 4;
+    private static final int PW_CONTROL_WORD = 4;
+    private static final int PPPOE_HEADER = 6;
+    private static final int PPP_IPV4 = 0x0021, PPP_IPV6 = 0x0057;
 
     private static final int ETHERNET_HEADER = 14;
     private static final int SLL_HEADER = 16;
@@ -47,7 +88,11 @@ public final class FrameDecoder {
     private static final int TCP_MIN_HEADER = 20;
 
     private static final int PROTO_HOP_BY_HOP = 0;
+    private static final int PROTO_IPIP = 4;
     private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    private static final int PROTO_IPV6_IN_IP = 41;
+    private static final int PROTO_GRE = 47;
     private static final int PROTO_ROUTING = 43;
     private static final int PROTO_FRAGMENT = 44;
     private static final int PROTO_AH = 51;
@@ -115,25 +160,25 @@ public final class FrameDecoder {
 
     // Every stage below returns null when the packet decoded as TCP, else the single reason to count.
 
-    private static SkipReason link(int linkType, byte[] b, int cap, int wire, PacketView out) {
+    private SkipReason link(int linkType, byte[] b, int cap, int wire, PacketView out) {
         switch (linkType) {
             case LinkType.ETHERNET:
                 if (cap < ETHERNET_HEADER) return SkipReason.TRUNCATED_LINK;
-                return ethertype(b, cap, wire, ETHERNET_HEADER, u16(b, 12), out);
+                return ethertype(b, cap, wire, ETHERNET_HEADER, u16(b, 12), 0, out);
             case LinkType.LINUX_SLL:
                 if (cap < SLL_HEADER) return SkipReason.TRUNCATED_LINK;
-                return ethertype(b, cap, wire, SLL_HEADER, u16(b, 14), out);
+                return ethertype(b, cap, wire, SLL_HEADER, u16(b, 14), 0, out);
             case LinkType.LINUX_SLL2:
                 if (cap < SLL2_HEADER) return SkipReason.TRUNCATED_LINK;
-                return ethertype(b, cap, wire, SLL2_HEADER, u16(b, 0), out);
+                return ethertype(b, cap, wire, SLL2_HEADER, u16(b, 0), 0, out);
             case LinkType.RAW:
             case LinkType.DLT_RAW_BSD:
             case LinkType.DLT_RAW_OPENBSD:
-                return ip(b, cap, wire, 0, 0, out);
+                return ip(b, cap, wire, 0, 0, 0, out);
             case LinkType.IPV4:
-                return ip(b, cap, wire, 0, 4, out);
+                return ip(b, cap, wire, 0, 4, 0, out);
             case LinkType.IPV6:
-                return ip(b, cap, wire, 0, 6, out);
+                return ip(b, cap, wire, 0, 6, 0, out);
             case LinkType.NULL:
                 if (cap < LOOPBACK_HEADER) return SkipReason.TRUNCATED_LINK;
                 return addressFamily(b, cap, wire, hostOrderFamily(b), out);
@@ -154,21 +199,26 @@ public final class FrameDecoder {
         return (littleEndian & 0xFFFF_0000) != 0 ? Integer.reverseBytes(littleEndian) : littleEndian;
     }
 
-    private static SkipReason addressFamily(byte[] b, int cap, int wire, int family, PacketView out) {
+    private SkipReason addressFamily(byte[] b, int cap, int wire, int family, PacketView out) {
         switch (family) {
             case AF_INET:
-                return ip(b, cap, wire, LOOPBACK_HEADER, 4, out);
+                return ip(b, cap, wire, LOOPBACK_HEADER, 4, 0, out);
             case AF_INET6_NETBSD_OPENBSD:
             case AF_INET6_FREEBSD:
             case AF_INET6_DARWIN:
-                return ip(b, cap, wire, LOOPBACK_HEADER, 6, out);
+                return ip(b, cap, wire, LOOPBACK_HEADER, 6, 0, out);
             default:
                 return SkipReason.NOT_IP;
         }
     }
 
-    /** Follows up to {@link #MAX_VLAN_TAGS} tags after an ethertype-style protocol field. */
-    private static SkipReason ethertype(byte[] b, int cap, int wire, int off, int type, PacketView out) {
+    /**
+     * Follows up to {@link #MAX_VLAN_TAGS} tags after an ethertype-style protocol field, then IP,
+     * MPLS or a PPPoE session.
+     *
+     * @param depth encapsulations already entered around this header (0 for the capture's own link)
+     */
+    private SkipReason ethertype(byte[] b, int cap, int wire, int off, int type, int depth, PacketView out) {
         int tags = 0;
         while (type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD || type == ETHERTYPE_QINQ_LEGACY) {
             if (tags == MAX_VLAN_TAGS) return SkipReason.TOO_MANY_VLAN_TAGS;
@@ -179,22 +229,32 @@ public final class FrameDecoder {
             off += VLAN_TAG;
             tags++;
         }
-        if (type == ETHERTYPE_IPV4) return ip(b, cap, wire, off, 4, out);
-        if (type == ETHERTYPE_IPV6) return ip(b, cap, wire, off, 6, out);
-        return SkipReason.NOT_IP;
+        switch (type) {
+            case ETHERTYPE_IPV4:
+                return ip(b, cap, wire, off, 4, depth, out);
+            case ETHERTYPE_IPV6:
+                return ip(b, cap, wire, off, 6, depth, out);
+            case ETHERTYPE_MPLS_UNICAST:
+            case ETHERTYPE_MPLS_MULTICAST:
+                return mpls(b, cap, wire, off, depth, out);
+            case ETHERTYPE_PPPOE_SESSION:
+                return pppoe(b, cap, wire, off, depth, out);
+            default:
+                return SkipReason.NOT_IP;
+        }
     }
 
     /** @param expectedVersion 4 or 6 as the link layer announced it, 0 to let the version nibble decide */
-    private static SkipReason ip(byte[] b, int cap, int wire, int off, int expectedVersion, PacketView out) {
+    private SkipReason ip(byte[] b, int cap, int wire, int off, int expectedVersion, int depth, PacketView out) {
         if (cap - off < 1) return SkipReason.TRUNCATED_IP;
         int version = (b[off] & 0xFF) >>> 4;
         if (expectedVersion != 0 && version != expectedVersion) return SkipReason.MALFORMED_IP;
-        if (version == 4) return ipv4(b, cap, wire, off, out);
-        if (version == 6) return ipv6(b, cap, wire, off, out);
+        if (version == 4) return ipv4(b, cap, wire, off, depth, out);
+        if (version == 6) return ipv6(b, cap, wire, off, depth, out);
         return SkipReason.MALFORMED_IP;
     }
 
-    private static SkipReason ipv4(byte[] b, int cap, int wire, int off, PacketView out) {
+    private SkipReason ipv4(byte[] b, int cap, int wire, int off, int depth, PacketView out) {
         if (cap - off < IPV4_MIN_HEADER) return SkipReason.TRUNCATED_IP;
         int headerLength = (b[off] & 0x0F) * 4;
         if (headerLength < IPV4_MIN_HEADER) return SkipReason.MALFORMED_IP;
@@ -212,7 +272,8 @@ public final class FrameDecoder {
         }
         // Fragments are counted even when not TCP: reassembly is a job we do not do at all.
         if ((u16(b, off + 6) & 0x3FFF) != 0) return SkipReason.IP_FRAGMENT; // MF flag or offset
-        if ((b[off + 9] & 0xFF) != PROTO_TCP) return SkipReason.NOT_TCP;
+        int protocol = b[off + 9] & 0xFF;
+        if (protocol != PROTO_TCP) return ipPayload(protocol, b, cap, wire, off + headerLength, end, depth, out);
 
         out.ipVersion = 4;
         out.ttl = b[off + 8] & 0xFF;
@@ -223,7 +284,7 @@ public final class FrameDecoder {
         return tcp(b, cap, wire, off + headerLength, end, out);
     }
 
-    private static SkipReason ipv6(byte[] b, int cap, int wire, int off, PacketView out) {
+    private SkipReason ipv6(byte[] b, int cap, int wire, int off, int depth, PacketView out) {
         if (cap - off < IPV6_HEADER) return SkipReason.TRUNCATED_IP;
         int payloadLength = u16(b, off + 4);
         int next = b[off + 6] & 0xFF;
@@ -243,8 +304,8 @@ public final class FrameDecoder {
         int p = off + IPV6_HEADER;
         for (int seen = 0; ; seen++) {
             if (next == PROTO_TCP) return tcp(b, cap, wire, p, end, out);
-            // UDP, ICMPv6, ESP (opaque), "no next header": nothing for us inside.
-            if (!isExtensionHeader(next)) return SkipReason.NOT_TCP;
+            // Tunnels, or UDP, ICMPv6, ESP (opaque), "no next header": nothing for us inside.
+            if (!isExtensionHeader(next)) return ipPayload(next, b, cap, wire, p, end, depth, out);
             // Hop-by-hop is only valid first; receivers drop it elsewhere, so must we (or be evaded).
             if (next == PROTO_HOP_BY_HOP && seen != 0) return SkipReason.MALFORMED_IPV6_EXTENSION;
             if (seen == MAX_IPV6_EXTENSION_HEADERS) return SkipReason.MALFORMED_IPV6_EXTENSION;
@@ -262,6 +323,235 @@ public final class FrameDecoder {
             next = b[p] & 0xFF;
             p += length;
         }
+    }
+
+    // --- tunnels --------------------------------------------------------------------------------
+    // Each tunnel counts its header as entered, checks the nesting bound, and hands the inner
+    // packet on with cap and wire clipped to where the enclosing header says its payload ends.
+
+    /** An IP payload that is not TCP: a tunnel we follow, or {@link SkipReason#NOT_TCP}. */
+    private SkipReason ipPayload(int protocol, byte[] b, int cap, int wire, int p, int end, int depth,
+                                 PacketView out) {
+        int innerCap = Math.min(cap, end), innerWire = Math.min(wire, end);
+        switch (protocol) {
+            case PROTO_IPIP:
+            case PROTO_IPV6_IN_IP: {
+                SkipReason deep = enter(DecodeCounter.ENCAP_IP_IN_IP, depth);
+                if (deep != null) return deep;
+                underlay(out);
+                return ip(b, innerCap, innerWire, p, protocol == PROTO_IPIP ? 4 : 6, depth + 1, out);
+            }
+            case PROTO_GRE:
+                return gre(b, innerCap, innerWire, p, depth, out);
+            case PROTO_UDP:
+                return udp(b, innerCap, innerWire, p, depth, out);
+            default:
+                return SkipReason.NOT_TCP;
+        }
+    }
+
+    /** UDP to the VXLAN or GENEVE port is a tunnel; any other UDP is just not TCP. */
+    private SkipReason udp(byte[] b, int cap, int wire, int u, int depth, PacketView out) {
+        if (cap - u < 4) return SkipReason.NOT_TCP; // cannot even tell the port
+        int dstPort = u16(b, u + 2);
+        if (dstPort != UDP_PORT_VXLAN && dstPort != UDP_PORT_GENEVE) return SkipReason.NOT_TCP;
+        SkipReason bad = need(cap, wire, u, UDP_HEADER);
+        if (bad != null) return bad;
+        int length = u16(b, u + 4);
+        if (length < UDP_HEADER || length > wire - u) return SkipReason.MALFORMED_TUNNEL;
+        int end = u + length;
+        int innerCap = Math.min(cap, end);
+        return dstPort == UDP_PORT_VXLAN
+                ? vxlan(b, innerCap, end, u + UDP_HEADER, depth, out)
+                : geneve(b, innerCap, end, u + UDP_HEADER, depth, out);
+    }
+
+    /** RFC 7348: flags (I = a VNI follows), 24 reserved bits, the 24-bit VNI, 8 reserved; then Ethernet. */
+    private SkipReason vxlan(byte[] b, int cap, int wire, int v, int depth, PacketView out) {
+        SkipReason bad = enter(DecodeCounter.ENCAP_VXLAN, depth);
+        if (bad == null) bad = need(cap, wire, v, VXLAN_HEADER);
+        if (bad != null) return bad;
+        if ((b[v] & VXLAN_FLAG_VNI) == 0) return SkipReason.MALFORMED_TUNNEL;
+        scope(out, TunnelKind.VXLAN_VNI, u32(b, v + 4) >>> 8);
+        return ethernet(b, cap, wire, v + VXLAN_HEADER, depth + 1, out);
+    }
+
+    /** RFC 8926: version, options length in words, flags, protocol type, VNI; options; the payload. */
+    private SkipReason geneve(byte[] b, int cap, int wire, int g, int depth, PacketView out) {
+        SkipReason bad = enter(DecodeCounter.ENCAP_GENEVE, depth);
+        if (bad == null) bad = need(cap, wire, g, GENEVE_HEADER);
+        if (bad != null) return bad;
+        if ((b[g] & 0xC0) != 0) return SkipReason.MALFORMED_TUNNEL; // only version 0 exists
+        int header = GENEVE_HEADER + (b[g] & 0x3F) * 4;
+        bad = need(cap, wire, g, header);
+        if (bad != null) return bad;
+        scope(out, TunnelKind.GENEVE_VNI, u32(b, g + 4) >>> 8);
+        int protocol = u16(b, g + 2);
+        if (protocol == GRE_TRANSPARENT_ETHERNET) return ethernet(b, cap, wire, g + header, depth + 1, out);
+        underlay(out);
+        return ethertype(b, cap, wire, g + header, protocol, depth + 1, out);
+    }
+
+    /**
+     * RFC 2784 with RFC 2890's key and sequence number. The key names the mirror session. Version 1
+     * is PPTP's enhanced GRE, which carries PPP sessions rather than mirrored frames.
+     */
+    private SkipReason gre(byte[] b, int cap, int wire, int g, int depth, PacketView out) {
+        SkipReason bad = enter(DecodeCounter.ENCAP_GRE, depth);
+        if (bad == null) bad = need(cap, wire, g, 4);
+        if (bad != null) return bad;
+        int flags = u16(b, g);
+        int protocol = u16(b, g + 2);
+        if ((flags & GRE_VERSION) != 0) return SkipReason.NOT_IP;
+        if ((flags & GRE_RESERVED_DISCARD) != 0) return SkipReason.MALFORMED_TUNNEL;
+        int header = 4;
+        if ((flags & GRE_CHECKSUM) != 0) header += 4;
+        int keyAt = g + header;
+        if ((flags & GRE_KEY) != 0) header += 4;
+        boolean sequenced = (flags & GRE_SEQUENCE) != 0;
+        if (sequenced) header += 4;
+        bad = need(cap, wire, g, header);
+        if (bad != null) return bad;
+        if ((flags & GRE_KEY) != 0) scope(out, TunnelKind.GRE_KEY, u32(b, keyAt));
+        int inner = g + header;
+        switch (protocol) {
+            case GRE_TRANSPARENT_ETHERNET:
+                return ethernet(b, cap, wire, inner, depth + 1, out);
+            case GRE_ERSPAN_I_II:
+                stats.inc(DecodeCounter.ENCAP_ERSPAN);
+                // Type I has no ERSPAN header at all, and says so by leaving the sequence bit clear.
+                return sequenced ? erspanII(b, cap, wire, inner, depth + 1, out)
+                        : ethernet(b, cap, wire, inner, depth + 1, out);
+            case GRE_ERSPAN_III:
+                stats.inc(DecodeCounter.ENCAP_ERSPAN);
+                return erspanIII(b, cap, wire, inner, depth + 1, out);
+            default:
+                underlay(out);
+                return ethertype(b, cap, wire, inner, protocol, depth + 1, out);
+        }
+    }
+
+    /** Version 1, VLAN, CoS, encapsulation, truncated bit, 10-bit session id, index; then Ethernet. */
+    private SkipReason erspanII(byte[] b, int cap, int wire, int e, int depth, PacketView out) {
+        SkipReason bad = need(cap, wire, e, ERSPAN_II_HEADER);
+        if (bad != null) return bad;
+        if ((b[e] & 0xF0) >>> 4 != 1) return SkipReason.MALFORMED_TUNNEL;
+        scope(out, TunnelKind.ERSPAN_SESSION, u16(b, e + 2) & 0x3FF);
+        return ethernet(b, cap, wire, e + ERSPAN_II_HEADER, depth, out);
+    }
+
+    /**
+     * Version 2 with the type II fields, a timestamp, SGT and a frame type (Ethernet or IP), and an
+     * optional 8-byte platform sub-header when the O bit is set.
+     */
+    private SkipReason erspanIII(byte[] b, int cap, int wire, int e, int depth, PacketView out) {
+        SkipReason bad = need(cap, wire, e, ERSPAN_III_HEADER);
+        if (bad != null) return bad;
+        if ((b[e] & 0xF0) >>> 4 != 2) return SkipReason.MALFORMED_TUNNEL;
+        int header = ERSPAN_III_HEADER + ((b[e + 11] & 0x01) != 0 ? ERSPAN_III_PLATFORM_SUBHEADER : 0);
+        bad = need(cap, wire, e, header);
+        if (bad != null) return bad;
+        scope(out, TunnelKind.ERSPAN_SESSION, u16(b, e + 2) & 0x3FF);
+        int frameType = (b[e + 10] >>> 2) & 0x1F;
+        if (frameType == ERSPAN_III_FRAME_ETHERNET) return ethernet(b, cap, wire, e + header, depth, out);
+        if (frameType != ERSPAN_III_FRAME_IP) return SkipReason.NOT_IP;
+        underlay(out);
+        return ip(b, cap, wire, e + header, 0, depth, out);
+    }
+
+    /**
+     * A label stack up to the bottom-of-stack bit, then IPv4 or IPv6 by the version nibble. Anything
+     * else may be an Ethernet pseudowire, with or without a control word; it is decoded only when
+     * exactly one of the two readings finds an IP packet where the frame's ethertype says one is.
+     * Labels are not part of the flow key: each direction of a connection may carry its own.
+     */
+    private SkipReason mpls(byte[] b, int cap, int wire, int m, int depth, PacketView out) {
+        SkipReason bad = enter(DecodeCounter.ENCAP_MPLS, depth);
+        if (bad != null) return bad;
+        for (int labels = 0; ; labels++) {
+            if (labels == MAX_MPLS_LABELS) return SkipReason.TUNNEL_TOO_DEEP;
+            bad = need(cap, wire, m, MPLS_LABEL);
+            if (bad != null) return bad;
+            boolean bottom = (b[m + 2] & 0x01) != 0;
+            m += MPLS_LABEL;
+            if (bottom) break;
+        }
+        bad = need(cap, wire, m, 1);
+        if (bad != null) return bad;
+        int nibble = (b[m] & 0xF0) >>> 4;
+        if (nibble == 4 || nibble == 6) return ip(b, cap, wire, m, nibble, depth + 1, out);
+        boolean withControlWord = nibble == 0 && carriesIp(b, cap, m + PW_CONTROL_WORD);
+        boolean bare = carriesIp(b, cap, m);
+        if (withControlWord == bare) return SkipReason.NOT_IP; // neither reading, or both: do not guess
+        return ethernet(b, cap, wire, withControlWord ? m + PW_CONTROL_WORD : m, depth + 1, out);
+    }
+
+    /** Whether an Ethernet header (up to two tags) at {@code eth} announces IP and the version nibble agrees. */
+    private static boolean carriesIp(byte[] b, int cap, int eth) {
+        int at = eth + 12;
+        for (int tags = 0; ; tags++) {
+            if (cap - at < 3) return false;
+            int type = u16(b, at);
+            if ((type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD) && tags < MAX_VLAN_TAGS) {
+                at += VLAN_TAG;
+                continue;
+            }
+            int nibble = (b[at + 2] & 0xF0) >>> 4;
+            return type == ETHERTYPE_IPV4 && nibble == 4 || type == ETHERTYPE_IPV6 && nibble == 6;
+        }
+    }
+
+    /** RFC 2516 session stage: version/type 0x11, code 0, session id, length; then a PPP protocol. */
+    private SkipReason pppoe(byte[] b, int cap, int wire, int p, int depth, PacketView out) {
+        SkipReason bad = enter(DecodeCounter.ENCAP_PPPOE, depth);
+        if (bad == null) bad = need(cap, wire, p, PPPOE_HEADER + 2);
+        if (bad != null) return bad;
+        if ((b[p] & 0xFF) != 0x11 || b[p + 1] != 0) return SkipReason.MALFORMED_TUNNEL;
+        int length = u16(b, p + 4);
+        if (length < 2 || length > wire - p - PPPOE_HEADER) return SkipReason.MALFORMED_TUNNEL;
+        int end = p + PPPOE_HEADER + length; // Ethernet padding may follow
+        scope(out, TunnelKind.PPPOE_SESSION, u16(b, p + 2));
+        int protocol = u16(b, p + PPPOE_HEADER);
+        int version = protocol == PPP_IPV4 ? 4 : protocol == PPP_IPV6 ? 6 : 0;
+        if (version == 0) return SkipReason.NOT_IP; // LCP, IPCP, ...: PPP's own control traffic
+        return ip(b, Math.min(cap, end), end, p + PPPOE_HEADER + 2, version, depth + 1, out);
+    }
+
+    /** An Ethernet frame carried inside a tunnel: its own tags replace the underlay's. */
+    private SkipReason ethernet(byte[] b, int cap, int wire, int e, int depth, PacketView out) {
+        if (wire - e < ETHERNET_HEADER) return SkipReason.MALFORMED_TUNNEL;
+        if (cap - e < ETHERNET_HEADER) return SkipReason.TRUNCATED_LINK;
+        underlay(out);
+        return ethertype(b, cap, wire, e + ETHERNET_HEADER, u16(b, e + 12), depth, out);
+    }
+
+    /** Counts the encapsulation; {@link SkipReason#TUNNEL_TOO_DEEP} past the nesting bound, else null. */
+    private SkipReason enter(DecodeCounter encapsulation, int depth) {
+        stats.inc(encapsulation);
+        return depth >= MAX_TUNNEL_DEPTH ? SkipReason.TUNNEL_TOO_DEEP : null;
+    }
+
+    /** Null if {@code n} header bytes at {@code off} are there; else whether the packet or the capture is short. */
+    private static SkipReason need(int cap, int wire, int off, int n) {
+        if (wire - off < n) return SkipReason.MALFORMED_TUNNEL;
+        if (cap - off < n) return SkipReason.TRUNCATED_TUNNEL;
+        return null;
+    }
+
+    /** The outermost tunnel with an id names the mirror session; inner ids are the tenant's business. */
+    private static void scope(PacketView out, int kind, int id) {
+        if (out.tunnelKind != TunnelKind.NONE) return;
+        out.tunnelKind = kind;
+        out.tunnelId = id;
+    }
+
+    /**
+     * The tags seen so far belong to the network that carried the tunnel, not to the mirrored
+     * session: forget them, so a tunnelled session is keyed and logged as the direct mirror shows it.
+     */
+    private static void underlay(PacketView out) {
+        out.vlanOuter = 0;
+        out.vlanInner = 0;
     }
 
     private static boolean isExtensionHeader(int protocol) {

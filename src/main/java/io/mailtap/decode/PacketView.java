@@ -22,6 +22,13 @@ public final class PacketView {
     public int vlanOuter;
     public int vlanInner;
 
+    /**
+     * The outermost tunnel that names a mirror session ({@link TunnelKind}; {@code NONE} when
+     * none did) and its id: GRE key, ERSPAN session id, VXLAN/GENEVE VNI, PPPoE session id.
+     */
+    public int tunnelKind;
+    public int tunnelId;
+
     /** 4 or 6. */
     public int ipVersion;
     public long srcHi, srcLo, dstHi, dstLo;
@@ -56,10 +63,24 @@ public final class PacketView {
     /** The VLAN part of a flow key: outer and inner tag in one int. */
     public int vlanKey() { return (vlanOuter << 12) | vlanInner; }
 
+    /** Bits of {@link #scopeKey()} that hold {@link #vlanKey()}. */
+    public static final long VLAN_KEY_MASK = 0xFF_FFFFL;
+    /** Where the tunnel part of {@link #scopeKey()} starts: kind in bits 56-59, id in 24-55. */
+    public static final int TUNNEL_SHIFT = 24;
+
+    /**
+     * What besides the 5-tuple tells two flows apart: the VLAN tags and the tunnel (kind and id),
+     * so the same inner 5-tuple mirrored in two VNIs, GRE keys or ERSPAN sessions is two flows.
+     * Untunnelled, it equals {@link #vlanKey()}.
+     */
+    public long scopeKey() {
+        return (long) tunnelKind << 56 | (tunnelId & 0xFFFF_FFFFL) << TUNNEL_SHIFT | vlanKey();
+    }
+
     /** Clears every field so stale values from the previous packet cannot leak into this one. */
     public void reset() {
         tsMicros = 0; capturedLength = 0; wireLength = 0; frame = null;
-        vlanOuter = 0; vlanInner = 0; ipVersion = 0;
+        vlanOuter = 0; vlanInner = 0; tunnelKind = 0; tunnelId = 0; ipVersion = 0;
         srcHi = srcLo = dstHi = dstLo = 0; ttl = 0;
         srcPort = dstPort = 0; seq = ack = 0; tcpFlags = 0; window = 0;
         payloadOffset = payloadLength = segmentLength = 0;

@@ -35,7 +35,20 @@ public enum SkipReason {
     /** Capture ends inside the TCP header (a cut inside the payload still decodes). */
     TRUNCATED_TCP("truncated_tcp"),
     /** TCP data offset below 5 words or past the IP payload. */
-    MALFORMED_TCP("malformed_tcp");
+    MALFORMED_TCP("malformed_tcp"),
+    /** Capture ends inside a tunnel header (GRE, ERSPAN, UDP+VXLAN/GENEVE, MPLS label stack, PPPoE). */
+    TRUNCATED_TUNNEL("truncated_tunnel"),
+    /**
+     * A tunnel header that breaks its own rules: GRE reserved bits set, an ERSPAN version that does
+     * not match its GRE protocol, VXLAN without the VNI flag, a GENEVE version other than 0, options
+     * or a UDP length past the packet, a PPPoE header that is not a session frame.
+     */
+    MALFORMED_TUNNEL("malformed_tunnel"),
+    /**
+     * More nested encapsulations than {@link FrameDecoder#MAX_TUNNEL_DEPTH}, or a longer MPLS
+     * label stack than {@link FrameDecoder#MAX_MPLS_LABELS}.
+     */
+    TUNNEL_TOO_DEEP("tunnel_too_deep");
 
     private final String label;
 

@@ -12,7 +12,8 @@ public final class Flow {
     long cHi, cLo, sHi, sLo;
     /** Ports as char (16 bits unsigned): a million flows, and every field counts (see FlowTable). */
     char cPort, sPort;
-    int vlanKey;
+    /** VLAN tags and tunnel id ({@link io.mailtap.decode.PacketView#scopeKey()}): same 5-tuple, other scope, other flow. */
+    long scopeKey;
     int hash;
     /**
      * Connections on the same key (4-tuple and VLANs) the table saw end right before this one

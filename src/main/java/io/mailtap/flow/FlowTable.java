@@ -164,9 +164,9 @@ public final class FlowTable {
             return;
         }
         readPayload(p);
-        int vlan = p.vlanKey();
-        int h = hash(p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, vlan);
-        Flow f = find(h, p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, vlan);
+        long scope = p.scopeKey();
+        int h = hash(p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, scope);
+        Flow f = find(h, p.srcHi, p.srcLo, sp, p.dstHi, p.dstLo, dp, scope);
         boolean fromClient = lookupFromClient;
         int generation = 0;
         if (f != null && syn && startsNewConnection(f, fromClient, p.seq)) {
@@ -176,7 +176,7 @@ public final class FlowTable {
             f = null;
         }
         if (f == null) {
-            f = create(p, h, sp, dp, vlan, flags, generation);
+            f = create(p, h, sp, dp, scope, flags, generation);
             if (f == null) return;
             fromClient = lookupFromClient;
         }
@@ -349,7 +349,7 @@ public final class FlowTable {
     // --- flow creation and removal -----------------------------------------------------------
 
     /** {@code generation}: how many connections on this key the table followed before, back to back. */
-    private Flow create(PacketView p, int h, int sp, int dp, int vlan, int flags, int generation) {
+    private Flow create(PacketView p, int h, int sp, int dp, long scope, int flags, int generation) {
         boolean syn = (flags & PacketView.SYN) != 0, ack = (flags & PacketView.ACK) != 0;
         if ((flags & PacketView.RST) != 0 || (!syn && !ack && curClaimed == 0)) {
             stats.inc(FlowCounter.PACKETS_NO_FLOW);
@@ -378,7 +378,7 @@ public final class FlowTable {
             f.cHi = p.dstHi; f.cLo = p.dstLo; f.cPort = (char) dp;
             f.sHi = p.srcHi; f.sLo = p.srcLo; f.sPort = (char) sp;
         }
-        f.vlanKey = vlan;
+        f.scopeKey = scope;
         f.hash = h;
         f.generation = (char) generation;
         f.lastMicros = now;
@@ -449,9 +449,9 @@ public final class FlowTable {
         return (smtpPortBits[port >>> 6] & (1L << port)) != 0;
     }
 
-    private Flow find(int h, long sHi, long sLo, int sp, long dHi, long dLo, int dp, int vlan) {
+    private Flow find(int h, long sHi, long sLo, int sp, long dHi, long dLo, int dp, long scope) {
         for (Flow f = buckets[h & (buckets.length - 1)]; f != null; f = f.nextInBucket) {
-            if (f.hash != h || f.vlanKey != vlan) continue;
+            if (f.hash != h || f.scopeKey != scope) continue;
             if (f.cPort == sp && f.sPort == dp && f.cLo == sLo && f.cHi == sHi && f.sLo == dLo && f.sHi == dHi) {
                 lookupFromClient = true;
                 return f;
@@ -503,9 +503,9 @@ public final class FlowTable {
     }
 
     /** Symmetric in the two endpoints (a sum of per-endpoint hashes), seeded, then mixed. */
-    private int hash(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, int vlan) {
+    private int hash(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, long scope) {
         long h = endpointHash(aHi, aLo, aPort) + endpointHash(bHi, bLo, bPort);
-        h ^= (vlan + 1) * 0x9E3779B97F4A7C15L;
+        h ^= (scope + 1) * 0x9E3779B97F4A7C15L;
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;

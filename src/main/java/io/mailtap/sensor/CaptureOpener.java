@@ -46,12 +46,13 @@ interface CaptureOpener {
     }
 
     /**
-     * {@code capture.filter: auto}: TCP on the SMTP ports, or all TCP with detect_on_any_port; on
+     * {@code capture.filter: auto}: TCP on the SMTP ports, or all TCP with detect_on_any_port, and the
+     * mirror tunnels the decoder follows (GRE/ERSPAN, VXLAN, GENEVE, IP-in-IP, MPLS, PPPoE); on
      * Ethernet in the nested form that also matches 802.1Q and QinQ frames (a flat
      * {@code A or (vlan and A)} misses QinQ, see CAPTURE-NOTES.md).
      */
     static String autoFilter(int linkType, List<Integer> ports, boolean anyPort) {
-        if (anyPort) return linkType == LinkType.ETHERNET ? "tcp or (vlan and (tcp or (vlan and tcp)))" : "tcp";
+        if (anyPort) return BpfFilters.anyTcpFilterFor(linkType);
         return BpfFilters.smtpFilterFor(linkType, ports.stream().mapToInt(Integer::intValue).toArray());
     }
 }

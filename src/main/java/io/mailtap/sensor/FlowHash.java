@@ -3,7 +3,7 @@ package io.mailtap.sensor;
 import io.mailtap.decode.PacketView;
 
 /**
- * The capture thread's shard choice: a hash of the 5-tuple and VLAN tags that is the same for
+ * The capture thread's shard choice: a hash of the 5-tuple, VLAN tags and tunnel id that is the same for
  * both directions of a connection (each endpoint is hashed alone, and the two are combined with a
  * commutative operation), so a worker sees every packet of the connections it owns. Not keyed with
  * a secret: a flood aimed at one worker only fills that worker's ring, whose drops are counted; the
@@ -15,7 +15,7 @@ final class FlowHash {
     static long symmetric(PacketView v) {
         long a = endpoint(v.srcHi, v.srcLo, v.srcPort & 0xffff);
         long b = endpoint(v.dstHi, v.dstLo, v.dstPort & 0xffff);
-        return mix((a + b) ^ (a * b) ^ ((long) v.vlanKey() * 0x9E3779B97F4A7C15L));
+        return mix((a + b) ^ (a * b) ^ (v.scopeKey() * 0x9E3779B97F4A7C15L));
     }
 
     /** The worker for this packet, 0..workers-1. */

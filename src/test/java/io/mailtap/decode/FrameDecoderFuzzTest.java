@@ -32,12 +32,23 @@ class FrameDecoderFuzzTest {
             v4,
             v6,
             ethernetTagged(ETH_IPV4, v4, TPID_8021AD, 1, TPID_8021Q, 2, TPID_8021Q, 3),
+            Tunnels.outer(Tunnels.IPPROTO_GRE, Tunnels.gre(Tunnels.GRE_ERSPAN_I_II, true, 9, 1,
+                    Tunnels.erspanII(5, ethernetTagged(ETH_IPV4, v4, TPID_8021Q, 4)))),
+            Tunnels.outer(IPPROTO_UDP, Tunnels.udp(1, 4789, Tunnels.vxlan(77, ethernet(ETH_IPV6, v6)))),
+            Tunnels.outer(IPPROTO_UDP, Tunnels.udp(1, 6081, Tunnels.geneve(78, ETH_IPV4, 2, v4))),
+            ethernet(Tunnels.ETH_MPLS, Tunnels.mpls(concat(new byte[4], ethernet(ETH_IPV4, v4)), 16, 17)),
+            ethernet(Tunnels.ETH_PPPOE_SESSION, Tunnels.pppoe(3, 0x0021, v4)),
+            Tunnels.outer(Tunnels.IPPROTO_GRE, Tunnels.gre(Tunnels.GRE_ERSPAN_III, false, null, 1,
+                    Tunnels.erspanIII(6, 2, true, v6))),
+            ipv6("2001:db8::a", "2001:db8::b", Tunnels.IPPROTO_IPIP, v4),
         };
     }
 
     private static final int[] SEED_LINK = {
         LinkType.ETHERNET, LinkType.ETHERNET, LinkType.LINUX_SLL, LinkType.LINUX_SLL2, LinkType.NULL, LinkType.LOOP,
         LinkType.RAW, LinkType.IPV6, LinkType.ETHERNET,
+        LinkType.ETHERNET, LinkType.ETHERNET, LinkType.ETHERNET, LinkType.ETHERNET, LinkType.ETHERNET,
+        LinkType.ETHERNET, LinkType.RAW,
     };
 
     @Test
@@ -89,6 +100,7 @@ class FrameDecoderFuzzTest {
         assertThat(seen).contains(SkipReason.TRUNCATED_LINK, SkipReason.NOT_IP, SkipReason.MALFORMED_IP,
                 SkipReason.TRUNCATED_IP, SkipReason.IP_FRAGMENT, SkipReason.MALFORMED_IPV6_EXTENSION,
                 SkipReason.NOT_TCP, SkipReason.TRUNCATED_TCP, SkipReason.MALFORMED_TCP,
-                SkipReason.UNSUPPORTED_LINK_TYPE, SkipReason.TOO_MANY_VLAN_TAGS);
+                SkipReason.UNSUPPORTED_LINK_TYPE, SkipReason.TOO_MANY_VLAN_TAGS,
+                SkipReason.TRUNCATED_TUNNEL, SkipReason.MALFORMED_TUNNEL);
     }
 }

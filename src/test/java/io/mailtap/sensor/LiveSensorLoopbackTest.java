@@ -66,8 +66,7 @@ class LiveSensorLoopbackTest {
             }
             try {
                 assertThat(sensor.linkType()).isEqualTo(1); // Linux presents lo as Ethernet
-                assertThat(sensor.filter()).isEqualTo("(tcp port 25 or tcp port " + port + ") or (vlan and ((tcp port 25 or tcp port "
-                        + port + ") or (vlan and (tcp port 25 or tcp port " + port + "))))");
+                assertThat(sensor.filter()).isEqualTo(io.mailtap.capture.BpfFilters.smtpFilter(25, port));
 
                 Thread responder = new Thread(() -> respond(server), "smtp-responder");
                 responder.start();

@@ -359,11 +359,16 @@ class LiveSensorTest {
 
     @Test
     void autoFiltersAreVlanAwareOnEthernet() {
+        String tunnels = "udp dst port 4789 or udp dst port 6081 or proto 47 or proto 4 or proto 41";
+        String linkTunnels = "ether proto 0x8847 or ether proto 0x8848 or ether proto 0x8864";
+        String level = "((tcp port 25 or tcp port 587) or " + tunnels + " or " + linkTunnels + ")";
         assertThat(CaptureOpener.autoFilter(LinkType.ETHERNET, List.of(25, 587), false))
-                .isEqualTo("(tcp port 25 or tcp port 587) or (vlan and ((tcp port 25 or tcp port 587) or (vlan and (tcp port 25 or tcp port 587))))");
-        assertThat(CaptureOpener.autoFilter(LinkType.LINUX_SLL, List.of(25), false)).isEqualTo("tcp port 25");
-        assertThat(CaptureOpener.autoFilter(LinkType.ETHERNET, List.of(25), true)).isEqualTo("tcp or (vlan and (tcp or (vlan and tcp)))");
-        assertThat(CaptureOpener.autoFilter(LinkType.LINUX_SLL, List.of(25), true)).isEqualTo("tcp");
+                .isEqualTo(level + " or (vlan and (" + level + " or (vlan and " + level + ")))");
+        assertThat(CaptureOpener.autoFilter(LinkType.LINUX_SLL, List.of(25), false)).isEqualTo("tcp port 25 or " + tunnels);
+        String any = "(tcp or " + tunnels + " or " + linkTunnels + ")";
+        assertThat(CaptureOpener.autoFilter(LinkType.ETHERNET, List.of(25), true))
+                .isEqualTo(any + " or (vlan and (" + any + " or (vlan and " + any + ")))");
+        assertThat(CaptureOpener.autoFilter(LinkType.LINUX_SLL, List.of(25), true)).isEqualTo("tcp or " + tunnels);
     }
 
     @Test

@@ -19,6 +19,7 @@ public final class TcpConversation {
     private final int clientPort, serverPort;
     private int cSeq = 1000, sSeq = 5000;
     private long ts;
+    private java.util.function.UnaryOperator<byte[]> link = ip -> Frames.ethernet(0x0800, ip);
 
     public TcpConversation(PcapFiles pcap, String client, int clientPort, String server, int serverPort, long startMicros) {
         this.pcap = pcap;
@@ -31,6 +32,12 @@ public final class TcpConversation {
 
     public static PcapFiles ethernetPcap() {
         return PcapFiles.pcap(LinkType.ETHERNET, 65535);
+    }
+
+    /** How each IPv4 packet becomes a frame (default: untagged Ethernet), e.g. inside a mirror tunnel. */
+    public TcpConversation framing(java.util.function.UnaryOperator<byte[]> ipToFrame) {
+        this.link = ipToFrame;
+        return this;
     }
 
     public TcpConversation handshake() {
@@ -82,6 +89,6 @@ public final class TcpConversation {
                 ? Frames.tcp(clientPort, serverPort, cSeq, sSeq, flags, 29200, 0, payload)
                 : Frames.tcp(serverPort, clientPort, sSeq, cSeq, flags, 29200, 0, payload);
         byte[] ip = fromClient ? Frames.ipv4(client, server, 6, tcp) : Frames.ipv4(server, client, 6, tcp);
-        pcap.packet(ts, Frames.ethernet(0x0800, ip));
+        pcap.packet(ts, link.apply(ip));
     }
 }
