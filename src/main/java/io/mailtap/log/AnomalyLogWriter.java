@@ -66,6 +66,9 @@ public final class AnomalyLogWriter implements Closeable {
 
     public long lines() { return lines; }
 
+    /** Reopens the file by its path if a rotation asked for it (see {@link RecordFile#reopenIfRequested}). */
+    public void reopenIfRequested() { file.reopenIfRequested(); }
+
     @Override
     public void close() throws IOException {
         generator.close();

@@ -162,6 +162,9 @@ public final class TransactionLogWriter implements Closeable {
 
     public long lines() { return lines; }
 
+    /** Reopens the file by its path if a rotation asked for it (see {@link RecordFile#reopenIfRequested}). */
+    public void reopenIfRequested() { file.reopenIfRequested(); }
+
     /** The README's field table (header included), generated from {@link #FIELDS}. */
     public static String readmeTable() {
         StringBuilder b = new StringBuilder("| field | meaning |\n|---|---|\n");

@@ -192,6 +192,10 @@ public final class MailtapMetrics {
                     t -> t.outputLost[i], "output", o.label());
             counter("mailtap.output.write.errors", "Failed writes to an output file (each retry counts).",
                     t -> t.outputWriteErrors[i], "output", o.label());
+            counter("mailtap.output.reopens", "Reopens of an output file by its path after a rotation signal (SIGUSR1/SIGHUP); failure: retried, records keep going to the file open before.",
+                    t -> t.outputReopens[i], "output", o.label(), "result", "success");
+            counter("mailtap.output.reopens", "Reopens of an output file by its path after a rotation signal (SIGUSR1/SIGHUP); failure: retried, records keep going to the file open before.",
+                    t -> t.outputReopenErrors[i], "output", o.label(), "result", "failure");
             gauge("mailtap.output.failing", "1 while an output file cannot be written (records wait in its buffer, then are lost).",
                     t -> t.outputFailing[i] ? 1 : 0, "output", o.label());
         }

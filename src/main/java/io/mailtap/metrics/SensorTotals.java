@@ -58,6 +58,8 @@ public final class SensorTotals {
     public final long[] outputLost = new long[Output.values().length];
     public final long[] outputWriteErrors = new long[Output.values().length];
     public final boolean[] outputFailing = new boolean[Output.values().length];
+    public final long[] outputReopens = new long[Output.values().length];
+    public final long[] outputReopenErrors = new long[Output.values().length];
 
     /** Adds the counters of every output of {@code h}. */
     public void addOutputs(OutputHealth h) {
@@ -68,6 +70,8 @@ public final class SensorTotals {
             outputLost[i] += s.lost.get();
             outputWriteErrors[i] += s.writeErrors.get();
             outputFailing[i] |= s.failing() != null;
+            outputReopens[i] += s.reopens.get();
+            outputReopenErrors[i] += s.reopenErrors.get();
         }
     }
 

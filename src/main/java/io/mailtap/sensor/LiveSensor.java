@@ -18,6 +18,7 @@ import io.mailtap.flow.FlowSettings;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputHealth;
 import io.mailtap.log.RecordFile;
+import io.mailtap.log.ReopenRequest;
 import io.mailtap.log.AnomalyLogWriter;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.metrics.MailtapMetrics;
@@ -142,6 +143,8 @@ public final class LiveSensor {
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
     /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
+    /** Log rotation: bumped by {@link #reopenOutputs()}, followed by the event thread's writers. */
+    private final ReopenRequest rotation = new ReopenRequest();
 
     // Capture-thread progress, for the watchdog (opaque: hints, not synchronisation).
     @SuppressWarnings("unused")
@@ -202,9 +205,9 @@ public final class LiveSensor {
             Path logPath = outDir.resolve(Replay.TRANSACTION_LOG);
             try {
                 Files.createDirectories(outDir);
-                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)));
+                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)).reopenOn(rotation));
                 anomalies = new AnomalyLogWriter(RecordFile.open(Output.ANOMALIES, outDir.resolve(Replay.ANOMALY_LOG), true,
-                        outputs.of(Output.ANOMALIES)));
+                        outputs.of(Output.ANOMALIES)).reopenOn(rotation));
                 generation = buildGeneration(cfg);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
@@ -326,7 +329,7 @@ public final class LiveSensor {
         List<AlertSink> extra = sinkFactory.create(cfg);
         Detection d;
         try {
-            d = Detection.build(cfg, started.outputDir(), true, extra, outputs.of(Output.ALERTS));
+            d = Detection.build(cfg, started.outputDir(), true, extra, outputs.of(Output.ALERTS), rotation);
         } catch (IOException | RuntimeException e) {
             for (AlertSink s : extra) s.close();
             throw e;
@@ -528,6 +531,20 @@ public final class LiveSensor {
             }
             STATS.info(line.next(metrics.refresh()));
         }
+    }
+
+    // ================================================================== rotation
+
+    /**
+     * Log rotation (SIGUSR1, and SIGHUP after its reload): smtp.jsonl, alerts.jsonl and
+     * anomalies.jsonl are closed and reopened by their paths. Only a flag is set here; the event
+     * thread, which writes all three, reopens each at a record boundary within one poll interval
+     * (at most 100 ms), so logrotate's renamed file holds every record written before and the new
+     * file every record after. Counted in {@code mailtap_output_reopens_total{output,result}}.
+     */
+    public void reopenOutputs() {
+        rotation.request();
+        LOG.info("reopening the output files (log rotation)");
     }
 
     // ================================================================== reload

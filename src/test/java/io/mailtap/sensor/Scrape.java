@@ -144,6 +144,7 @@ final class Scrape {
         m("mailtap_output_records_lost_total", "output", outputs);
         m("mailtap_output_write_errors_total", "output", outputs);
         m("mailtap_output_failing", "output", outputs);
+        m("mailtap_output_reopens_total", "output", outputs, "result", Set.of("success", "failure"));
         m("mailtap_event_queue_depth");
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
