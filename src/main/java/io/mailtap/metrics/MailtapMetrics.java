@@ -183,6 +183,18 @@ public final class MailtapMetrics {
                     t -> t.detectEvictions[i], "rule", r.id());
         }
 
+        // forwarding sinks (output.stdout, output.syslog): every target, zero while off
+        for (io.mailtap.log.ForwardTarget ft : io.mailtap.log.ForwardTarget.values()) {
+            int i = ft.ordinal();
+            counter("mailtap.forward.records.sent", "Records a forwarding sink (stdout, syslog) handed to its destination.",
+                    t -> t.forwardSent[i], "sink", ft.label());
+            counter("mailtap.forward.records.dropped", "Records a forwarding sink dropped: its queue was full, or the send failed after a reconnect.",
+                    t -> t.forwardDroppedQueueFull[i], "sink", ft.label(), "reason", "queue_full");
+            counter("mailtap.forward.records.dropped", "Records a forwarding sink dropped: its queue was full, or the send failed after a reconnect.",
+                    t -> t.forwardDroppedSendFailed[i], "sink", ft.label(), "reason", "send_failed");
+            gauge("mailtap.forward.queue.depth", "Records waiting in a forwarding sink's queue.",
+                    t -> t.forwardQueueDepth[i], "sink", ft.label());
+        }
         // output files
         for (Output o : Output.values()) {
             int i = o.ordinal();

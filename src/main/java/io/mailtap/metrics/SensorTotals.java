@@ -75,6 +75,24 @@ public final class SensorTotals {
         }
     }
 
+    // ---- forwarding sinks, indexed by ForwardTarget.ordinal()
+    public final long[] forwardSent = new long[io.mailtap.log.ForwardTarget.values().length];
+    public final long[] forwardDroppedQueueFull = new long[io.mailtap.log.ForwardTarget.values().length];
+    public final long[] forwardDroppedSendFailed = new long[io.mailtap.log.ForwardTarget.values().length];
+    public final long[] forwardQueueDepth = new long[io.mailtap.log.ForwardTarget.values().length];
+
+    /** Adds the counters of every forwarding sink of {@code f}. */
+    public void addForwarding(io.mailtap.log.Forwarding f) {
+        for (io.mailtap.log.ForwardTarget t : io.mailtap.log.ForwardTarget.values()) {
+            io.mailtap.log.Forwarder.Stats s = f.stats(t);
+            int i = t.ordinal();
+            forwardSent[i] += s.sent.get();
+            forwardDroppedQueueFull[i] += s.droppedQueueFull.get();
+            forwardDroppedSendFailed[i] += s.droppedSendFailed.get();
+            forwardQueueDepth[i] += s.queueDepth();
+        }
+    }
+
     // ---- the sensor itself
     public long eventQueueDepth;
     public long reloadsSuccess;

@@ -143,6 +143,8 @@ public final class LiveSensor {
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
     /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
+    /** output.stdout / output.syslog of this run (restart to change); closed after the event thread. */
+    private volatile io.mailtap.log.Forwarding forwarding;
     /** Log rotation: bumped by {@link #reopenOutputs()}, followed by the event thread's writers. */
     private final ReopenRequest rotation = new ReopenRequest();
 
@@ -169,7 +171,12 @@ public final class LiveSensor {
         this.configFile = configFile;
         this.version = version;
         this.opener = opener;
-        this.sinkFactory = sinkFactory;
+        this.sinkFactory = c -> {
+            // every generation of alert sinks also hands its notifications to the run's forwarders
+            List<AlertSink> l = new ArrayList<>(sinkFactory.create(c));
+            if (forwarding != null) l.add(new io.mailtap.alert.ForwardedAlerts(forwarding));
+            return l;
+        };
         this.notifier = notifier;
     }
 
@@ -205,9 +212,12 @@ public final class LiveSensor {
             Path logPath = outDir.resolve(Replay.TRANSACTION_LOG);
             try {
                 Files.createDirectories(outDir);
+                forwarding = ForwardingSinks.create(cfg);
                 log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)).reopenOn(rotation));
                 anomalies = new AnomalyLogWriter(RecordFile.open(Output.ANOMALIES, outDir.resolve(Replay.ANOMALY_LOG), true,
                         outputs.of(Output.ANOMALIES)).reopenOn(rotation));
+                log.forwardTo(forwarding);
+                anomalies.forwardTo(forwarding);
                 generation = buildGeneration(cfg);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
@@ -249,6 +259,7 @@ public final class LiveSensor {
             metricsSource.packetTimeMicros = eventLoop::slowestWorkerTime;
             metricsSource.healthy = this::healthy;
             metricsSource.outputs = outputs;
+            metricsSource.forwarding = forwarding;
             metrics = new MailtapMetrics(metricsSource, version, cfg.sensor().name(), cfg.sensor().site());
             if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
 
@@ -275,6 +286,7 @@ public final class LiveSensor {
                 if (log != null) closeQuietly(log);
                 if (anomalies != null) closeQuietly(anomalies);
                 if (generation != null) closeGeneration(generation);
+                if (forwarding != null) forwarding.close();
                 source.close();
             }
             setState(State.STOPPED);
@@ -738,6 +750,7 @@ public final class LiveSensor {
                     STOP_EVENTS.toSeconds());
             clean = false;
         }
+        if (forwarding != null) forwarding.close(); // the writers are closed: send what is queued (bounded)
         if (interfaceThread != null) {
             interfaceThread.interrupt();
             join(interfaceThread, Duration.ofSeconds(1));
