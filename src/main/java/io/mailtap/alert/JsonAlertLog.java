@@ -5,6 +5,7 @@ import io.mailtap.log.EventType;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputStats;
 import io.mailtap.log.RecordFile;
+import io.mailtap.log.ReopenRequest;
 import io.mailtap.log.SafeJson;
 import io.mailtap.log.TransactionLogWriter;
 import org.slf4j.Logger;
@@ -58,7 +59,19 @@ public final class JsonAlertLog implements AlertSink {
      *             replay (starts the file afresh, buffered)
      */
     public static JsonAlertLog open(Path file, boolean live, OutputStats stats) throws IOException {
-        return new JsonAlertLog(RecordFile.open(Output.ALERTS, file, live, stats));
+        return open(file, live, stats, null);
+    }
+
+    /** As above; live, the file is reopened by its path on {@code reopen} (log rotation; null: never). */
+    public static JsonAlertLog open(Path file, boolean live, OutputStats stats, ReopenRequest reopen) throws IOException {
+        RecordFile f = RecordFile.open(Output.ALERTS, file, live, stats);
+        if (reopen != null) f.reopenOn(reopen);
+        return new JsonAlertLog(f);
+    }
+
+    /** Reopens the file if a rotation asked for it (between two alerts; see {@link RecordFile#reopenIfRequested}). */
+    public synchronized void reopenIfRequested() {
+        file.reopenIfRequested();
     }
 
     @Override

@@ -71,7 +71,10 @@ public final class MailtapConfig {
         metrics = new Metrics(str("metrics.listen"), str("metrics.path"),
                 new BasicAuth(str("metrics.basic_auth.username"), str("metrics.basic_auth.password")),
                 new Tls(str("metrics.tls.cert"), str("metrics.tls.key")));
-        output = new Output(str("output.dir"), dur("output.stats_interval"));
+        output = new Output(str("output.dir"), dur("output.stats_interval"),
+                new Stdout(bool("output.stdout.enabled"), strings("output.stdout.records"), integer("output.stdout.queue_size")),
+                new Syslog(bool("output.syslog.enabled"), str("output.syslog.protocol"), str("output.syslog.address"),
+                        integer("output.syslog.facility"), strings("output.syslog.records"), integer("output.syslog.queue_size")));
         spool = new Spool(str("alerts.spool.dir"), lng("alerts.spool.max_bytes"));
         for (RuleId r : RuleId.values()) {
             String p = "detect." + r.id() + ".";
@@ -146,7 +149,13 @@ public final class MailtapConfig {
     }
 
     /** {@code output}; {@code statsInterval} zero: no stats line. */
-    public record Output(String dir, Duration statsInterval) {}
+    public record Output(String dir, Duration statsInterval, Stdout stdout, Syslog syslog) {}
+
+    /** {@code output.stdout}: records as JSON lines on standard output. */
+    public record Stdout(boolean enabled, List<String> records, int queueSize) {}
+
+    /** {@code output.syslog}: records as RFC 5424 messages; {@code protocol} udp, tcp or unix. */
+    public record Syslog(boolean enabled, String protocol, String address, int facility, List<String> records, int queueSize) {}
 
     /** The keys every rule block has; interval overrides are null when inherited from alerts.dedup. */
     public record RuleConfig(RuleId rule, boolean enabled, Severity severity, Duration renotifyInterval,
@@ -253,6 +262,10 @@ public final class MailtapConfig {
         BasicAuth ba = metrics.basicAuth();
         if ((ba.username() == null) != (ba.password() == null)) {
             p.add("metrics.basic_auth", "set both username and password, or neither");
+        }
+        Syslog sl = output.syslog();
+        if (sl.enabled() && !sl.protocol().equals("unix") && !sl.address().matches("(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}")) {
+            p.add("output.syslog.address", "expected host:port for protocol " + sl.protocol() + ", got " + Yaml.quote(sl.address()));
         }
         Tls tls = metrics.tls();
         if ((tls.cert() == null) != (tls.key() == null)) {

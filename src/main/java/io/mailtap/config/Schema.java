@@ -72,6 +72,9 @@ final class Schema {
 
     private static Duration d(String s) { return Units.parseDuration(s); }
 
+    /** The record kinds a forwarding sink carries (io.mailtap.log.Forwarded's config names; a test keeps them equal). */
+    static final List<String> FORWARDED_ALL = List.of("transactions", "alerts", "anomalies");
+
     static final List<String> DEFAULT_GUEST_ACCOUNTS = List.of(
             "guest", "gast", "invité", "invite", "invitado", "ospite", "gość", "gost", "anonymous", "访客", "来宾");
 
@@ -251,7 +254,27 @@ final class Schema {
             section("output", "Where files go.",
                     leaf("dir", string(false), ".", "Directory for smtp.jsonl, alerts.jsonl and other outputs."),
                     leaf("stats_interval", durationOrOff(), d("5m"),
-                            "Live sensor: log one stats line (packets, drops, flows, transactions, alerts, anomalies, sink drops; totals and per interval) this often; 0: off.")));
+                            "Live sensor: log one stats line (packets, drops, flows, transactions, alerts, anomalies, sink drops; totals and per interval) this often; 0: off."),
+                    section("stdout", "Live sensor: records also as JSON lines on standard output (journald, Vector, Fluent Bit,"
+                                    + " Kubernetes), exactly the files' lines; the sensor's own log is on stderr. Restart to change.",
+                            leaf("enabled", bool(), false, "Forward to stdout."),
+                            leaf("records", forwarded(), FORWARDED_ALL, "Which records: transactions (smtp.jsonl), alerts (alerts.jsonl), anomalies (anomalies.jsonl)."),
+                            leaf("queue_size", integer(1, 10_000_000), 10_000,
+                                    "Records waiting to be written; when full (stdout blocked) new ones are dropped and counted, the sensor never waits.")),
+                    section("syslog", "Live sensor: records also as RFC 5424 syslog messages (APP-NAME mailtap, HOSTNAME sensor.name,"
+                                    + " MSGID transaction|alert|anomaly, MSG the record's JSON object). Restart to change.",
+                            leaf("enabled", bool(), false, "Forward to syslog."),
+                            leaf("protocol", choice("udp", "tcp", "unix"), "udp",
+                                    "udp (one datagram per message), tcp (octet-counting framing, RFC 6587), unix (a unix-domain stream socket, same framing)."),
+                            leaf("address", string(false), "127.0.0.1:514", "host:port for udp and tcp; the socket path for unix."),
+                            leaf("facility", integer(0, 23), 16, "Syslog facility number (16 = local0); severity: alerts by their severity (critical 2, warning 4, info 6), transactions 6, anomalies 5."),
+                            leaf("records", forwarded(), FORWARDED_ALL, "Which records: transactions, alerts, anomalies."),
+                            leaf("queue_size", integer(1, 10_000_000), 10_000,
+                                    "Records waiting to be sent; when full (server slow or down) new ones are dropped and counted, the sensor never waits."))));
+
+    private static Type forwarded() {
+        return list("record kinds (transactions, alerts, anomalies)", choice(FORWARDED_ALL.toArray(new String[0])), false);
+    }
 
     /** Every leaf with its dotted key, in schema order. */
     static Map<String, Leaf> leaves() {

@@ -138,6 +138,21 @@ final class Types {
         };
     }
 
+    /** One of the given words (stored as given). */
+    static Type choice(String... words) {
+        List<String> allowed = List.of(words);
+        return new Type() {
+            public Object parse(JsonNode n, String path, Problems p) {
+                if (!n.isTextual() || !allowed.contains(n.asText())) return wrongType(n, path, p, "one of " + allowed);
+                return n.asText();
+            }
+
+            public String render(Object v) { return (String) v; }
+
+            public String describe() { return String.join(" | ", allowed); }
+        };
+    }
+
     /** An integer in [min, max]. */
     static Type integer(long min, long max) {
         return new Type() {

@@ -28,6 +28,7 @@ public final class AnomalyLogWriter implements Closeable {
     private final Line line = new Line();
     private final JsonGenerator generator;
     private long lines;
+    private LineTap tap = LineTap.NONE;
 
     /** Reused line buffer whose bytes the record file copies. */
     private static final class Line extends ByteArrayOutputStream {
@@ -67,6 +68,7 @@ public final class AnomalyLogWriter implements Closeable {
             g.writeRaw('\n');
             g.flush();
             file.append(line.bytes(), 0, line.size());
+            tap.offer(Forwarded.ANOMALIES, 5, line.bytes(), 0, line.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the anomaly log", e);
         } finally {
@@ -76,6 +78,12 @@ public final class AnomalyLogWriter implements Closeable {
     }
 
     public long lines() { return lines; }
+
+    /** Every line also goes to {@code tap} (the stdout/syslog forwarders; never blocks). */
+    public void forwardTo(LineTap tap) { this.tap = tap; }
+
+    /** Reopens the file by its path if a rotation asked for it (see {@link RecordFile#reopenIfRequested}). */
+    public void reopenIfRequested() { file.reopenIfRequested(); }
 
     @Override
     public void close() throws IOException {

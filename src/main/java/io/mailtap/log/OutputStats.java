@@ -14,6 +14,10 @@ public final class OutputStats {
     public final AtomicLong lost = new AtomicLong();
     /** Failed writes (each failed attempt counts; one outage is usually several). */
     public final AtomicLong writeErrors = new AtomicLong();
+    /** Times the file was reopened by its path after a rotation signal. */
+    public final AtomicLong reopens = new AtomicLong();
+    /** Reopens that failed (each retry counts); the records kept going to the file open before. */
+    public final AtomicLong reopenErrors = new AtomicLong();
     private volatile String failing;
 
     /** Why the output cannot be written now (e.g. "No space left on device"), or null while it is writing. */

@@ -36,6 +36,14 @@ import java.util.function.LongSupplier;
  * <p><b>Replay</b>: buffered ({@link #REPLAY_BUFFER_BYTES}); the first failed write truncates back to
  * the last whole record and throws, so the replay stops at once with one message.
  *
+ * <p><b>Rotation</b> (live): after logrotate renamed the file, a {@link ReopenRequest} (SIGUSR1 or
+ * SIGHUP) makes the writer thread reopen the path before its next record ({@link #reopenIfRequested}):
+ * what is buffered is written to the old (rotated) file first, then the new file is created and
+ * every later record goes there — whole records on both sides, none lost or repeated. A reopen that
+ * fails (directory gone, permissions) is counted in {@link OutputStats#reopenErrors}, logged, and
+ * retried with the same back-off as a write; meanwhile records keep going to the old file, so
+ * nothing is lost.
+ *
  * <p>New files are created {@code 0640} (the records name accounts and addresses). Not thread-safe:
  * one writer thread, or the caller synchronizes.
  */
@@ -59,8 +67,14 @@ public final class RecordFile implements Closeable {
 
     private final Output output;
     private final Path path;
-    private final FileChannel channel;
+    private FileChannel channel;
     private final boolean live;
+    private final Opener opener;
+    /** Live rotation: the shared request and the generation this channel was opened for; null: never reopens. */
+    private ReopenRequest reopen;
+    private long reopenedFor;
+    private int reopenFailures;
+    private long reopenRetryAtNanos;
     private final OutputStats stats;
     private final LongSupplier nanoClock;
     private final ByteBuffer pending;
@@ -76,8 +90,9 @@ public final class RecordFile implements Closeable {
     private boolean closed;
 
     private RecordFile(Output output, Path path, FileChannel channel, boolean live, OutputStats stats,
-                       LongSupplier nanoClock) throws IOException {
+                       Opener opener, LongSupplier nanoClock) throws IOException {
         this.output = output;
+        this.opener = opener;
         this.path = path;
         this.channel = channel;
         this.live = live;
@@ -101,22 +116,89 @@ public final class RecordFile implements Closeable {
     /** As {@link #open(Output, Path, boolean, OutputStats)}, with the channel and the clock given (tests). */
     public static RecordFile open(Output output, Path path, boolean live, OutputStats stats, Opener opener,
                                   LongSupplier nanoClock) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        if (!live) opts.add(StandardOpenOption.TRUNCATE_EXISTING);
-        FileChannel ch = path.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? opener.open(path, opts, PosixFilePermissions.asFileAttribute(MODE))
-                : opener.open(path, opts);
+        FileChannel ch = openChannel(path, live, opener);
         try {
-            return new RecordFile(output, path, ch, live, stats, nanoClock);
+            return new RecordFile(output, path, ch, live, stats, opener, nanoClock);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
+    private static FileChannel openChannel(Path path, boolean live, Opener opener) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (!live) opts.add(StandardOpenOption.TRUNCATE_EXISTING);
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? opener.open(path, opts, PosixFilePermissions.asFileAttribute(MODE))
+                : opener.open(path, opts);
+    }
+
     public Path path() { return path; }
+
+    /**
+     * Live: reopen the path whenever {@code request} is bumped (log rotation). Call before the first
+     * record; the generation current now counts as already opened.
+     */
+    public RecordFile reopenOn(ReopenRequest request) {
+        if (!live) throw new IllegalStateException("a replay's output is never rotated");
+        this.reopen = request;
+        this.reopenedFor = request.generation();
+        return this;
+    }
+
+    /**
+     * On the writer thread, at a record boundary: if a reopen was requested since the last one,
+     * writes what is buffered to the current file, then reopens the path (a failure is counted and
+     * retried after a back-off; the records keep going to the open file meanwhile). Also done by
+     * {@link #append} and {@link #flush}; the writer's owner calls it when idle so a rotated file is
+     * recreated without waiting for the next record.
+     *
+     * @return true if the file was reopened now
+     */
+    public boolean reopenIfRequested() {
+        ReopenRequest r = reopen;
+        if (r == null || closed) return false;
+        long gen = r.generation();
+        if (gen == reopenedFor) return false;
+        long now = nanoClock.getAsLong();
+        if (reopenFailures > 0 && now - reopenRetryAtNanos < 0) return false;
+        writePending(true); // the records before the signal belong in the rotated file; if it fails they stay buffered
+        FileChannel next;
+        try {
+            next = openChannel(path, true, opener);
+        } catch (IOException | RuntimeException e) {
+            stats.reopenErrors.incrementAndGet();
+            long delay = RETRY_INITIAL_NANOS;
+            for (int i = 0; i < reopenFailures && delay < RETRY_MAX_NANOS; i++) delay *= 2;
+            reopenRetryAtNanos = now + Math.min(delay, RETRY_MAX_NANOS);
+            if (reopenFailures++ == 0 || reopenFailures % 100 == 0) {
+                LOG.error("cannot reopen {} after rotation ({} attempts): {}; records keep going to the file open before,"
+                        + " retrying (mailtap_output_reopens_total{{output=\"{}\",result=\"failure\"}})", path, reopenFailures,
+                        e.getMessage() != null ? e.getMessage() : e.toString(), output.label());
+            }
+            return false;
+        }
+        FileChannel old = channel;
+        channel = next;
+        try {
+            committed = next.size();
+        } catch (IOException e) {
+            committed = 0;
+        }
+        dirty = false;
+        reopenedFor = gen;
+        if (reopenFailures > 0) LOG.warn("{} reopened after {} failed attempts", path, reopenFailures);
+        reopenFailures = 0;
+        stats.reopens.incrementAndGet();
+        try {
+            old.close();
+        } catch (IOException e) {
+            LOG.warn("closing the rotated {} failed: {}", path, e.getMessage());
+        }
+        return true;
+    }
 
     /**
      * One whole record, {@code len} bytes from {@code off}, ending in '\n' (the caller's buffer is
@@ -125,6 +207,7 @@ public final class RecordFile implements Closeable {
      */
     public void append(byte[] record, int off, int len) {
         if (closed) throw new IllegalStateException(path + " is closed");
+        if (reopen != null) reopenIfRequested();
         if (len > pending.remaining() && !writePending(false)) {
             lose(1);
             return;
@@ -140,6 +223,7 @@ public final class RecordFile implements Closeable {
 
     /** Replay: writes what is buffered (throws on failure). Live: retries a failed write if due. */
     public void flush() {
+        if (reopen != null) reopenIfRequested();
         writePending(false);
     }
 

@@ -131,6 +131,7 @@ public final class TransactionLogWriter implements Closeable {
     private final Line line = new Line();
     private final JsonGenerator generator;
     private long lines;
+    private LineTap tap = LineTap.NONE;
 
     /** Reused line buffer whose bytes the record file copies. */
     private static final class Line extends ByteArrayOutputStream {
@@ -163,6 +164,7 @@ public final class TransactionLogWriter implements Closeable {
             g.writeRaw('\n');
             g.flush();
             file.append(line.bytes(), 0, line.size());
+            tap.offer(Forwarded.TRANSACTIONS, 6, line.bytes(), 0, line.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the transaction log", e);
         } finally {
@@ -172,6 +174,12 @@ public final class TransactionLogWriter implements Closeable {
     }
 
     public long lines() { return lines; }
+
+    /** Every line also goes to {@code tap} (the stdout/syslog forwarders; never blocks). */
+    public void forwardTo(LineTap tap) { this.tap = tap; }
+
+    /** Reopens the file by its path if a rotation asked for it (see {@link RecordFile#reopenIfRequested}). */
+    public void reopenIfRequested() { file.reopenIfRequested(); }
 
     /** The README's field table (header included), generated from {@link #FIELDS}. */
     public static String readmeTable() {

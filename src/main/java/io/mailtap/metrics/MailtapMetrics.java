@@ -183,6 +183,18 @@ public final class MailtapMetrics {
                     t -> t.detectEvictions[i], "rule", r.id());
         }
 
+        // forwarding sinks (output.stdout, output.syslog): every target, zero while off
+        for (io.mailtap.log.ForwardTarget ft : io.mailtap.log.ForwardTarget.values()) {
+            int i = ft.ordinal();
+            counter("mailtap.forward.records.sent", "Records a forwarding sink (stdout, syslog) handed to its destination.",
+                    t -> t.forwardSent[i], "sink", ft.label());
+            counter("mailtap.forward.records.dropped", "Records a forwarding sink dropped: its queue was full, or the send failed after a reconnect.",
+                    t -> t.forwardDroppedQueueFull[i], "sink", ft.label(), "reason", "queue_full");
+            counter("mailtap.forward.records.dropped", "Records a forwarding sink dropped: its queue was full, or the send failed after a reconnect.",
+                    t -> t.forwardDroppedSendFailed[i], "sink", ft.label(), "reason", "send_failed");
+            gauge("mailtap.forward.queue.depth", "Records waiting in a forwarding sink's queue.",
+                    t -> t.forwardQueueDepth[i], "sink", ft.label());
+        }
         // output files
         for (Output o : Output.values()) {
             int i = o.ordinal();
@@ -192,6 +204,10 @@ public final class MailtapMetrics {
                     t -> t.outputLost[i], "output", o.label());
             counter("mailtap.output.write.errors", "Failed writes to an output file (each retry counts).",
                     t -> t.outputWriteErrors[i], "output", o.label());
+            counter("mailtap.output.reopens", "Reopens of an output file by its path after a rotation signal (SIGUSR1/SIGHUP); failure: retried, records keep going to the file open before.",
+                    t -> t.outputReopens[i], "output", o.label(), "result", "success");
+            counter("mailtap.output.reopens", "Reopens of an output file by its path after a rotation signal (SIGUSR1/SIGHUP); failure: retried, records keep going to the file open before.",
+                    t -> t.outputReopenErrors[i], "output", o.label(), "result", "failure");
             gauge("mailtap.output.failing", "1 while an output file cannot be written (records wait in its buffer, then are lost).",
                     t -> t.outputFailing[i] ? 1 : 0, "output", o.label());
         }

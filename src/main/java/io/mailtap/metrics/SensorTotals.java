@@ -58,6 +58,8 @@ public final class SensorTotals {
     public final long[] outputLost = new long[Output.values().length];
     public final long[] outputWriteErrors = new long[Output.values().length];
     public final boolean[] outputFailing = new boolean[Output.values().length];
+    public final long[] outputReopens = new long[Output.values().length];
+    public final long[] outputReopenErrors = new long[Output.values().length];
 
     /** Adds the counters of every output of {@code h}. */
     public void addOutputs(OutputHealth h) {
@@ -68,6 +70,26 @@ public final class SensorTotals {
             outputLost[i] += s.lost.get();
             outputWriteErrors[i] += s.writeErrors.get();
             outputFailing[i] |= s.failing() != null;
+            outputReopens[i] += s.reopens.get();
+            outputReopenErrors[i] += s.reopenErrors.get();
+        }
+    }
+
+    // ---- forwarding sinks, indexed by ForwardTarget.ordinal()
+    public final long[] forwardSent = new long[io.mailtap.log.ForwardTarget.values().length];
+    public final long[] forwardDroppedQueueFull = new long[io.mailtap.log.ForwardTarget.values().length];
+    public final long[] forwardDroppedSendFailed = new long[io.mailtap.log.ForwardTarget.values().length];
+    public final long[] forwardQueueDepth = new long[io.mailtap.log.ForwardTarget.values().length];
+
+    /** Adds the counters of every forwarding sink of {@code f}. */
+    public void addForwarding(io.mailtap.log.Forwarding f) {
+        for (io.mailtap.log.ForwardTarget t : io.mailtap.log.ForwardTarget.values()) {
+            io.mailtap.log.Forwarder.Stats s = f.stats(t);
+            int i = t.ordinal();
+            forwardSent[i] += s.sent.get();
+            forwardDroppedQueueFull[i] += s.droppedQueueFull.get();
+            forwardDroppedSendFailed[i] += s.droppedSendFailed.get();
+            forwardQueueDepth[i] += s.queueDepth();
         }
     }
 

@@ -7,6 +7,7 @@ import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.DetectionEngine;
 import io.mailtap.detect.RuleId;
 import io.mailtap.log.OutputStats;
+import io.mailtap.log.ReopenRequest;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,10 +32,11 @@ public final class Detection implements AutoCloseable {
     private List<AlertSink> extras;
     private final StagedFile staged; // a replay's alert log until keepOutput(); null live
     private final OutputStats alertLogStats;
+    private final ReopenRequest reopen; // live: the alert log follows log rotation; null in a replay
     private volatile boolean keep;
 
     private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog, AlertSink log, List<AlertSink> extras,
-                      StagedFile staged, OutputStats alertLogStats) {
+                      StagedFile staged, OutputStats alertLogStats, ReopenRequest reopen) {
         this.engine = engine;
         this.tracker = tracker;
         this.alertLog = alertLog;
@@ -42,6 +44,7 @@ public final class Detection implements AutoCloseable {
         this.extras = List.copyOf(extras);
         this.staged = staged;
         this.alertLogStats = alertLogStats;
+        this.reopen = reopen;
     }
 
     /**
@@ -52,28 +55,31 @@ public final class Detection implements AutoCloseable {
      */
     public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks)
             throws IOException {
-        return build(cfg, outDir, live, extraSinks, new OutputStats());
+        return build(cfg, outDir, live, extraSinks, new OutputStats(), null);
     }
 
-    /** As above; the alert log counts into {@code alertLogStats} (the live sensor's, across reloads). */
+    /**
+     * As above; the alert log counts into {@code alertLogStats} (the live sensor's, across reloads)
+     * and, live, reopens its path on {@code reopen} (log rotation; null: never).
+     */
     public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks,
-                                  OutputStats alertLogStats) throws IOException {
+                                  OutputStats alertLogStats, ReopenRequest reopen) throws IOException {
         Path logPath = logPath(cfg, outDir);
         // a replay writes a complete new answer beside the old one and swaps it in at close
         StagedFile staged = logPath == null || live ? null : StagedFile.beside(logPath);
-        AlertSink log = logPath == null ? null : openLog(staged == null ? logPath : staged.temp(), live, alertLogStats);
+        AlertSink log = logPath == null ? null : openLog(staged == null ? logPath : staged.temp(), live, alertLogStats, reopen);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks(log, extraSinks));
         return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, log, extraSinks, staged,
-                alertLogStats);
+                alertLogStats, reopen);
     }
 
     private static Path logPath(MailtapConfig cfg, Path outDir) {
         return cfg.alerts().logPath() == null ? null : outDir.resolve(cfg.alerts().logPath());
     }
 
-    private static AlertSink openLog(Path logPath, boolean live, OutputStats stats) throws IOException {
+    private static AlertSink openLog(Path logPath, boolean live, OutputStats stats, ReopenRequest reopen) throws IOException {
         if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
-        return JsonAlertLog.open(logPath, live, stats);
+        return JsonAlertLog.open(logPath, live, stats, reopen);
     }
 
     private static List<AlertSink> sinks(AlertSink log, List<AlertSink> extras) {
@@ -148,7 +154,7 @@ public final class Detection implements AutoCloseable {
     public Change prepare(MailtapConfig next, Path outDir, boolean live, List<AlertSink> newExtras) throws IOException {
         Path nextPath = logPath(next, outDir);
         boolean newLog = !java.util.Objects.equals(nextPath, alertLog);
-        AlertSink nextLog = newLog && nextPath != null ? openLog(nextPath, live, alertLogStats) : null;
+        AlertSink nextLog = newLog && nextPath != null ? openLog(nextPath, live, alertLogStats, reopen) : null;
         return new Change(next, newLog, nextPath, nextLog, newExtras);
     }
 
@@ -156,6 +162,11 @@ public final class Detection implements AutoCloseable {
     public AlertTracker tracker() { return tracker; }
     /** The alert log's path, or null when it is switched off. */
     public Path alertLog() { return alertLog; }
+
+    /** On the event thread: the alert log reopens its path if a rotation asked for it (see {@link ReopenRequest}). */
+    public void reopenIfRequested() {
+        if (log instanceof JsonAlertLog j) j.reopenIfRequested();
+    }
 
     /** Packet time moved without events (live heartbeat): windows slide, quiet alerts resolve. */
     public void advanceTime(long tsMicros) {

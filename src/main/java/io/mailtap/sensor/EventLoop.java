@@ -75,6 +75,7 @@ final class EventLoop implements Runnable {
                     for (int i = 0; i < BATCH && (e = queue.poll()) != null; i++) handle(e);
                 }
                 heartbeat();
+                reopenIfRequested();
                 if (workersDone && queue.isEmpty()) break;
             }
         } catch (InterruptedException ie) {
@@ -131,6 +132,17 @@ final class EventLoop implements Runnable {
                 "client_only".equals(end.oneWay()) ? "replies are not seen, AUTH results are inferred from the client's next commands"
                         : "only reply codes are seen, no command or argument");
         oneWayLogged = oneWay;
+    }
+
+    /** Log rotation: the writers reopen their files here, between two batches, on the thread that writes them. */
+    private void reopenIfRequested() {
+        log.reopenIfRequested();
+        anomalies.reopenIfRequested();
+        try {
+            detection.current().detection.reopenIfRequested();
+        } catch (RuntimeException ex) {
+            if (eventErrors++ < 10) LOG.error("reopening the alert log failed", ex);
+        }
     }
 
     private void heartbeat() {

@@ -18,6 +18,7 @@ import io.mailtap.flow.FlowSettings;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputHealth;
 import io.mailtap.log.RecordFile;
+import io.mailtap.log.ReopenRequest;
 import io.mailtap.log.AnomalyLogWriter;
 import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.metrics.MailtapMetrics;
@@ -142,6 +143,10 @@ public final class LiveSensor {
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
     /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
+    /** output.stdout / output.syslog of this run (restart to change); closed after the event thread. */
+    private volatile io.mailtap.log.Forwarding forwarding;
+    /** Log rotation: bumped by {@link #reopenOutputs()}, followed by the event thread's writers. */
+    private final ReopenRequest rotation = new ReopenRequest();
 
     // Capture-thread progress, for the watchdog (opaque: hints, not synchronisation).
     @SuppressWarnings("unused")
@@ -166,7 +171,12 @@ public final class LiveSensor {
         this.configFile = configFile;
         this.version = version;
         this.opener = opener;
-        this.sinkFactory = sinkFactory;
+        this.sinkFactory = c -> {
+            // every generation of alert sinks also hands its notifications to the run's forwarders
+            List<AlertSink> l = new ArrayList<>(sinkFactory.create(c));
+            if (forwarding != null) l.add(new io.mailtap.alert.ForwardedAlerts(forwarding));
+            return l;
+        };
         this.notifier = notifier;
     }
 
@@ -202,10 +212,13 @@ public final class LiveSensor {
             Path logPath = outDir.resolve(Replay.TRANSACTION_LOG);
             try {
                 Files.createDirectories(outDir);
-                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP)),
-                        cfg.sensor().name());
+                forwarding = ForwardingSinks.create(cfg);
+                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP))
+                        .reopenOn(rotation), cfg.sensor().name());
                 anomalies = new AnomalyLogWriter(RecordFile.open(Output.ANOMALIES, outDir.resolve(Replay.ANOMALY_LOG), true,
-                        outputs.of(Output.ANOMALIES)), cfg.sensor().name());
+                        outputs.of(Output.ANOMALIES)).reopenOn(rotation), cfg.sensor().name());
+                log.forwardTo(forwarding);
+                anomalies.forwardTo(forwarding);
                 generation = buildGeneration(cfg);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
@@ -247,6 +260,7 @@ public final class LiveSensor {
             metricsSource.packetTimeMicros = eventLoop::slowestWorkerTime;
             metricsSource.healthy = this::healthy;
             metricsSource.outputs = outputs;
+            metricsSource.forwarding = forwarding;
             metrics = new MailtapMetrics(metricsSource, version, cfg.sensor().name(), cfg.sensor().site());
             if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
 
@@ -273,6 +287,7 @@ public final class LiveSensor {
                 if (log != null) closeQuietly(log);
                 if (anomalies != null) closeQuietly(anomalies);
                 if (generation != null) closeGeneration(generation);
+                if (forwarding != null) forwarding.close();
                 source.close();
             }
             setState(State.STOPPED);
@@ -327,7 +342,7 @@ public final class LiveSensor {
         List<AlertSink> extra = sinkFactory.create(cfg);
         Detection d;
         try {
-            d = Detection.build(cfg, started.outputDir(), true, extra, outputs.of(Output.ALERTS));
+            d = Detection.build(cfg, started.outputDir(), true, extra, outputs.of(Output.ALERTS), rotation);
         } catch (IOException | RuntimeException e) {
             for (AlertSink s : extra) s.close();
             throw e;
@@ -531,6 +546,20 @@ public final class LiveSensor {
         }
     }
 
+    // ================================================================== rotation
+
+    /**
+     * Log rotation (SIGUSR1, and SIGHUP after its reload): smtp.jsonl, alerts.jsonl and
+     * anomalies.jsonl are closed and reopened by their paths. Only a flag is set here; the event
+     * thread, which writes all three, reopens each at a record boundary within one poll interval
+     * (at most 100 ms), so logrotate's renamed file holds every record written before and the new
+     * file every record after. Counted in {@code mailtap_output_reopens_total{output,result}}.
+     */
+    public void reopenOutputs() {
+        rotation.request();
+        LOG.info("reopening the output files (log rotation)");
+    }
+
     // ================================================================== reload
 
     /**
@@ -722,6 +751,7 @@ public final class LiveSensor {
                     STOP_EVENTS.toSeconds());
             clean = false;
         }
+        if (forwarding != null) forwarding.close(); // the writers are closed: send what is queued (bounded)
         if (interfaceThread != null) {
             interfaceThread.interrupt();
             join(interfaceThread, Duration.ofSeconds(1));

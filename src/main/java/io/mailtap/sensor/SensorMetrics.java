@@ -53,6 +53,7 @@ final class SensorMetrics implements MetricsSource {
     LongSupplier packetTimeMicros;
     BooleanSupplier healthy = () -> true;
     OutputHealth outputs;
+    io.mailtap.log.Forwarding forwarding;
 
     SensorMetrics(List<PacketPipeline> pipelines, DetectionSlot detection) {
         this.pipelines = List.copyOf(pipelines);
@@ -87,6 +88,7 @@ final class SensorMetrics implements MetricsSource {
         t.lastReloadSuccessful = lastReloadSuccessful.getAsBoolean();
         t.packetTimeMicros = packetTimeMicros.getAsLong();
         if (outputs != null) t.addOutputs(outputs);
+        if (forwarding != null) t.addForwarding(forwarding);
     }
 
     @Override

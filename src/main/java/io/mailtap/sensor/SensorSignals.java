@@ -8,8 +8,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 
 /**
- * Signals of a running sensor: SIGHUP → {@link LiveSensor#reload()}; SIGTERM and SIGINT →
- * {@link LiveSensor#stop()}, after which {@code mailtap run} exits 0.
+ * Signals of a running sensor: SIGHUP → {@link LiveSensor#reload()} and then
+ * {@link LiveSensor#reopenOutputs()} (as Suricata's SIGHUP reopens its logs); SIGUSR1 →
+ * {@link LiveSensor#reopenOutputs()} only, which the shipped logrotate file sends, so a nightly
+ * rotation never re-applies a configuration file someone is in the middle of editing; SIGTERM and
+ * SIGINT → {@link LiveSensor#stop()}, after which {@code mailtap run} exits 0.
  *
  * <p>TERM and INT get {@code sun.misc.Signal} handlers rather than only a shutdown hook: in a hook
  * the JVM is already exiting and reports status 143 (128+SIGTERM) whatever the sensor does, which
@@ -28,9 +31,14 @@ public final class SensorSignals {
     /** Installs the handlers and the shutdown hook for {@code sensor}. */
     public static void install(LiveSensor sensor) {
         handle("HUP", () -> {
-            LOG.info("SIGHUP: reloading the configuration");
-            sensor.reload();
+            LOG.info("SIGHUP: reloading the configuration and reopening the output files");
+            try {
+                sensor.reload();
+            } finally {
+                sensor.reopenOutputs(); // also when the new file is rejected: a rotation must not wait on a typo
+            }
         });
+        handleReopen(sensor);
         for (String name : new String[] {"TERM", "INT"}) {
             handle(name, () -> {
                 LOG.info("SIG{}: stopping", name);
@@ -38,6 +46,14 @@ public final class SensorSignals {
             });
         }
         Runtime.getRuntime().addShutdownHook(new Thread(sensor::stop, "mailtap-shutdown"));
+    }
+
+    /** SIGUSR1 → {@link LiveSensor#reopenOutputs()} (log rotation); false if it could not be installed. */
+    static boolean handleReopen(LiveSensor sensor) {
+        return handle("USR1", () -> {
+            LOG.info("SIGUSR1: reopening the output files");
+            sensor.reopenOutputs();
+        });
     }
 
     /** {@code Signal.handle(new Signal(name), sig -> action.run())}; false if it could not be installed. */
@@ -69,7 +85,11 @@ public final class SensorSignals {
             why = "sun.misc.Signal unavailable: " + e;
         }
         LOG.warn("cannot handle SIG{} ({}); {}", name, why,
-                name.equals("HUP") ? "reload by restarting" : "the shutdown hook stops the sensor");
+                switch (name) {
+                    case "HUP" -> "reload by restarting";
+                    case "USR1" -> "log rotation needs a restart (or logrotate's copytruncate)";
+                    default -> "the shutdown hook stops the sensor";
+                });
         return false;
     }
 }

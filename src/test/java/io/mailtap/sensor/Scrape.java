@@ -144,6 +144,11 @@ final class Scrape {
         m("mailtap_output_records_lost_total", "output", outputs);
         m("mailtap_output_write_errors_total", "output", outputs);
         m("mailtap_output_failing", "output", outputs);
+        m("mailtap_output_reopens_total", "output", outputs, "result", Set.of("success", "failure"));
+        Set<String> forwardSinks = labels(io.mailtap.log.ForwardTarget.values(), e -> ((io.mailtap.log.ForwardTarget) e).label());
+        m("mailtap_forward_records_sent_total", "sink", forwardSinks);
+        m("mailtap_forward_records_dropped_total", "sink", forwardSinks, "reason", Set.of("queue_full", "send_failed"));
+        m("mailtap_forward_queue_depth", "sink", forwardSinks);
         m("mailtap_event_queue_depth");
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");

@@ -1,0 +1,13 @@
+package io.mailtap.log;
+
+/** The forwarding sinks, each declared once: its {@code sink} label and config section ({@code output.<label>}). */
+public enum ForwardTarget {
+    STDOUT("stdout"),
+    SYSLOG("syslog");
+
+    private final String label;
+
+    ForwardTarget(String label) { this.label = label; }
+
+    public String label() { return label; }
+}

@@ -1,0 +1,40 @@
+package io.mailtap.log;
+
+import java.io.Closeable;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The forwarding sinks of one sensor run ({@link ForwardTarget}), as one {@link LineTap} the writers
+ * hand every record to. Their counters exist for every target (zero when it is off), so the metrics
+ * are the same set whatever the configuration.
+ */
+public final class Forwarding implements LineTap, Closeable {
+    private final Map<ForwardTarget, Forwarder.Stats> stats = new EnumMap<>(ForwardTarget.class);
+    private final Forwarder[] forwarders;
+
+    /** @param forwarders the enabled sinks (built with {@link #stats(ForwardTarget)}) */
+    public Forwarding(Map<ForwardTarget, Forwarder.Stats> stats, List<Forwarder> forwarders) {
+        for (ForwardTarget t : ForwardTarget.values()) this.stats.put(t, stats.getOrDefault(t, new Forwarder.Stats()));
+        this.forwarders = forwarders.toArray(new Forwarder[0]);
+    }
+
+    /** No forwarding (counters at zero). */
+    public static Forwarding none() {
+        return new Forwarding(Map.of(), List.of());
+    }
+
+    public Forwarder.Stats stats(ForwardTarget t) { return stats.get(t); }
+
+    @Override
+    public void offer(Forwarded kind, int severity, byte[] line, int off, int len) {
+        for (Forwarder f : forwarders) f.offer(kind, severity, line, off, len);
+    }
+
+    /** Sends what is queued (bounded) and closes every sink; after the writers closed. */
+    @Override
+    public void close() {
+        for (Forwarder f : forwarders) f.close();
+    }
+}
