@@ -134,7 +134,9 @@ class OpsFilesTest {
         Set<String> ruleIds = new HashSet<>();
         for (RuleId r : RuleId.values()) ruleIds.add(r.id());
         assertThat(values("rule", s)).as(where).isSubsetOf(ruleIds);
-        assertThat(values("sink", s)).as(where).isSubsetOf(AlertmanagerSink.NAME, WebhookSink.NAME, "log");
+        Set<String> sinks = new HashSet<>(Set.of(AlertmanagerSink.NAME, WebhookSink.NAME, "log"));
+        for (io.mailtap.log.ForwardTarget f : io.mailtap.log.ForwardTarget.values()) sinks.add(f.label()); // stdout, syslog
+        assertThat(values("sink", s)).as(where).isSubsetOf(sinks);
         assertThat(values("where", s)).as(where).isSubsetOf("kernel", "interface", "ring");
         if (s.contains("mailtap_alert_sink_dropped_total")) {
             assertThat(values("reason", s)).as(where).isSubsetOf("queue_full", "gave_up");
