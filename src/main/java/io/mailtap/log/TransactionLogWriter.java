@@ -87,7 +87,7 @@ public final class TransactionLogWriter implements Closeable {
             number("inner_vlan", "inner tag of QinQ (0 when there is none), part of the flow key", (c, r) -> c.innerVlan()),
             text("helo", "HELO/EHLO/LHLO argument as sent (\"\" when bare)", (c, r) -> r.helo()),
             text("auth_mech", "AUTH mechanism, upper case, only ever a known SASL name (the IANA registry plus LOGIN, XOAUTH, XOAUTH2, SRP); any other word after `AUTH` — e.g. `AUTH <base64>` without a mechanism, which puts the credential there — is `unknown`", (c, r) -> r.authMech()),
-            text("auth_user", "decoded username (PLAIN authcid, LOGIN username, CRAM-MD5 user; null for mechanisms that do not reveal one). LOGIN's user is its **first** response by position, whatever the server's prompts say: a re-prompt for \"Username:\" after an undecodable line is answered with the password by most clients, so no later line is ever decoded. **The password is never decoded, stored or written.**",
+            text("auth_user", "decoded username (PLAIN authcid, LOGIN username, CRAM-MD5 user; null for mechanisms that do not reveal one). LOGIN's user is its **first** response by position, whatever the server's prompts say: a re-prompt for \"Username:\" after an undecodable line is answered with the password by most clients, so no later line is ever decoded, and after a capture hole inside the exchange no line at all (its position is lost). **The password is never decoded, stored or written.**",
                     (c, r) -> r.authUser()),
             text("authzid", "PLAIN authorization identity when given, else null", (c, r) -> r.authzid()),
             text("auth_result", "`success` / `failure` / `unknown`", (c, r) -> r.authResult()),

@@ -36,6 +36,11 @@ final class AuthTracker {
     /** Client lines still expected before the client has to wait for the server. */
     int owed;
     private int responses;
+    /**
+     * A hole in the client's bytes fell inside this exchange: how many responses it swallowed is
+     * unknown, so no later line's position (user or password?) is known and none is decoded.
+     */
+    private boolean positionLost;
     boolean cancelled;
     /** The exchange is over but its final reply was not seen: what the client does next decides. */
     boolean awaitingProof;
@@ -60,10 +65,16 @@ final class AuthTracker {
         mechClass = AuthMechanism.of(mechanism);
         user = authzid = null;
         responses = 0;
+        positionLost = false;
         cancelled = false;
         // Lines a client pipelining blindly sends before the first 334 (user, then password, for
         // LOGIN). An unknown mechanism is refused (504): what follows is a command again.
         owed = mechClass == AuthMechanism.LOGIN ? 2 : AuthMechanism.UNKNOWN_NAME.equals(mechanism) ? 0 : 1;
+    }
+
+    /** Client bytes were lost while this exchange was open (see {@link #positionLost}). */
+    void hole() {
+        if (active) positionLost = true;
     }
 
     /** AUTH carried an initial response; afterwards the client owes what the mechanism still needs. */
@@ -83,6 +94,7 @@ final class AuthTracker {
             return Response.CANCELLED;
         }
         if (end - off == 1 && b[off] == '=') return Response.NOT_DECODED; // empty initial response
+        if (positionLost) return Response.NOT_DECODED; // it may be the password: skipped unread
         switch (mechClass) {
             case PLAIN:
                 if (index != 0 || user != null) return Response.NOT_DECODED;

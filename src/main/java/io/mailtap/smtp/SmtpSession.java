@@ -1154,6 +1154,7 @@ public final class SmtpSession {
         if (fromClient) {
             tunnelAllowed = false; // the first bytes are in the hole
             clientSpoke = true;
+            if (auth != null) auth.hole(); // which SASL line comes next is no longer known
         } else {
             serverSpoke = true;
         }

@@ -94,6 +94,18 @@ class AuthScenarioTest {
                 greeted().c("AUTH LOGIN\r\n").s("334 VXNlcm5hbWU6\r\n").c(b64("frank") + "\r\n")
                         .s("334 VXNlcm5hbWU6\r\n").c(b64(PW) + "\r\n").s("235 ok\r\n"),
                 "LOGIN", "frank", null, AuthResult.SUCCESS, List.of(PW, b64(PW))));
+        // A capture hole swallows the user line: every line after it is at an unknown position. Here
+        // the first one after the hole is dropped as the rest of a cut line, the server prompts for
+        // the user again and the client answers with its password: still not decoded.
+        l.add(new Scenario("LOGIN whose user line fell into a capture hole, then a re-prompt",
+                greeted().c("AUTH LOGIN\r\n").s("334 VXNlcm5hbWU6\r\n").clientGap(b64("dave").length() + 2)
+                        .s("334 UGFzc3dvcmQ6\r\n").c(b64(PW) + "\r\n").s("334 VXNlcm5hbWU6\r\n")
+                        .c(b64(PW) + "\r\n").s("235 ok\r\n"),
+                "LOGIN", null, null, AuthResult.SUCCESS, List.of(PW, b64(PW))));
+        l.add(new Scenario("CRAM-MD5 with a hole before its response",
+                greeted().c("AUTH CRAM-MD5\r\n").s("334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UuZXhhbXBsZT4=\r\n").clientGap(30)
+                        .c(b64("x " + PW) + "\r\n").s("235 ok\r\n"),
+                "CRAM-MD5", null, null, AuthResult.SUCCESS, List.of(PW, b64("x " + PW))));
         // Issue 9 item 7: a credential where the mechanism name belongs is no mechanism.
         l.add(new Scenario("AUTH with a base64 blob and no mechanism word",
                 greeted().c("AUTH " + plain + "\r\n").s("504 5.5.4 Unrecognized authentication type\r\n"),
