@@ -1,14 +1,11 @@
 package io.mailtap.log;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailtap.flow.CommunityId;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Writes {@code anomalies.jsonl}, mailtap's Zeek {@code weird.log}: one JSON object per reported
@@ -22,37 +19,19 @@ public final class AnomalyLogWriter implements Closeable {
     public static final java.util.List<String> KEYS = java.util.List.of("ts", "event_type", "sensor", "uid", "community_id",
             "client_ip", "client_port", "server_ip", "server_port", "kind", "detail");
 
-    private final RecordFile file;
+    private final JsonLineOutput out;
     private final String sensor;
     private final CommunityId communityId = new CommunityId(0);
-    private final Line line = new Line();
-    private final JsonGenerator generator;
-    private long lines;
-    private LineTap tap = LineTap.NONE;
-
-    /** Reused line buffer whose bytes the record file copies. */
-    private static final class Line extends ByteArrayOutputStream {
-        Line() { super(512); }
-        byte[] bytes() { return buf; }
-    }
 
     /** @param sensor {@code sensor.name}, written on every line */
     public AnomalyLogWriter(RecordFile file, String sensor) {
-        this.file = file;
+        this.out = new JsonLineOutput(file, Forwarded.ANOMALIES, "the anomaly log", 512);
         this.sensor = java.util.Objects.requireNonNull(sensor, "sensor");
-        try {
-            this.generator = SafeJson.factory().createGenerator(line);
-            this.generator.setRootValueSeparator(null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the anomaly log", e);
-        }
     }
 
     public void write(SmtpEvent.Anomaly a) {
         Connection c = a.conn();
-        try {
-            JsonGenerator g = generator;
-            g.writeStartObject();
+        out.write(5, g -> { // syslog severity 5, notice
             g.writeStringField("ts", TransactionLogWriter.isoMicros(a.tsMicros()));
             g.writeStringField("event_type", EventType.ANOMALY.id());
             g.writeStringField("sensor", sensor);
@@ -64,30 +43,19 @@ public final class AnomalyLogWriter implements Closeable {
             g.writeNumberField("server_port", c.serverPort());
             g.writeStringField("kind", a.kind().id());
             g.writeStringField("detail", a.detail());
-            g.writeEndObject();
-            g.writeRaw('\n');
-            g.flush();
-            file.append(line.bytes(), 0, line.size());
-            tap.offer(Forwarded.ANOMALIES, 5, line.bytes(), 0, line.size());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the anomaly log", e);
-        } finally {
-            line.reset();
-        }
-        lines++;
+        });
     }
 
-    public long lines() { return lines; }
+    public long lines() { return out.lines(); }
 
     /** Every line also goes to {@code tap} (the stdout/syslog forwarders; never blocks). */
-    public void forwardTo(LineTap tap) { this.tap = tap; }
+    public void forwardTo(LineTap tap) { out.forwardTo(tap); }
 
     /** Reopens the file by its path if a rotation asked for it (see {@link RecordFile#reopenIfRequested}). */
-    public void reopenIfRequested() { file.reopenIfRequested(); }
+    public void reopenIfRequested() { out.reopenIfRequested(); }
 
     @Override
     public void close() throws IOException {
-        generator.close();
-        file.close();
+        out.close();
     }
 }

@@ -6,10 +6,8 @@ import io.mailtap.flow.Connection;
 import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.TransactionRecord;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -124,62 +122,33 @@ public final class TransactionLogWriter implements Closeable {
             text("proxy_tunnel", "the HTTP CONNECT / SOCKS4 / SOCKS5 tunnel the connection went through (`socks5 to host:port user u`; never a password), null when none",
                     (c, r) -> r.proxyTunnel()));
 
-    private final RecordFile file;
+    private final JsonLineOutput out;
     private final String sensor;
     /** Hashed once per line; the writer is single-threaded, so it owns its digest. */
     private final CommunityId communityId = new CommunityId(0);
-    private final Line line = new Line();
-    private final JsonGenerator generator;
-    private long lines;
-    private LineTap tap = LineTap.NONE;
-
-    /** Reused line buffer whose bytes the record file copies. */
-    private static final class Line extends ByteArrayOutputStream {
-        Line() { super(1024); }
-        byte[] bytes() { return buf; }
-    }
 
     /** @param sensor {@code sensor.name}, written on every line */
     public TransactionLogWriter(RecordFile file, String sensor) {
-        this.file = file;
+        this.out = new JsonLineOutput(file, Forwarded.TRANSACTIONS, "the transaction log", 1024);
         this.sensor = java.util.Objects.requireNonNull(sensor, "sensor");
-        try {
-            // One generator for the whole file; root values are separated by our own newline.
-            this.generator = SafeJson.factory().createGenerator(line);
-            this.generator.setRootValueSeparator(null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the transaction log", e);
-        }
     }
 
     public void write(Connection c, TransactionRecord r) {
-        try {
-            JsonGenerator g = generator;
-            g.writeStartObject();
+        out.write(6, g -> { // syslog severity 6, info
             for (Field f : FIELDS) {
                 g.writeFieldName(f.name());
                 f.value().write(g, this, c, r);
             }
-            g.writeEndObject();
-            g.writeRaw('\n');
-            g.flush();
-            file.append(line.bytes(), 0, line.size());
-            tap.offer(Forwarded.TRANSACTIONS, 6, line.bytes(), 0, line.size());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the transaction log", e);
-        } finally {
-            line.reset();
-        }
-        lines++;
+        });
     }
 
-    public long lines() { return lines; }
+    public long lines() { return out.lines(); }
 
     /** Every line also goes to {@code tap} (the stdout/syslog forwarders; never blocks). */
-    public void forwardTo(LineTap tap) { this.tap = tap; }
+    public void forwardTo(LineTap tap) { out.forwardTo(tap); }
 
     /** Reopens the file by its path if a rotation asked for it (see {@link RecordFile#reopenIfRequested}). */
-    public void reopenIfRequested() { file.reopenIfRequested(); }
+    public void reopenIfRequested() { out.reopenIfRequested(); }
 
     /** The README's field table (header included), generated from {@link #FIELDS}. */
     public static String readmeTable() {
@@ -190,8 +159,7 @@ public final class TransactionLogWriter implements Closeable {
 
     @Override
     public void close() throws IOException {
-        generator.close();
-        file.close();
+        out.close();
     }
 
     private static final DateTimeFormatter ISO_MICROS =
