@@ -201,6 +201,4 @@ final class Worker implements Runnable, FrameRing.FrameConsumer, SmtpEventListen
     /** Times an event had to wait for room in the event queue (back-pressure episodes). */
     long eventsWaited() { return eventsWaited; }
     long eventsLost() { return eventsLost; }
-    /** Per-command events of overloading connections shed before the event queue ({@link FlowShedder}). */
-    long eventsShed() { return shedder.shed(); }
 }
