@@ -55,7 +55,8 @@ public final class MailtapConfig {
                 integer("smtp.max_reply_lines_kept"));
         flow = new Flow(integer("flow.max_flows"), (int) lng("flow.max_buffered_bytes_per_direction"),
                 lng("flow.max_buffered_bytes_total"), dur("flow.attempt_timeout"), dur("flow.idle_timeout"),
-                dur("flow.closed_timeout"), dur("flow.ack_wait"), lng("flow.ack_wait_max_bytes"));
+                dur("flow.closed_timeout"), dur("flow.ack_wait"), lng("flow.ack_wait_max_bytes"),
+                integer("flow.max_overlap_check_buffers"));
         capture = new Capture(str("capture.interface"), integer("capture.snaplen"), bool("capture.promiscuous"),
                 (int) lng("capture.buffer_size"), bool("capture.immediate_mode"), integer("capture.timeout_ms"),
                 str("capture.filter"), integer("capture.workers"), integer("capture.ring_size"),
@@ -100,7 +101,7 @@ public final class MailtapConfig {
     /** {@code flow}. */
     public record Flow(int maxFlows, int maxBufferedBytesPerDirection, long maxBufferedBytesTotal,
                        Duration attemptTimeout, Duration idleTimeout, Duration closedTimeout,
-                       Duration ackWait, long ackWaitMaxBytes) {}
+                       Duration ackWait, long ackWaitMaxBytes, int maxOverlapCheckBuffers) {}
 
     /** {@code capture}; {@code filter} "auto" means: derive from smtp.ports / detect_on_any_port. */
     public record Capture(String iface, int snaplen, boolean promiscuous, int bufferSize, boolean immediateMode,
@@ -179,7 +180,8 @@ public final class MailtapConfig {
         int[] ports = smtp.ports().stream().mapToInt(Integer::intValue).toArray();
         return new FlowSettings(ports, smtp.detectOnAnyPort(), flow.maxFlows(), flow.maxBufferedBytesPerDirection(),
                 flow.maxBufferedBytesTotal(), micros(flow.attemptTimeout()), micros(flow.idleTimeout()),
-                micros(flow.closedTimeout()), micros(flow.ackWait()), flow.ackWaitMaxBytes());
+                micros(flow.closedTimeout()), micros(flow.ackWait()), flow.ackWaitMaxBytes(),
+                flow.maxOverlapCheckBuffers());
     }
 
     /** The SMTP analyzer's settings. */

@@ -19,6 +19,9 @@ import java.util.Arrays;
  * @param ackWaitMicros           acknowledged bytes not yet captured are awaited this long before
  *                                they are a gap (0: a gap at the ACK)
  * @param ackWaitMaxBytes         acknowledged bytes not yet captured beyond this are a gap at once
+ * @param overlapCheckBuffers     directions per flow table that keep their delivered, unacknowledged
+ *                                bytes (8 KiB each) to tell a TCP insertion from a retransmission;
+ *                                beyond it a direction keeps none (counted: unacked_not_kept)
  */
 public record FlowSettings(
         int[] smtpPorts,
@@ -30,16 +33,29 @@ public record FlowSettings(
         long idleTimeoutMicros,
         long closedTimeoutMicros,
         long ackWaitMicros,
-        long ackWaitMaxBytes) {
+        long ackWaitMaxBytes,
+        int overlapCheckBuffers) {
 
     public static final long DEFAULT_ACK_WAIT_MICROS = 50_000L;
     public static final long DEFAULT_ACK_WAIT_MAX_BYTES = 256L * 1024;
+    /** 2,048 directions of 8 KiB: at most 16 MiB per flow table. */
+    public static final int DEFAULT_OVERLAP_CHECK_BUFFERS = 2048;
 
     public static final int[] DEFAULT_SMTP_PORTS = {25, 465, 587, 2525};
 
     public FlowSettings {
         smtpPorts = smtpPorts.clone();
         Arrays.sort(smtpPorts);
+        if (overlapCheckBuffers < 0) throw new IllegalArgumentException("overlapCheckBuffers must be >= 0");
+    }
+
+    /** With the default number of overlap-check buffers. */
+    public FlowSettings(int[] smtpPorts, boolean trackAllTcp, int maxFlows, int maxBufferedBytesPerDirection,
+                        long maxBufferedBytesTotal, long attemptTimeoutMicros, long idleTimeoutMicros,
+                        long closedTimeoutMicros, long ackWaitMicros, long ackWaitMaxBytes) {
+        this(smtpPorts, trackAllTcp, maxFlows, maxBufferedBytesPerDirection, maxBufferedBytesTotal,
+                attemptTimeoutMicros, idleTimeoutMicros, closedTimeoutMicros, ackWaitMicros, ackWaitMaxBytes,
+                DEFAULT_OVERLAP_CHECK_BUFFERS);
     }
 
     /** With the default wait for acknowledged bytes. */
@@ -60,7 +76,7 @@ public record FlowSettings(
     /** These settings with another wait for acknowledged bytes. */
     public FlowSettings withAckWait(long micros, long maxBytes) {
         return new FlowSettings(smtpPorts, trackAllTcp, maxFlows, maxBufferedBytesPerDirection, maxBufferedBytesTotal,
-                attemptTimeoutMicros, idleTimeoutMicros, closedTimeoutMicros, micros, maxBytes);
+                attemptTimeoutMicros, idleTimeoutMicros, closedTimeoutMicros, micros, maxBytes, overlapCheckBuffers);
     }
 
     public boolean isSmtpPort(int port) {

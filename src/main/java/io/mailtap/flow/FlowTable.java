@@ -102,7 +102,8 @@ public final class FlowTable {
         this.maxBufferedPerDirection = settings.maxBufferedBytesPerDirection();
         this.budget = new BufferBudget(settings.maxBufferedBytesTotal(), stats);
         this.ackWaits = new AckWaits(settings.ackWaitMicros(), settings.ackWaitMaxBytes());
-        this.reassembly = new TcpReassembler.Shared(listener, stats, budget, ackWaits, maxBufferedPerDirection);
+        this.reassembly = new TcpReassembler.Shared(listener, stats, budget, ackWaits, maxBufferedPerDirection,
+                settings.overlapCheckBuffers());
         this.attempting = new LruList(settings.attemptTimeoutMicros());
         this.open = new LruList(settings.idleTimeoutMicros());
         this.closed = new LruList(settings.closedTimeoutMicros());

@@ -70,12 +70,12 @@ final class TcpReassembler {
         boolean duplicateCounted;
 
         Shared(FlowListener listener, FlowStats stats, BufferBudget budget, AckWaits ackWaits,
-               long maxBufferedPerDirection) {
+               long maxBufferedPerDirection, int overlapCheckBuffers) {
             this.listener = listener;
             this.stats = stats;
             this.budget = budget;
             this.ackWaits = ackWaits;
-            this.unacked = new UnackedPool(stats);
+            this.unacked = new UnackedPool(stats, overlapCheckBuffers);
             this.maxBuffered = maxBufferedPerDirection;
         }
     }

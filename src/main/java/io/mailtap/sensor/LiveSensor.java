@@ -369,7 +369,7 @@ public final class LiveSensor {
         int perDirection = (int) Math.min(s.maxBufferedBytesPerDirection(), total);
         return new FlowSettings(s.smtpPorts(), s.trackAllTcp(), maxFlows, perDirection, total,
                 s.attemptTimeoutMicros(), s.idleTimeoutMicros(), s.closedTimeoutMicros(),
-                s.ackWaitMicros(), s.ackWaitMaxBytes());
+                s.ackWaitMicros(), s.ackWaitMaxBytes(), Math.max(1, s.overlapCheckBuffers() / workers));
     }
 
     /** Arena bytes per ring: ARENA_BYTES_PER_SLOT per slot, at least 1 MiB and 4 full frames, at most 1 GiB. */

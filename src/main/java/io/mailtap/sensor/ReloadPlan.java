@@ -64,6 +64,7 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
             key("flow.closed_timeout", c -> c.flow().closedTimeout()),
             key("flow.ack_wait", c -> c.flow().ackWait()),
             key("flow.ack_wait_max_bytes", c -> c.flow().ackWaitMaxBytes()),
+            key("flow.max_overlap_check_buffers", c -> c.flow().maxOverlapCheckBuffers()),
             key("metrics.listen", c -> c.metrics().listen()),
             key("metrics.path", c -> c.metrics().path()),
             key("metrics.basic_auth", c -> c.metrics().basicAuth()),

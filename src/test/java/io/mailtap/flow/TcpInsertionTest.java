@@ -34,6 +34,22 @@ class TcpInsertionTest {
         assertThat(anomalies).containsOnlyOnce("tcp_overlap_replaced"); // the possible evasion is reported
     }
 
+    @Test
+    void withoutOverlapCheckBuffersTheFirstCopyStaysAndTheMissingBufferIsCounted() {
+        // flow.max_overlap_check_buffers: 0 — the bound of the buffers above, hit on purpose
+        FlowSettings d = FlowSettings.defaults();
+        FlowSettings none = new FlowSettings(d.smtpPorts(), d.trackAllTcp(), d.maxFlows(), d.maxBufferedBytesPerDirection(),
+                d.maxBufferedBytesTotal(), d.attemptTimeoutMicros(), d.idleTimeoutMicros(), d.closedTimeoutMicros(),
+                d.ackWaitMicros(), d.ackWaitMaxBytes(), 0);
+        FlowStats st = new FlowStats();
+        FlowTable t = new FlowTable(none, new Recorder(), st);
+        Session ses = new Session(t);
+        ses.handshake();
+        ses.send(ses.s().seq(ses.sSeq(0)).ack(ses.cNext).data("220 hi\r\nFAKEFAKE"));
+        assertThat(st.get(FlowCounter.UNACKED_NOT_KEPT)).isPositive();
+        assertThat(st.get(FlowCounter.OVERLAPS_REPLACED)).isZero();
+    }
+
     // --- frame by frame ---------------------------------------------------------------------
 
     private final Recorder rec = new Recorder();
