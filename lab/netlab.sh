@@ -291,10 +291,12 @@ EOF
     lab_log "postfix check/start failed"; tail -20 "$PF_LOG" >&2 || true
     return 1
   fi
-  local i
+  local i l25 l587
   for ((i = 0; i < 50; i++)); do
-    if lab_in mt-mail ss -Hltn 'sport = :25' | grep -q 198.18.20.10 &&
-       lab_in mt-mail ss -Hltn 'sport = :587' | grep -q 198.18.20.10; then
+    # read whole, then match: `ss | grep -q` fails at random under pipefail (SIGPIPE)
+    l25=$(lab_in mt-mail ss -Hltn 'sport = :25' || true)
+    l587=$(lab_in mt-mail ss -Hltn 'sport = :587' || true)
+    if [[ $l25 == *198.18.20.10* && $l587 == *198.18.20.10* ]]; then
       return 0
     fi
     sleep 0.1
@@ -362,7 +364,9 @@ lab_down() {
 }
 
 lab_queue_is_empty() {
-  lab_in mt-mail postqueue -c "$PF_ETC" -p 2>/dev/null | grep -q '^Mail queue is empty'
+  local q
+  q=$(lab_in mt-mail postqueue -c "$PF_ETC" -p 2>/dev/null || true)
+  [[ $q == "Mail queue is empty"* ]]
 }
 
 # lab_wait_queue_empty [TIMEOUT_S]

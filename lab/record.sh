@@ -21,7 +21,7 @@ usage() { echo "usage: $0 OUT.pcap SCENARIO[:ARG...]...  (scenarios: ${LAB_SCENA
 (($# >= 2)) || usage
 out=$(realpath -m "$1"); shift
 for spec in "$@"; do
-  printf '%s\n' "${LAB_SCENARIOS[@]}" | grep -qx -- "${spec%%:*}" || { echo "unknown scenario: $spec" >&2; usage; }
+  lab_is_scenario "${spec%%:*}" || { echo "unknown scenario: $spec" >&2; usage; }
 done
 mkdir -p "$(dirname "$out")"
 

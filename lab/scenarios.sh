@@ -27,6 +27,14 @@
 LAB_SCENARIOS=(legit_outbound legit_submission firewall_report egress_violation_ws1
   egress_attempt_ws2 null_sender_burst guest_login blocklisted blocklisted_twice auth_failures)
 
+# lab_is_scenario NAME : NAME is one of LAB_SCENARIOS. A loop, not `printf | grep -q`: under
+# pipefail grep's early exit kills printf with SIGPIPE and the pipeline fails at random.
+lab_is_scenario() {
+  local s
+  for s in "${LAB_SCENARIOS[@]}"; do [[ $s == "$1" ]] && return 0; done
+  return 1
+}
+
 # password of a lab account, from lab/users.txt
 lab_password() { awk -v u="$1" '$1 == u { print $2 }' "$LAB_DIR/users.txt"; }
 
@@ -143,7 +151,7 @@ lab_run_scenario() {
   local spec=$1 name args t0
   IFS=: read -r -a args <<<"$spec"
   name=${args[0]}; args=("${args[@]:1}")
-  if ! printf '%s\n' "${LAB_SCENARIOS[@]}" | grep -qx -- "$name"; then
+  if ! lab_is_scenario "$name"; then
     lab_log "unknown scenario '$name' (known: ${LAB_SCENARIOS[*]})"; return 2
   fi
   t0=$(date +%s.%N)
