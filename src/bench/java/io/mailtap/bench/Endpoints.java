@@ -78,13 +78,23 @@ public final class Endpoints {
         return e;
     }
 
+    /** 4 bytes for an IPv4 literal, 16 for an IPv6 one, v4-mapped ({@code ::ffff:192.0.2.1}) included. */
     private static byte[] literal(String ip) {
         if (!ip.matches("[0-9A-Fa-f:.]+")) throw new IllegalArgumentException("not an address literal: " + ip);
+        byte[] a;
         try {
-            return InetAddress.getByName(ip).getAddress();
+            a = InetAddress.getByName(ip).getAddress();
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(ip, e);
         }
+        if (a.length == 4 && ip.contains(":")) {   // Java folds a v4-mapped literal to IPv4; on the wire it is IPv6
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(a, 0, mapped, 12, 4);
+            return mapped;
+        }
+        return a;
     }
 
     private static long word(byte[] b, int off, int n) {
