@@ -10,6 +10,7 @@ import io.mailtap.decode.PacketView;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.flow.FlowTable;
+import io.mailtap.testutil.TestConnections;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * detection), where a bare {@link SmtpSession} is not enough.
  */
 final class Wire {
-    static final long T0 = 1_700_000_000_000_000L;
+    static final long T0 = TestConnections.T0;
 
     final SmtpStats stats = new SmtpStats();
     final List<SmtpEvent> events = new ArrayList<>();
