@@ -65,7 +65,7 @@ else
 fi
 
 # ---- the generator: `mailtap bench-gen` (the launcher builds the jar first when needed) ----
-gen_src="$root/src/main/java/io/mailtap/bench"
+gen_src="$root/src/bench/java/io/mailtap/bench"
 gen_bin="${MAILTAP_BIN:-$root/mailtap}"
 
 # keyed by seed, size and the generator's source, so a changed generator never reuses an old file

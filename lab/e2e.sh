@@ -9,7 +9,7 @@
 # 1. lab up (lab/netlab.sh), after tearing down what a previous, killed e2e run left behind
 # 2. in ns mt-sensor, on its loopback only: webhook receiver :9099 (lab/e2e_check.py), Alertmanager
 #    :9093, mailtap run (capture span0, metrics :9725, pushes to Alertmanager and to the receiver),
-#    Prometheus :9090 (scrape mailtap every 2 s, rules config/prometheus/mailtap-rules.yml); wait
+#    Prometheus :9090 (scrape mailtap every 2 s, rules ops/prometheus/mailtap-rules.yml); wait
 #    until Prometheus has the mailtap target up
 # 3. traffic (lab/scenarios.sh): legit_outbound, legit_submission, egress_violation_ws1,
 #    firewall_report, null_sender_burst (30 x MAIL FROM:<> as mallory), guest_login,
@@ -27,7 +27,7 @@
 #   MAILTAP_E2E_DIR       work directory (configs, logs, outputs; kept). Default: a mktemp dir, removed after a PASS
 #   MAILTAP_JAR           mailtap jar to run (default: built/refreshed by ./mailtap into target/mailtap.jar)
 #   MAILTAP_JAVA_OPTS     extra JVM options
-#   MAILTAP_E2E_RULES     Prometheus rule file (default config/prometheus/mailtap-rules.yml)
+#   MAILTAP_E2E_RULES     Prometheus rule file (default ops/prometheus/mailtap-rules.yml)
 #   MAILTAP_E2E_REPLACE_LAB=1  tear down a lab that is up but was not started by an e2e run
 #                              (otherwise exit 75: someone else is using the lab)
 # Exit: 0 PASS, 1 FAIL, 2 prerequisites missing / usage, 75 the lab is in use by someone else.
@@ -45,7 +45,7 @@ source "$E2E_HERE/scenarios.sh"
 
 E2E_T0=${EPOCHREALTIME/./}
 E2E_TIMEOUT=${MAILTAP_E2E_TIMEOUT:-360}
-E2E_RULES=${MAILTAP_E2E_RULES:-$REPO/config/prometheus/mailtap-rules.yml}
+E2E_RULES=${MAILTAP_E2E_RULES:-$REPO/ops/prometheus/mailtap-rules.yml}
 E2E_SENSOR=e2e-sensor
 E2E_NULL=30                 # null-sender mails of the burst (detect.null_sender_burst.threshold is 20)
 E2E_LOCK=/run/mailtap-e2e.lock     # flock'ed around reads/writes of E2E_OWNER

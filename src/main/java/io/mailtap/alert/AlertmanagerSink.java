@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Labels (identity; never free text)</h2>
  * {@code alertname} = {@code "MailtapDetect"} + the rule id in CamelCase ({@link #alertName}:
  * egress_policy → {@code MailtapDetectEgressPolicy}; the "Detect" part keeps these per-subject alerts
- * apart from the aggregate Prometheus rules in {@code config/prometheus/mailtap-rules.yml}, e.g.
+ * apart from the aggregate Prometheus rules in {@code ops/prometheus/mailtap-rules.yml}, e.g.
  * {@code MailtapNullSenderBurst}), {@code severity}, {@code rule} (the rule id), {@code sensor}
  * (sensor name; not {@code instance}, which Prometheus sets to the scraped host:port of its own
  * alerts), {@code site} (when {@code sensor.site} is set: grouping and inhibition stay within a

@@ -5,6 +5,7 @@ import picocli.AutoComplete;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
 
 /**
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Passive SMTP sensor: follows TCP/SMTP on a mirror port or in capture files and reports who sends what mail.",
-        subcommands = {RunCommand.class, ReplayCommand.class, CheckConfigCommand.class, InterfacesCommand.class, BenchGenCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, CheckConfigCommand.class, InterfacesCommand.class,
                 CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class, ManPageCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
@@ -41,7 +42,7 @@ public final class Main implements Runnable {
 
     /** As {@link #run(String...)}, with the command's output and error streams given. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> EXIT_FAILURE);
@@ -62,6 +63,13 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         return cl.execute(args);
+    }
+
+    /** The sensor's commands plus those of any tooling jar on the class path ({@link ToolCommand}). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (ToolCommand tool : ServiceLoader.load(ToolCommand.class)) cl.addSubcommand(tool);
+        return cl;
     }
 
     @Override

@@ -20,10 +20,10 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ops files (config/prometheus, config/grafana) use only the metric names of the contract
+ * The ops files (ops/prometheus, ops/grafana) use only the metric names of the contract
  * (METRICS-CONTRACT.md, shared with the daemon's metrics endpoint), only recording rules that
  * exist, only label values that exist, and keep the shapes Prometheus and Grafana need.
- * promtool/amtool checks are in config/check.sh.
+ * promtool/amtool checks are in ops/check.sh.
  */
 class OpsFilesTest {
     /** The exposed names of METRICS-CONTRACT.md. No histograms, so no _bucket/_sum/_count. */
@@ -58,9 +58,9 @@ class OpsFilesTest {
         return Set.copyOf(all);
     }
 
-    private static final Path RULES = Path.of("config/prometheus/mailtap-rules.yml");
-    private static final Path RULE_TESTS = Path.of("config/prometheus/mailtap-rules.test.yml");
-    private static final Path DASHBOARD = Path.of("config/grafana/mailtap-dashboard.json");
+    private static final Path RULES = Path.of("ops/prometheus/mailtap-rules.yml");
+    private static final Path RULE_TESTS = Path.of("ops/prometheus/mailtap-rules.test.yml");
+    private static final Path DASHBOARD = Path.of("ops/grafana/mailtap-dashboard.json");
     private static final Path CONTRACT_FILE = Path.of("METRICS-CONTRACT.md");
 
     private static final Pattern METRIC = Pattern.compile("\\bmailtap_[a-zA-Z0-9_]+");

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shipped operations files checked by the real tools: promtool check/test rules, amtool
- * check-config, the dashboard's JSON (config/check.sh). On CI the tools are installed and a missing
+ * check-config, the dashboard's JSON (ops/check.sh). On CI the tools are installed and a missing
  * one fails; elsewhere the test is skipped with a message.
  */
 class OpsToolsIT {
@@ -25,7 +25,7 @@ class OpsToolsIT {
             Assumptions.assumeTrue(present, tool + " is not installed (Debian: prometheus, prometheus-alertmanager, jq)");
         }
         Path log = Files.createTempFile("ops-check", ".out");
-        Process p = new ProcessBuilder("bash", "config/check.sh").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder("bash", "ops/check.sh").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isZero();

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The shipped Alertmanager example (config/alertmanager/example.yml) in a real Alertmanager, fed by
+ * The shipped Alertmanager example (ops/alertmanager/example.yml) in a real Alertmanager, fed by
  * two sensors at two sites whose private ranges overlap: a critical alert about 10.0.0.5 at site A
  * inhibits site A's warning about 10.0.0.5, and no longer site B's warning about its own 10.0.0.5.
  * Skipped when the binary is missing, except under CI=true.
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.fail;
 @Timeout(90)
 class SiteInhibitionTest {
     private static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
-    private static final Path EXAMPLE = Path.of("config/alertmanager/example.yml");
+    private static final Path EXAMPLE = Path.of("ops/alertmanager/example.yml");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HelpAndUsageTest {
     /** Every subcommand Main declares, so a new command cannot be left without --help. */
     static Stream<String> commands() {
-        return new CommandLine(new Main()).getSubcommands().keySet().stream().filter(c -> !c.equals("help"));
+        return Main.commandLine().getSubcommands().keySet().stream().filter(c -> !c.equals("help"));
     }
 
     @ParameterizedTest

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code ./mailtap} launcher's libpcap check, run for real with a stand-in {@code ldconfig}
- * and {@code java} first on PATH (the jar is present and newer than the absent sources, so no build).
+ * The {@code ./mailtap} launcher's libpcap check and its choice of jar and JVM options, run for real
+ * with a stand-in {@code ldconfig} and {@code java} first on PATH (the jars are present and newer than
+ * the absent sources, so no build).
  */
 @EnabledOnOs(OS.LINUX)
 class LauncherTest {
@@ -55,6 +56,13 @@ class LauncherTest {
         assertThat(launch(LIBPCAP, "", "replay", "x.pcap").output).contains("java ran: -jar ");
     }
 
+    @Test
+    void benchGenRunsTheToolingJarEveryOtherCommandTheProductJar() throws Exception {
+        assertThat(launch(LIBPCAP, null, "bench-gen", "--out", "x.pcap").output)
+                .containsPattern("java ran: -jar \\S*/target/mailtap-0\\.1-bench\\.jar bench-gen --out x\\.pcap");
+        assertThat(launch(LIBPCAP, null, "interfaces").output).containsPattern("java ran: -jar \\S*/target/mailtap\\.jar interfaces");
+    }
+
     private record Result(int exit, String output) {}
 
     private Result launch(String ldconfigBody) throws IOException, InterruptedException {
@@ -66,6 +74,7 @@ class LauncherTest {
         Files.copy(Path.of("mailtap"), home.resolve("mailtap"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(home.resolve("target"));
         Files.writeString(home.resolve("target/mailtap.jar"), "stand-in");
+        Files.writeString(home.resolve("target/mailtap-0.1-bench.jar"), "stand-in");
         Path bin = Files.createDirectories(dir.resolve("bin"));
         script(bin.resolve("ldconfig"), ldconfigBody);
         script(bin.resolve("java"), "echo \"java ran: $*\"\n");

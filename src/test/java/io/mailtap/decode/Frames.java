@@ -1,11 +1,18 @@
 package io.mailtap.decode;
 
+import io.mailtap.bench.FrameBuilder;
+
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
-/** Builds frames byte by byte for tests, so each test states exactly which header it exercises. */
+/**
+ * Builds frames header by header for tests, so each test states exactly which header it exercises.
+ * The IP builders fill the checksums with the packet kit ({@link FrameBuilder#fillChecksums}), so a
+ * test's packet is one a real stack could have sent; whole conversations come from the kit itself
+ * ({@code testutil/TcpConversation}, {@code io.mailtap.bench.TcpScript}).
+ */
 public final class Frames {
     public static final int ETH_IPV4 = 0x0800, ETH_IPV6 = 0x86DD, ETH_ARP = 0x0806;
     public static final int TPID_8021Q = 0x8100, TPID_8021AD = 0x88A8, TPID_QINQ = 0x9100;
@@ -71,6 +78,7 @@ public final class Frames {
         System.arraycopy(addr(dst), 0, b, 16, 4);
         for (int i = 20; i < hl; i++) b[i] = 1; // NOP
         System.arraycopy(l4, 0, b, hl, l4.length);
+        FrameBuilder.fillChecksums(b, 0);
         return b;
     }
 
@@ -84,6 +92,7 @@ public final class Frames {
         System.arraycopy(addr(src), 0, b, 8, 16);
         System.arraycopy(addr(dst), 0, b, 24, 16);
         System.arraycopy(rest, 0, b, 40, rest.length);
+        FrameBuilder.fillChecksums(b, 0);
         return b;
     }
 

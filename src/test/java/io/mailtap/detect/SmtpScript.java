@@ -9,6 +9,7 @@ import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.TransactionRecord;
+import io.mailtap.testutil.TestConnections;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.List;
  */
 public final class SmtpScript {
     public static final long STEP = 1_000; // 1 ms between events of a session
-    public static final long T0 = 1_700_000_000_000_000L; // 2023-11-14T22:13:20Z
+    public static final long T0 = TestConnections.T0;
 
     private final SmtpEventListener out;
     private long now = T0;
@@ -44,15 +45,11 @@ public final class SmtpScript {
     }
 
     public static InetAddress ip(String text) {
-        InetAddress a = InetLiteral.parse(text);
-        if (a == null) throw new IllegalArgumentException(text);
-        return a;
+        return TestConnections.ip(text);
     }
 
     public Connection conn(String client, int clientPort, String server, int serverPort, ClientBy by) {
-        InetAddress c = ip(client), s = ip(server);
-        return new Connection("C" + (++uidSeq) + "t" + Long.toString(now, 36), now, c, c.getHostAddress(), clientPort,
-                s, s.getHostAddress(), serverPort, 0, 0, c.getAddress().length == 4 ? 4 : 6, by);
+        return TestConnections.of("C" + (++uidSeq) + "t" + Long.toString(now, 36), now, client, clientPort, server, serverPort, by);
     }
 
     /** A new connection from an ephemeral port, direction by SYN. */

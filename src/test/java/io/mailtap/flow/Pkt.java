@@ -1,60 +1,72 @@
 package io.mailtap.flow;
 
+import io.mailtap.bench.Endpoints;
+import io.mailtap.bench.FrameBuilder;
+import io.mailtap.decode.DecodeStats;
+import io.mailtap.decode.FrameDecoder;
+import io.mailtap.decode.LinkType;
 import io.mailtap.decode.PacketView;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** Builds a {@link PacketView} by hand, as the decoder would fill it. */
+/**
+ * One TCP packet for flow tests, built as a frame by the packet kit ({@link FrameBuilder}: real
+ * headers, every checksum) and read back by the real {@link FrameDecoder}, so the view is exactly
+ * what the decoder hands the flow table (offsets included: the payload starts after the headers).
+ */
 final class Pkt {
-    /** Where the payload starts in the frame: the view's offsets must be honoured, not assumed 0. */
-    static final int HEADERS = 54;
+    private static final FrameBuilder KIT = new FrameBuilder();
+    private static final FrameDecoder DECODER = new FrameDecoder(new DecodeStats());
 
     private final PacketView v = new PacketView();
+    private final long ts;
+    private String srcIp, dstIp;
+    private int srcPort, dstPort, seq, ack, flags, vlanOuter, vlanInner;
     private byte[] payload = new byte[0];
     private int captured = -1;
 
-    private Pkt(long ts) { v.tsMicros = ts; }
+    private Pkt(long ts) { this.ts = ts; }
 
     static Pkt at(long ts) { return new Pkt(ts); }
 
-    Pkt from(String ip, int port) {
-        long[] a = addr(ip);
-        v.srcHi = a[0]; v.srcLo = a[1]; v.srcPort = port;
-        v.ipVersion = ip.contains(":") ? 6 : 4;
-        return this;
-    }
+    Pkt from(String ip, int port) { srcIp = ip; srcPort = port; return this; }
 
-    Pkt to(String ip, int port) {
-        long[] a = addr(ip);
-        v.dstHi = a[0]; v.dstLo = a[1]; v.dstPort = port;
-        return this;
-    }
+    Pkt to(String ip, int port) { dstIp = ip; dstPort = port; return this; }
 
-    Pkt seq(int seq) { v.seq = seq; return this; }
-    Pkt ack(int ack) { v.ack = ack; v.tcpFlags |= PacketView.ACK; return this; }
-    Pkt syn() { v.tcpFlags |= PacketView.SYN; return this; }
-    Pkt fin() { v.tcpFlags |= PacketView.FIN; return this; }
-    Pkt rst() { v.tcpFlags |= PacketView.RST; return this; }
-    Pkt flags(int flags) { v.tcpFlags = flags; return this; }
-    Pkt vlan(int outer, int inner) { v.vlanOuter = outer; v.vlanInner = inner; return this; }
+    Pkt seq(int seq) { this.seq = seq; return this; }
+    Pkt ack(int ack) { this.ack = ack; flags |= PacketView.ACK; return this; }
+    Pkt syn() { flags |= PacketView.SYN; return this; }
+    Pkt fin() { flags |= PacketView.FIN; return this; }
+    Pkt rst() { flags |= PacketView.RST; return this; }
+    Pkt flags(int flags) { this.flags = flags; return this; }
+    /** 802.1Q tag {@code outer}; with {@code inner != 0}, QinQ (802.1ad outer, 802.1Q inner). */
+    Pkt vlan(int outer, int inner) { vlanOuter = outer; vlanInner = inner; return this; }
     Pkt data(String s) { return data(s.getBytes(StandardCharsets.ISO_8859_1)); }
     Pkt data(byte[] b) { payload = b; return this; }
     /** Snaplen: only the first {@code n} payload bytes were captured. */
     Pkt captured(int n) { captured = n; return this; }
 
     PacketView view() {
-        int cap = captured < 0 ? payload.length : Math.min(captured, payload.length);
-        byte[] frame = new byte[HEADERS + cap];
-        java.util.Arrays.fill(frame, 0, HEADERS, (byte) 0x5a);
-        System.arraycopy(payload, 0, frame, HEADERS, cap);
-        v.frame = frame;
-        v.capturedLength = frame.length;
-        v.wireLength = HEADERS + payload.length;
-        v.payloadOffset = HEADERS;
-        v.payloadLength = cap;
-        v.segmentLength = payload.length;
+        // a packet has one IP version: with one IPv6 side, an IPv4 other side is sent v4-mapped
+        boolean v6 = srcIp.contains(":") || dstIp.contains(":");
+        Endpoints e = Endpoints.tcp(v6 ? mapped(srcIp) : srcIp, srcPort, v6 ? mapped(dstIp) : dstIp, dstPort);
+        if (vlanInner != 0) e.qinq(vlanOuter, vlanInner);
+        else if (vlanOuter != 0) e.vlan(vlanOuter);
+        int wire = KIT.tcp(e, true, seq, ack, flags, 0, payload, 0, payload.length);
+        int headers = KIT.ipOffset + KIT.ipLength - payload.length;
+        int cap = captured < 0 ? wire : Math.min(wire, headers + Math.min(captured, payload.length));
+        byte[] frame = Arrays.copyOf(KIT.frame, cap);
+        if (!DECODER.decode(LinkType.ETHERNET, frame, cap, wire, ts, v)) {
+            throw new AssertionError("the decoder skipped the test packet " + srcIp + ":" + srcPort + " > " + dstIp + ":" + dstPort);
+        }
         return v;
+    }
+
+    private static String mapped(String ip) {
+        return ip.contains(":") ? ip : "::ffff:" + ip;
     }
 
     static long[] addr(String ip) {

@@ -4,9 +4,8 @@ import io.mailtap.flow.ClientBy;
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
+import io.mailtap.testutil.TestConnections;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -19,7 +18,7 @@ import java.util.stream.Collectors;
  * same packet times, so the three runs must give identical events.
  */
 final class Harness {
-    static final long START = 1_700_000_000_000_000L;
+    static final long START = TestConnections.T0;
 
     record Step(char kind, byte[] bytes, long gapBytes, long ts) {}
 
@@ -38,12 +37,7 @@ final class Harness {
     }
 
     static Connection connection(ClientBy by) {
-        try {
-            return new Connection("CtestUid1", START, InetAddress.getByName("192.0.2.10"), "192.0.2.10", 40000,
-                    InetAddress.getByName("198.51.100.25"), "198.51.100.25", 25, 0, 0, 4, by);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return TestConnections.of("CtestUid1", START, "192.0.2.10", 40000, "198.51.100.25", 25, by);
     }
 
     /** Client bytes (one segment). */

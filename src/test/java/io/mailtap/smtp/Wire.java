@@ -1,13 +1,16 @@
 package io.mailtap.smtp;
 
+import io.mailtap.bench.Endpoints;
+import io.mailtap.bench.FrameBuilder;
+import io.mailtap.bench.TcpScript;
 import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.FrameDecoder;
-import io.mailtap.decode.Frames;
 import io.mailtap.decode.LinkType;
 import io.mailtap.decode.PacketView;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.flow.FlowTable;
+import io.mailtap.testutil.TestConnections;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,18 +18,19 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A real flow table with an {@link SmtpAnalyzer} on top, fed hand-made Ethernet/IPv4/TCP frames
- * through the real decoder: for tests of what the analyzer reports per flow (dynamic protocol
+ * A real flow table with an {@link SmtpAnalyzer} on top, fed the packet kit's Ethernet/IP/TCP frames
+ * ({@link TcpScript}) through the real decoder: for tests of what the analyzer reports per flow (dynamic protocol
  * detection), where a bare {@link SmtpSession} is not enough.
  */
 final class Wire {
-    static final long T0 = 1_700_000_000_000_000L;
+    static final long T0 = TestConnections.T0;
 
     final SmtpStats stats = new SmtpStats();
     final List<SmtpEvent> events = new ArrayList<>();
     final FlowTable table;
     private final FrameDecoder decoder = new FrameDecoder(new DecodeStats());
     private final PacketView view = new PacketView();
+    private final FrameBuilder frames = new FrameBuilder();
     private long now = T0;
 
     /** Default SMTP ports; {@code trackAllTcp} as smtp.detect_on_any_port. */
@@ -75,89 +79,40 @@ final class Wire {
         return events.stream().map(e -> e.toString().replace(e.conn().toString(), "conn")).collect(Collectors.toList());
     }
 
-    /** One TCP conversation; every packet advances packet time by 1 ms. */
+    /** One TCP conversation of the packet kit; every packet advances packet time by 1 ms. */
     final class Conv {
-        private final String client, server;
-        private final int clientPort, serverPort;
-        private int cSeq = 1000, sSeq = 5000;
+        private final TcpScript script;
 
         private Conv(String client, int clientPort, String server, int serverPort) {
-            this.client = client;
-            this.clientPort = clientPort;
-            this.server = server;
-            this.serverPort = serverPort;
+            script = new TcpScript(Endpoints.tcp(client, clientPort, server, serverPort), frames, () -> now += 1000,
+                    (ts, fb, len) -> {
+                        if (decoder.decode(LinkType.ETHERNET, fb.frame, len, len, ts, view)) table.onPacket(view);
+                    });
         }
 
-        Conv handshake() {
-            return syn().synAck().ack();
-        }
+        Conv handshake() { script.handshake(); return this; }
 
-        Conv syn() {
-            frame(true, PacketView.SYN, new byte[0]);
-            cSeq++;
-            return this;
-        }
+        Conv syn() { script.syn(); return this; }
 
-        Conv synAck() {
-            frame(false, PacketView.SYN | PacketView.ACK, new byte[0]);
-            sSeq++;
-            return this;
-        }
+        Conv synAck() { script.synAck(); return this; }
 
         /** The client's ACK of the SYN/ACK (completes the handshake). */
-        Conv ack() {
-            frame(true, PacketView.ACK, new byte[0]);
-            return this;
-        }
+        Conv ack() { script.ack(); return this; }
 
-        Conv client(String text) {
-            return client(text.getBytes(StandardCharsets.ISO_8859_1));
-        }
+        Conv client(String text) { return client(text.getBytes(StandardCharsets.ISO_8859_1)); }
 
-        Conv client(byte[] b) {
-            frame(true, PacketView.ACK | PacketView.PSH, b);
-            cSeq += b.length;
-            return this;
-        }
+        Conv client(byte[] b) { script.client(b); return this; }
 
-        Conv server(String text) {
-            return server(text.getBytes(StandardCharsets.ISO_8859_1));
-        }
+        Conv server(String text) { return server(text.getBytes(StandardCharsets.ISO_8859_1)); }
 
-        Conv server(byte[] b) {
-            frame(false, PacketView.ACK | PacketView.PSH, b);
-            sSeq += b.length;
-            return this;
-        }
+        Conv server(byte[] b) { script.server(b); return this; }
 
         /** Client bytes that crossed the wire but were not captured: the next server ACK reveals the gap. */
-        Conv clientLost(int n) {
-            cSeq += n;
-            return this;
-        }
+        Conv clientLost(int n) { script.clientLost(n); return this; }
 
-        Conv close() {
-            frame(true, PacketView.FIN | PacketView.ACK, new byte[0]);
-            cSeq++;
-            frame(false, PacketView.FIN | PacketView.ACK, new byte[0]);
-            sSeq++;
-            frame(true, PacketView.ACK, new byte[0]);
-            return this;
-        }
+        Conv close() { script.close(); return this; }
 
         /** Packet time of the next packet minus 1 ms. */
         long now() { return now; }
-
-        private void frame(boolean fromClient, int flags, byte[] payload) {
-            now += 1000;
-            int seq = fromClient ? cSeq : sSeq;
-            int ack = (flags & PacketView.ACK) == 0 ? 0 : fromClient ? sSeq : cSeq;
-            byte[] tcp = fromClient
-                    ? Frames.tcp(clientPort, serverPort, seq, ack, flags, 29200, 0, payload)
-                    : Frames.tcp(serverPort, clientPort, seq, ack, flags, 29200, 0, payload);
-            byte[] ip = fromClient ? Frames.ipv4(client, server, 6, tcp) : Frames.ipv4(server, client, 6, tcp);
-            byte[] f = Frames.ethernet(0x0800, ip);
-            if (decoder.decode(LinkType.ETHERNET, f, f.length, f.length, now, view)) table.onPacket(view);
-        }
     }
 }

@@ -1,75 +1,65 @@
 package io.mailtap.testutil;
 
+import io.mailtap.bench.Endpoints;
+import io.mailtap.bench.FrameBuilder;
+import io.mailtap.bench.TcpScript;
 import io.mailtap.capture.PcapFiles;
-import io.mailtap.decode.Frames;
 import io.mailtap.decode.LinkType;
-import io.mailtap.decode.PacketView;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
- * Scripts one IPv4 TCP conversation into a classic pcap: handshake, payload in either direction
- * with consistent sequence and acknowledgement numbers, and a FIN exchange. For tests that need a
- * capture of a dialogue the corpus does not have (hostile HELOs, exact timings).
+ * Scripts one TCP conversation into a classic pcap: handshake, payload in either direction with
+ * consistent sequence and acknowledgement numbers, and a FIN exchange, as frames of the packet kit
+ * ({@link TcpScript} over {@link FrameBuilder}: every checksum filled, short frames padded to the
+ * Ethernet minimum). For tests that need a capture of a dialogue the corpus does not have (hostile
+ * HELOs, exact timings). Addresses are literals of one family, IPv4 or IPv6.
  */
 public final class TcpConversation {
     private final PcapFiles pcap;
-    private final String client, server;
-    private final int clientPort, serverPort;
-    private int cSeq = 1000, sSeq = 5000;
+    private final TcpScript script;
     private long ts;
-    private java.util.function.UnaryOperator<byte[]> link = ip -> Frames.ethernet(0x0800, ip);
+    /** How each IP packet becomes a frame; null: the kit's untagged Ethernet frame as built. */
+    private UnaryOperator<byte[]> link;
 
     public TcpConversation(PcapFiles pcap, String client, int clientPort, String server, int serverPort, long startMicros) {
         this.pcap = pcap;
-        this.client = client;
-        this.clientPort = clientPort;
-        this.server = server;
-        this.serverPort = serverPort;
         this.ts = startMicros;
+        this.script = new TcpScript(Endpoints.tcp(client, clientPort, server, serverPort), new FrameBuilder(),
+                () -> ts += 1000, this::record);
     }
 
     public static PcapFiles ethernetPcap() {
         return PcapFiles.pcap(LinkType.ETHERNET, 65535);
     }
 
-    /** How each IPv4 packet becomes a frame (default: untagged Ethernet), e.g. inside a mirror tunnel. */
-    public TcpConversation framing(java.util.function.UnaryOperator<byte[]> ipToFrame) {
+    /** How each IP packet becomes a frame (default: untagged Ethernet), e.g. inside a mirror tunnel. */
+    public TcpConversation framing(UnaryOperator<byte[]> ipToFrame) {
         this.link = ipToFrame;
         return this;
     }
 
     public TcpConversation handshake() {
-        frame(true, PacketView.SYN, new byte[0]);
-        cSeq++;
-        frame(false, PacketView.SYN | PacketView.ACK, new byte[0]);
-        sSeq++;
-        frame(true, PacketView.ACK, new byte[0]);
+        script.handshake();
         return this;
     }
 
     public TcpConversation client(String text) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        frame(true, PacketView.ACK | PacketView.PSH, b);
-        cSeq += b.length;
+        script.client(text.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
     public TcpConversation server(String text) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        frame(false, PacketView.ACK | PacketView.PSH, b);
-        sSeq += b.length;
+        script.server(text.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
     /** Client FIN, server FIN, client ACK. */
     public TcpConversation close() {
-        frame(true, PacketView.FIN | PacketView.ACK, new byte[0]);
-        cSeq++;
-        frame(false, PacketView.FIN | PacketView.ACK, new byte[0]);
-        sSeq++;
-        frame(true, PacketView.ACK, new byte[0]);
+        script.close();
         return this;
     }
 
@@ -83,12 +73,8 @@ public final class TcpConversation {
         return pcap.write(file);
     }
 
-    private void frame(boolean fromClient, int flags, byte[] payload) {
-        ts += 1000;
-        byte[] tcp = fromClient
-                ? Frames.tcp(clientPort, serverPort, cSeq, sSeq, flags, 29200, 0, payload)
-                : Frames.tcp(serverPort, clientPort, sSeq, cSeq, flags, 29200, 0, payload);
-        byte[] ip = fromClient ? Frames.ipv4(client, server, 6, tcp) : Frames.ipv4(server, client, 6, tcp);
-        pcap.packet(ts, link.apply(ip));
+    private void record(long tsMicros, FrameBuilder fb, int length) {
+        pcap.packet(tsMicros, link == null ? Arrays.copyOf(fb.frame, length)
+                : link.apply(Arrays.copyOfRange(fb.frame, fb.ipOffset, fb.ipOffset + fb.ipLength)));
     }
 }

@@ -93,7 +93,7 @@ check "$dash: every expr parses as PromQL" dashboard_exprs
 
 echo
 if [ "$failed" -ne 0 ]; then
-    echo "config/check.sh: $failed of $checks checks FAILED"
+    echo "ops/check.sh: $failed of $checks checks FAILED"
     exit 1
 fi
-echo "config/check.sh: all $checks checks passed"
+echo "ops/check.sh: all $checks checks passed"

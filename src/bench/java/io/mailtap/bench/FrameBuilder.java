@@ -9,20 +9,28 @@ import java.nio.ByteOrder;
  * 802.1ad+802.1Q tags, IPv4 or IPv6, TCP or UDP, payload. Every checksum (IPv4 header, TCP, UDP)
  * is filled in, and frames shorter than the Ethernet minimum are zero-padded to 60 bytes as a
  * mirror port delivers them (so a decoder must trust the IP length, not the frame length).
+ *
+ * <p>The one packet kit of the code base: the generator writes its captures with it, the tests
+ * ({@code testutil/TcpConversation}, {@code smtp/Wire}, {@code decode/Frames}) and the JMH benchmarks
+ * build their frames with it, through {@link TcpScript} for whole conversations.
  */
-final class FrameBuilder {
-    static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
-    static final int ETH_MIN = 60;
+public final class FrameBuilder {
+    public static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
+    public static final int ETH_MIN = 60;
+    public static final int TCP = Endpoints.TCP, UDP = Endpoints.UDP;
 
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-    final byte[] frame = new byte[65536 + 64];
+    public final byte[] frame = new byte[65536 + 64];
+
+    /** Where the IP packet of the last frame starts in {@link #frame}, and its length (IP total length, no padding). */
+    public int ipOffset, ipLength;
 
     /**
      * A TCP segment; {@code mss > 0} adds the SYN options (MSS, SACK permitted).
      * Returns the frame length.
      */
-    int tcp(Endpoints e, boolean fromClient, int seq, int ack, int flags, int mss,
+    public int tcp(Endpoints e, boolean fromClient, int seq, int ack, int flags, int mss,
             byte[] data, int off, int len) {
         int optLen = mss > 0 ? 8 : 0;
         int l4Len = 20 + optLen + len;
@@ -53,7 +61,7 @@ final class FrameBuilder {
     }
 
     /** A UDP datagram; returns the frame length. */
-    int udp(Endpoints e, boolean fromClient, byte[] data, int off, int len) {
+    public int udp(Endpoints e, boolean fromClient, byte[] data, int off, int len) {
         int l4Len = 8 + len;
         int p = l2l3(e, fromClient, Endpoints.UDP, l4Len);
         byte[] f = frame;
@@ -93,6 +101,8 @@ final class FrameBuilder {
         if (e.ipVersion == 4) {
             putShort(f, p, 0x0800);
             p += 2;
+            ipOffset = p;
+            ipLength = 20 + l4Len;
             int src = fromClient ? e.cliV4 : e.srvV4;
             int dst = fromClient ? e.srvV4 : e.cliV4;
             int id = fromClient ? e.cliIpId++ : e.srvIpId++;
@@ -112,6 +122,8 @@ final class FrameBuilder {
         }
         putShort(f, p, 0x86DD);
         p += 2;
+        ipOffset = p;
+        ipLength = 40 + l4Len;
         long srcHi = fromClient ? e.cliHi : e.srvHi, srcLo = fromClient ? e.cliLo : e.srvLo;
         long dstHi = fromClient ? e.srvHi : e.cliHi, dstLo = fromClient ? e.srvLo : e.cliLo;
         INT_BE.set(f, p, 0x60000000);
@@ -126,6 +138,46 @@ final class FrameBuilder {
         return p + 40;
     }
 
+    /**
+     * Fills the checksums of an IP packet built by hand in {@code b} from {@code off}: the IPv4
+     * header checksum, and the TCP or UDP checksum when the packet is not a fragment and carries the
+     * transport header right after the IP header (IPv4 with any options; IPv6 without extension
+     * headers). Lengths are taken from the IP header; a packet too short for its header is left alone.
+     */
+    public static void fillChecksums(byte[] b, int off) {
+        int version = (b[off] & 0xFF) >>> 4;
+        int proto, l4, l4Len;
+        long pseudo;
+        if (version == 4) {
+            int hl = (b[off] & 0x0F) * 4;
+            int total = ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+            if (hl < 20 || b.length - off < hl) return;
+            b[off + 10] = 0;
+            b[off + 11] = 0;
+            putShort(b, off + 10, ~fold(sum(b, off, hl)) & 0xFFFF);
+            boolean fragment = (((b[off + 6] & 0x3F) << 8) | (b[off + 7] & 0xFF)) != 0;
+            if (fragment) return;
+            proto = b[off + 9] & 0xFF;
+            l4 = off + hl;
+            l4Len = Math.min(total, b.length - off) - hl;
+            pseudo = sum(b, off + 12, 8) + proto + l4Len;
+        } else if (version == 6) {
+            if (b.length - off < 40) return;
+            proto = b[off + 6] & 0xFF;
+            l4 = off + 40;
+            l4Len = Math.min(((b[off + 4] & 0xFF) << 8) | (b[off + 5] & 0xFF), b.length - l4);
+            pseudo = sum(b, off + 8, 32) + proto + l4Len;
+        } else {
+            return;
+        }
+        int field = proto == TCP && l4Len >= 20 ? l4 + 16 : proto == UDP && l4Len >= 8 ? l4 + 6 : -1;
+        if (field < 0) return;
+        b[field] = 0;
+        b[field + 1] = 0;
+        int c = ~fold(sum(b, l4, l4Len) + pseudo) & 0xFFFF;
+        putShort(b, field, proto == UDP && c == 0 ? 0xFFFF : c);
+    }
+
     private int pad(int len) {
         if (len >= ETH_MIN) return len;
         for (int i = len; i < ETH_MIN; i++) frame[i] = 0;
@@ -133,7 +185,7 @@ final class FrameBuilder {
     }
 
     /** One's-complement sum (not yet folded) of the big-endian 16-bit words of {@code b[off, off+len)}. */
-    static long sum(byte[] b, int off, int len) {
+    public static long sum(byte[] b, int off, int len) {
         long s = 0;
         int i = off, end = off + len;
         // 2^16 == 1 (mod 0xFFFF), so adding whole 32-bit words gives the same folded result.
@@ -146,7 +198,7 @@ final class FrameBuilder {
         return s;
     }
 
-    static int fold(long s) {
+    public static int fold(long s) {
         while ((s >>> 16) != 0) s = (s & 0xFFFF) + (s >>> 16);
         return (int) s;
     }
@@ -155,7 +207,7 @@ final class FrameBuilder {
         return (v >>> 32) + (v & 0xFFFFFFFFL);
     }
 
-    static void putShort(byte[] b, int p, int v) {
+    public static void putShort(byte[] b, int p, int v) {
         b[p] = (byte) (v >>> 8);
         b[p + 1] = (byte) v;
     }

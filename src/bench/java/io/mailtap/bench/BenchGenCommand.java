@@ -1,8 +1,10 @@
-package io.mailtap.cli;
+package io.mailtap.bench;
 
-import io.mailtap.bench.BenchGenerator;
 import io.mailtap.bench.BenchGenerator.Options;
 import io.mailtap.bench.BenchGenerator.Variant;
+import io.mailtap.cli.Main;
+import io.mailtap.cli.ToolCommand;
+import io.mailtap.cli.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,11 +15,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code mailtap bench-gen}: the seeded benchmark capture generator's command line (bench/README.md). */
+/**
+ * {@code mailtap bench-gen}: the seeded benchmark capture generator's command line (bench/README.md).
+ * It is tooling, not sensor: it ships in the tooling jar (src/bench → target/mailtap-bench.jar) and
+ * joins mailtap's CLI through {@link ToolCommand} when that jar is on the class path.
+ */
 @Command(name = "bench-gen", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Write a seeded benchmark capture: the same options and seed give a byte-identical file.",
                 "Numbers take k/M suffixes (200k, 3M) and underscores."})
-final class BenchGenCommand implements Callable<Integer> {
+public final class BenchGenCommand implements Callable<Integer>, ToolCommand {
     @Spec
     CommandSpec spec;
 
