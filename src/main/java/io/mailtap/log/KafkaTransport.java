@@ -6,10 +6,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Records to Kafka, one message per record, on the topic of its kind: the value is the record's line
- * as written to its file, without the newline (the same bytes); the key is {@link RecordKey}'s.
+ * as written to its file, without the newline (the same bytes); the key is {@link RecordKey}'s; the
+ * headers {@code sensor} and {@code site} ({@code sensor.name}, {@code sensor.site} when set) let a
+ * consumer route or label a record without parsing it (transactions and anomalies carry no site field).
  *
  * <p>It runs inside a {@link Forwarder} like the stdout and syslog transports: the event thread only
  * queues a copy, and this transport's {@link #send} runs on the forwarder's sender thread, where it
@@ -49,20 +55,23 @@ public final class KafkaTransport implements Forwarder.Transport {
     private final Producer<byte[], byte[]> producer;
     private final String[] topics = new String[Forwarded.values().length];
     private final String sensor;
+    private final Header[] headers;
     private final Stats stats;
     private final Redactor redactor;
     private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
 
     /** A producer for these options (no connection is made before the first record). */
-    public KafkaTransport(KafkaOptions options, String sensor, Stats stats) throws IOException {
-        this(new KafkaProducer<>(options.producerProperties()), options, sensor, stats);
+    public KafkaTransport(KafkaOptions options, String sensor, String site, Stats stats) throws IOException {
+        this(new KafkaProducer<>(options.producerProperties()), options, sensor, site, stats);
     }
 
-    /** With a given producer (tests). */
-    KafkaTransport(Producer<byte[], byte[]> producer, KafkaOptions options, String sensor, Stats stats) {
+    /** With a given producer (tests); {@code site} may be null. */
+    KafkaTransport(Producer<byte[], byte[]> producer, KafkaOptions options, String sensor, String site, Stats stats) {
         this.producer = producer;
         for (Forwarded f : Forwarded.values()) topics[f.ordinal()] = options.topics().get(f);
         this.sensor = sensor;
+        Header s = new RecordHeader("sensor", sensor.getBytes(StandardCharsets.UTF_8));
+        this.headers = site == null ? new Header[] {s} : new Header[] {s, new RecordHeader("site", site.getBytes(StandardCharsets.UTF_8))};
         this.stats = stats;
         this.redactor = Redactor.of(options.secrets());
     }
@@ -71,7 +80,8 @@ public final class KafkaTransport implements Forwarder.Transport {
     public void send(Forwarded kind, int severity, byte[] line, int len) throws IOException {
         byte[] value = Arrays.copyOf(line, len > 0 && line[len - 1] == '\n' ? len - 1 : len);
         Delivery d = new Delivery(kind);
-        producer.send(new ProducerRecord<>(topics[kind.ordinal()], RecordKey.of(kind, sensor, value, value.length), value), d);
+        producer.send(new ProducerRecord<>(topics[kind.ordinal()], null, RecordKey.of(kind, sensor, value, value.length), value,
+                new RecordHeaders(headers)), d);
         if (d.refused != null) { // the producer reports a refusal through the callback, on this thread
             throw new IOException(redactor.scrub(String.valueOf(d.refused.getMessage())), d.refused);
         }

@@ -56,7 +56,7 @@ final class ForwardingSinks {
         if (k.enabled()) {
             KafkaTransport t;
             try {
-                t = new KafkaTransport(kafkaOptions(k, cfg.sensor().name()), cfg.sensor().name(), kafka);
+                t = new KafkaTransport(kafkaOptions(k, cfg.sensor().name()), cfg.sensor().name(), cfg.sensor().site(), kafka);
             } catch (IOException e) {
                 throw new UncheckedIOException("output.kafka.tls: " + e.getMessage(), e);
             }

@@ -106,6 +106,8 @@ class KafkaSinkIT {
             Map<String, List<String>> byKeyConsumed = new LinkedHashMap<>(), byKeyFile = new LinkedHashMap<>();
             for (ConsumerRecord<String, String> r : got) {
                 assertThat(r.key()).as("key of %s", r.value()).isEqualTo(expectedKey(f, r.value()));
+                assertThat(new String(r.headers().lastHeader("sensor").value(), StandardCharsets.UTF_8)).isEqualTo(SENSOR);
+                assertThat(new String(r.headers().lastHeader("site").value(), StandardCharsets.UTF_8)).isEqualTo("fra1");
                 byKeyConsumed.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
             }
             for (String l : lines.get(f)) byKeyFile.computeIfAbsent(expectedKey(f, l), k -> new ArrayList<>()).add(l);
@@ -198,7 +200,7 @@ class KafkaSinkIT {
     }
 
     private static MailtapConfig config(Map<Forwarded, String> topics, String extra) {
-        return ConfigLoader.parse("sensor:\n  name: " + SENSOR + "\n"
+        return ConfigLoader.parse("sensor:\n  name: " + SENSOR + "\n  site: fra1\n"
                 + "output:\n  kafka:\n    enabled: true\n    bootstrap_servers: [\"" + broker.bootstrap() + "\"]\n"
                 + "    topics:\n"
                 + "      transactions: " + topics.get(Forwarded.TRANSACTIONS) + "\n"
