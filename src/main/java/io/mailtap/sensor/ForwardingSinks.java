@@ -9,11 +9,11 @@ import io.mailtap.log.KafkaOptions;
 import io.mailtap.log.KafkaTransport;
 import io.mailtap.log.StdoutTransport;
 import io.mailtap.log.SyslogTransport;
+import io.mailtap.util.Redactor;
 
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -54,11 +54,15 @@ final class ForwardingSinks {
         MailtapConfig.Kafka k = cfg.output().kafka();
         KafkaTransport.Stats kafka = new KafkaTransport.Stats();
         if (k.enabled()) {
+            KafkaOptions options = kafkaOptions(k, cfg.sensor().name());
             KafkaTransport t;
             try {
-                t = new KafkaTransport(kafkaOptions(k, cfg.sensor().name()), cfg.sensor().name(), cfg.sensor().site(), kafka);
-            } catch (IOException e) {
-                throw new UncheckedIOException("output.kafka.tls: " + e.getMessage(), e);
+                t = new KafkaTransport(options, cfg.sensor().name(), cfg.sensor().site(), kafka);
+            } catch (IOException | RuntimeException e) { // an unreadable PEM file, a setting the producer refuses
+                Throwable root = e;
+                while (root.getCause() != null) root = root.getCause();
+                throw new IllegalArgumentException("output.kafka: cannot create the producer: "
+                        + Redactor.of(options.secrets()).scrub(String.valueOf(root.getMessage())));
             }
             on.add(new Forwarder(ForwardTarget.KAFKA.label(), records(k.records()), k.queueSize(), t, stats.get(ForwardTarget.KAFKA)));
         }

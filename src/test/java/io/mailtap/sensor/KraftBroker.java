@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -85,6 +84,9 @@ final class KraftBroker implements AutoCloseable {
     void start() throws Exception {
         if (process != null && process.isAlive()) throw new IllegalStateException("already running");
         process = java("kafka.Kafka", properties.toString());
+        Process started = process;
+        // a test JVM that dies without @AfterAll must not leave a broker behind on the CI machine
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "kraft-broker-reaper"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Admin admin = admin()) {
             while (true) {
