@@ -75,7 +75,16 @@ public final class MailtapConfig {
         output = new Output(str("output.dir"), dur("output.stats_interval"),
                 new Stdout(bool("output.stdout.enabled"), strings("output.stdout.records"), integer("output.stdout.queue_size")),
                 new Syslog(bool("output.syslog.enabled"), str("output.syslog.protocol"), str("output.syslog.address"),
-                        integer("output.syslog.facility"), strings("output.syslog.records"), integer("output.syslog.queue_size")));
+                        integer("output.syslog.facility"), strings("output.syslog.records"), integer("output.syslog.queue_size")),
+                new Kafka(bool("output.kafka.enabled"), strings("output.kafka.bootstrap_servers"), str("output.kafka.client_id"),
+                        new KafkaTopics(str("output.kafka.topics.transactions"), str("output.kafka.topics.alerts"),
+                                str("output.kafka.topics.anomalies")),
+                        strings("output.kafka.records"), integer("output.kafka.queue_size"), lng("output.kafka.buffer_memory"),
+                        dur("output.kafka.max_block"), dur("output.kafka.delivery_timeout"), dur("output.kafka.linger"),
+                        str("output.kafka.compression"), str("output.kafka.security_protocol"),
+                        new KafkaSasl(str("output.kafka.sasl.mechanism"), str("output.kafka.sasl.username"), str("output.kafka.sasl.password")),
+                        new KafkaTls(str("output.kafka.tls.ca"), str("output.kafka.tls.cert"), str("output.kafka.tls.key"),
+                                str("output.kafka.tls.key_password"))));
         spool = new Spool(str("alerts.spool.dir"), lng("alerts.spool.max_bytes"));
         for (RuleId r : RuleId.values()) {
             String p = "detect." + r.id() + ".";
@@ -150,13 +159,37 @@ public final class MailtapConfig {
     }
 
     /** {@code output}; {@code statsInterval} zero: no stats line. */
-    public record Output(String dir, Duration statsInterval, Stdout stdout, Syslog syslog) {}
+    public record Output(String dir, Duration statsInterval, Stdout stdout, Syslog syslog, Kafka kafka) {}
 
     /** {@code output.stdout}: records as JSON lines on standard output. */
     public record Stdout(boolean enabled, List<String> records, int queueSize) {}
 
     /** {@code output.syslog}: records as RFC 5424 messages; {@code protocol} udp, tcp or unix. */
     public record Syslog(boolean enabled, String protocol, String address, int facility, List<String> records, int queueSize) {}
+
+    /** {@code output.kafka}: records as Kafka messages, a topic per kind; {@code clientId} null: mailtap-&lt;sensor.name&gt;. */
+    public record Kafka(boolean enabled, List<String> bootstrapServers, String clientId, KafkaTopics topics, List<String> records,
+                        int queueSize, long bufferMemory, Duration maxBlock, Duration deliveryTimeout, Duration linger,
+                        String compression, String securityProtocol, KafkaSasl sasl, KafkaTls tls) {}
+
+    /** {@code output.kafka.topics}. */
+    public record KafkaTopics(String transactions, String alerts, String anomalies) {}
+
+    /** {@code output.kafka.sasl}. */
+    public record KafkaSasl(String mechanism, String username, String password) {
+        @Override
+        public String toString() {
+            return "KafkaSasl[mechanism=" + mechanism + ", username=" + username + ", password=" + (password == null ? null : "<redacted>") + "]";
+        }
+    }
+
+    /** {@code output.kafka.tls}: PEM files; cert and key both or neither. */
+    public record KafkaTls(String ca, String cert, String key, String keyPassword) {
+        @Override
+        public String toString() {
+            return "KafkaTls[ca=" + ca + ", cert=" + cert + ", key=" + key + ", keyPassword=" + (keyPassword == null ? null : "<redacted>") + "]";
+        }
+    }
 
     /** The keys every rule block has; interval overrides are null when inherited from alerts.dedup. */
     public record RuleConfig(RuleId rule, boolean enabled, Severity severity, Duration renotifyInterval,
@@ -273,6 +306,33 @@ public final class MailtapConfig {
         if ((tls.cert() == null) != (tls.key() == null)) {
             p.add("metrics.tls", "set both cert and key, or neither");
         }
+        validateKafka(output.kafka(), p);
+    }
+
+    private static void validateKafka(Kafka k, Problems p) {
+        if (!k.enabled()) return;
+        if (k.bootstrapServers().isEmpty()) p.add("output.kafka.bootstrap_servers", "at least one host:port when output.kafka is enabled");
+        for (String b : k.bootstrapServers()) {
+            if (!b.matches("(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]\\s,]+):[0-9]{1,5}")) {
+                p.add("output.kafka.bootstrap_servers", "expected host:port, got " + Yaml.quote(b));
+            }
+        }
+        boolean sasl = k.securityProtocol().startsWith("sasl_"), tls = k.securityProtocol().endsWith("ssl");
+        KafkaSasl s = k.sasl();
+        if (sasl && (s.username() == null || s.password() == null)) {
+            p.add("output.kafka.sasl", "set username and password (or password_file) for security_protocol " + k.securityProtocol());
+        }
+        KafkaTls t = k.tls();
+        if ((t.cert() == null) != (t.key() == null)) p.add("output.kafka.tls", "set both cert and key, or neither");
+        if (!tls && (t.ca() != null || t.cert() != null)) {
+            p.add("output.kafka.tls", "set, but security_protocol " + k.securityProtocol() + " does not use TLS (ssl or sasl_ssl)");
+        }
+        for (String[] f : new String[][] {{"ca", t.ca()}, {"cert", t.cert()}, {"key", t.key()}}) {
+            if (tls && f[1] != null && !java.nio.file.Files.isReadable(Path.of(f[1]))) {
+                p.add("output.kafka.tls." + f[0], "cannot read " + f[1]);
+            }
+        }
+        if (k.deliveryTimeout().compareTo(k.linger()) <= 0) p.add("output.kafka.delivery_timeout", "must be longer than output.kafka.linger");
     }
 
     /**
@@ -281,6 +341,11 @@ public final class MailtapConfig {
      */
     public List<String> warnings() {
         List<String> w = new ArrayList<>();
+        Kafka k = output.kafka();
+        if (k.enabled() && k.securityProtocol().equals("sasl_plaintext")) {
+            w.add("output.kafka.security_protocol: sasl_plaintext sends the records" + (k.sasl().mechanism().equals("PLAIN")
+                    ? " and the SASL password" : "") + " in clear text; use sasl_ssl");
+        }
         if (network.internal().isEmpty()) {
             w.add("network.internal: empty, so no host is internal: egress_policy, bad_helo, blocklist_rejection and open_relay never fire");
         }

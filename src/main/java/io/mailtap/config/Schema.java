@@ -272,7 +272,46 @@ final class Schema {
                             leaf("facility", integer(0, 23), 16, "Syslog facility number (16 = local0); severity: alerts by their severity (critical 2, warning 4, info 6), transactions 6, anomalies 5."),
                             leaf("records", forwarded(), FORWARDED_ALL, "Which records: transactions, alerts, anomalies."),
                             leaf("queue_size", integer(1, 10_000_000), 10_000,
-                                    "Records waiting to be sent; when full (server slow or down) new ones are dropped and counted, the sensor never waits."))));
+                                    "Records waiting to be sent; when full (server slow or down) new ones are dropped and counted, the sensor never waits.")),
+                    section("kafka", "Live sensor: records also to Kafka, one message per record on its kind's topic: the value is the"
+                                    + " file's line (without the newline), the key <sensor.name>/<uid> (alerts: <sensor.name>/<rule>/<key>);"
+                                    + " acks=all and an idempotent producer. Restart to change.",
+                            leaf("enabled", bool(), false, "Forward to Kafka."),
+                            leaf("bootstrap_servers", list("host:port addresses", string(false), false), List.of(),
+                                    "Brokers to start from (host:port); at least one when enabled."),
+                            leaf("client_id", string(true), null, "The producer's client.id (broker logs, quotas); null: mailtap-<sensor.name>."),
+                            section("topics", "The topic of each record kind (created beforehand: the sensor does not create topics).",
+                                    leaf("transactions", string(false), "mailtap.transactions", "smtp.jsonl records."),
+                                    leaf("alerts", string(false), "mailtap.alerts", "alerts.jsonl records."),
+                                    leaf("anomalies", string(false), "mailtap.anomalies", "anomalies.jsonl records.")),
+                            leaf("records", forwarded(), FORWARDED_ALL, "Which records: transactions, alerts, anomalies."),
+                            leaf("queue_size", integer(1, 10_000_000), 10_000,
+                                    "Records waiting for the producer; when full new ones are dropped and counted, the sensor never waits."),
+                            leaf("buffer_memory", bytes(64L << 10, 1L << 31), 32L << 20,
+                                    "The producer's buffer.memory: records accepted and not yet acknowledged; with queue_size, what a broker"
+                                            + " outage can hold before records are dropped and counted."),
+                            leaf("max_block", duration(false), d("1s"),
+                                    "max.block.ms: how long the forwarder's sender thread (never the event thread) waits for buffer space or"
+                                            + " a topic's metadata before the record is dropped and counted (send_failed)."),
+                            leaf("delivery_timeout", duration(false), d("2m"),
+                                    "delivery.timeout.ms: an accepted record not acknowledged in this time (broker down longer) fails and is counted."),
+                            leaf("linger", durationOrOff(), d("5ms"), "linger.ms: how long a batch waits for more records; 0: send at once."),
+                            leaf("compression", choice("none", "gzip", "lz4"), "lz4", "Batch compression."),
+                            leaf("security_protocol", choice("plaintext", "ssl", "sasl_plaintext", "sasl_ssl"), "plaintext",
+                                    "ssl and sasl_ssl: TLS (see tls); sasl_*: SASL authentication (see sasl)."),
+                            section("sasl", "SASL authentication (security_protocol sasl_plaintext or sasl_ssl).",
+                                    leaf("mechanism", choice("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"), "SCRAM-SHA-512", "SASL mechanism."),
+                                    leaf("username", string(true), null, "User name."),
+                                    leaf("password", secret(), null, "Password; never printed."),
+                                    leaf("password_file", string(true), null,
+                                            "File holding the password (read at load and reload, trailing newline dropped; instead of password).")),
+                            section("tls", "TLS (security_protocol ssl or sasl_ssl); the broker's name is verified.",
+                                    leaf("ca", string(true), null, "PEM file of the CA certificates to trust; null: the JDK's."),
+                                    leaf("cert", string(true), null, "PEM client certificate chain (mutual TLS); null: none."),
+                                    leaf("key", string(true), null, "PEM (PKCS#8) private key of cert."),
+                                    leaf("key_password", secret(), null, "Password of an encrypted key; never printed."),
+                                    leaf("key_password_file", string(true), null,
+                                            "File holding the key password (read at load and reload, trailing newline dropped; instead of key_password).")))));
 
     private static Type forwarded() {
         return list("record kinds (transactions, alerts, anomalies)", choice(FORWARDED_ALL.toArray(new String[0])), false);

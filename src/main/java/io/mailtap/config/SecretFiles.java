@@ -19,7 +19,9 @@ final class SecretFiles {
     /** secret key → the key naming its file. */
     static final Map<String, String> FILE_KEYS = Map.of(
             "alerts.webhook.bearer_token", "alerts.webhook.bearer_token_file",
-            "metrics.basic_auth.password", "metrics.basic_auth.password_file");
+            "metrics.basic_auth.password", "metrics.basic_auth.password_file",
+            "output.kafka.sasl.password", "output.kafka.sasl.password_file",
+            "output.kafka.tls.key_password", "output.kafka.tls.key_password_file");
 
     /** Replaces each secret whose {@code _file} key is set by the file's content. */
     static void resolve(Map<String, Object> values, Set<String> explicit, Problems p) {

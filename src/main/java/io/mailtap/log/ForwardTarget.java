@@ -3,7 +3,8 @@ package io.mailtap.log;
 /** The forwarding sinks, each declared once: its {@code sink} label and config section ({@code output.<label>}). */
 public enum ForwardTarget {
     STDOUT("stdout"),
-    SYSLOG("syslog");
+    SYSLOG("syslog"),
+    KAFKA("kafka");
 
     private final String label;
 

@@ -1,8 +1,8 @@
 package io.mailtap.log;
 
 /**
- * The records a forwarding sink (stdout, syslog) can carry, each declared once: its config name
- * ({@code output.stdout.records}, {@code output.syslog.records}) and its syslog MSGID.
+ * The records a forwarding sink (stdout, syslog, kafka) can carry, each declared once: its config name
+ * ({@code output.<sink>.records}, {@code output.kafka.topics.<name>}) and its syslog MSGID.
  */
 public enum Forwarded {
     /** smtp.jsonl lines. */

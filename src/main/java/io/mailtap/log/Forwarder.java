@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One forwarding sink (stdout, syslog): the same contract as the alert sinks. {@link #offer} only
+ * One forwarding sink (stdout, syslog, kafka): the same contract as the alert sinks. {@link #offer} only
  * copies the record into a bounded queue ({@code queue_size}) and returns: when the queue is full
  * the record is dropped and counted ({@code reason="queue_full"}), so the event thread never waits
  * on a slow terminal, a full pipe or an unreachable syslog server. One sender thread hands the

@@ -12,12 +12,21 @@ import java.util.Map;
  */
 public final class Forwarding implements LineTap, Closeable {
     private final Map<ForwardTarget, Forwarder.Stats> stats = new EnumMap<>(ForwardTarget.class);
+    private final KafkaTransport.Stats kafka;
     private final Forwarder[] forwarders;
 
-    /** @param forwarders the enabled sinks (built with {@link #stats(ForwardTarget)}) */
-    public Forwarding(Map<ForwardTarget, Forwarder.Stats> stats, List<Forwarder> forwarders) {
+    /**
+     * @param forwarders the enabled sinks (built with {@link #stats(ForwardTarget)})
+     * @param kafka      the Kafka sink's delivery counters (zero while it is off)
+     */
+    public Forwarding(Map<ForwardTarget, Forwarder.Stats> stats, List<Forwarder> forwarders, KafkaTransport.Stats kafka) {
         for (ForwardTarget t : ForwardTarget.values()) this.stats.put(t, stats.getOrDefault(t, new Forwarder.Stats()));
         this.forwarders = forwarders.toArray(new Forwarder[0]);
+        this.kafka = kafka;
+    }
+
+    public Forwarding(Map<ForwardTarget, Forwarder.Stats> stats, List<Forwarder> forwarders) {
+        this(stats, forwarders, new KafkaTransport.Stats());
     }
 
     /** No forwarding (counters at zero). */
@@ -26,6 +35,8 @@ public final class Forwarding implements LineTap, Closeable {
     }
 
     public Forwarder.Stats stats(ForwardTarget t) { return stats.get(t); }
+
+    public KafkaTransport.Stats kafka() { return kafka; }
 
     @Override
     public void offer(Forwarded kind, int severity, byte[] line, int off, int len) {

@@ -183,10 +183,10 @@ public final class MailtapMetrics {
                     t -> t.detectEvictions[i], "rule", r.id());
         }
 
-        // forwarding sinks (output.stdout, output.syslog): every target, zero while off
+        // forwarding sinks (output.stdout, output.syslog, output.kafka): every target, zero while off
         for (io.mailtap.log.ForwardTarget ft : io.mailtap.log.ForwardTarget.values()) {
             int i = ft.ordinal();
-            counter("mailtap.forward.records.sent", "Records a forwarding sink (stdout, syslog) handed to its destination.",
+            counter("mailtap.forward.records.sent", "Records a forwarding sink handed to its destination (stdout, syslog; kafka: accepted into the producer buffer, see mailtap_kafka_records_delivered_total).",
                     t -> t.forwardSent[i], "sink", ft.label());
             counter("mailtap.forward.records.dropped", "Records a forwarding sink dropped: its queue was full, or the send failed after a reconnect.",
                     t -> t.forwardDroppedQueueFull[i], "sink", ft.label(), "reason", "queue_full");
@@ -194,6 +194,15 @@ public final class MailtapMetrics {
                     t -> t.forwardDroppedSendFailed[i], "sink", ft.label(), "reason", "send_failed");
             gauge("mailtap.forward.queue.depth", "Records waiting in a forwarding sink's queue.",
                     t -> t.forwardQueueDepth[i], "sink", ft.label());
+        }
+        // output.kafka: what the broker acknowledged, and what failed after the producer accepted it
+        for (io.mailtap.log.Forwarded k : io.mailtap.log.Forwarded.values()) {
+            int i = k.ordinal();
+            counter("mailtap.kafka.records.delivered", "Records the Kafka brokers acknowledged (acks=all), by record kind.",
+                    t -> t.kafkaDelivered[i], "record", k.configName());
+            counter("mailtap.kafka.records.failed", "Records the Kafka producer accepted but could not deliver (not acknowledged within"
+                    + " output.kafka.delivery_timeout, refused by the broker, or unsent at shutdown), by record kind.",
+                    t -> t.kafkaFailed[i], "record", k.configName());
         }
         // output files
         for (Output o : Output.values()) {

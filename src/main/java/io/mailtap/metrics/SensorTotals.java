@@ -91,7 +91,15 @@ public final class SensorTotals {
             forwardDroppedSendFailed[i] += s.droppedSendFailed.get();
             forwardQueueDepth[i] += s.queueDepth();
         }
+        for (io.mailtap.log.Forwarded k : io.mailtap.log.Forwarded.values()) {
+            kafkaDelivered[k.ordinal()] += f.kafka().delivered(k);
+            kafkaFailed[k.ordinal()] += f.kafka().failed(k);
+        }
     }
+
+    // ---- the Kafka sink's acknowledgements, indexed by Forwarded.ordinal()
+    public final long[] kafkaDelivered = new long[io.mailtap.log.Forwarded.values().length];
+    public final long[] kafkaFailed = new long[io.mailtap.log.Forwarded.values().length];
 
     // ---- the sensor itself
     public long eventQueueDepth;

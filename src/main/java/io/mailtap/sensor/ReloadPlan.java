@@ -74,6 +74,8 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
             key("output.stats_interval", c -> c.output().statsInterval()),
             key("output.stdout", c -> c.output().stdout()),
             key("output.syslog", c -> c.output().syslog()),
+            key("output.kafka", c -> c.output().kafka()),
+            key("output.kafka", c -> c.output().kafka()),
             key("sensor.name and sensor.site as metric labels", c -> c.sensor()));
 
     private static Key key(String name, Function<MailtapConfig, Object> value) {

@@ -149,6 +149,9 @@ final class Scrape {
         m("mailtap_forward_records_sent_total", "sink", forwardSinks);
         m("mailtap_forward_records_dropped_total", "sink", forwardSinks, "reason", Set.of("queue_full", "send_failed"));
         m("mailtap_forward_queue_depth", "sink", forwardSinks);
+        Set<String> records = labels(io.mailtap.log.Forwarded.values(), e -> ((io.mailtap.log.Forwarded) e).configName());
+        m("mailtap_kafka_records_delivered_total", "record", records);
+        m("mailtap_kafka_records_failed_total", "record", records);
         m("mailtap_event_queue_depth");
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
