@@ -1,5 +1,7 @@
 package io.mailtap.detect;
 
+import io.mailtap.settings.Leaf;
+import java.util.List;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
@@ -18,11 +20,29 @@ final class BlocklistRejectionRule extends Rule {
     private final BlocklistPatterns patterns;
     private final KeyedLru<Listing> listings;
 
-    BlocklistRejectionRule(DetectSettings s, Network net, FindingSink sink, DetectStats stats) {
-        super(RuleId.BLOCKLIST_REJECTION, s, sink, stats);
-        this.net = net;
-        this.patterns = new BlocklistPatterns(s.blocklistRejection().patterns());
-        this.listings = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
+    static final List<String> DEFAULT_PATTERNS = List.of(
+            "spamhaus", "cbl.abuseat.org", "abuseat", "spamcop", "barracuda", "sorbs", "uceprotect",
+            "blocked using", "listed at", "listed on", "re:\\brbls?\\b", "dnsbl", "blacklist", "blocklist",
+            "block list");
+
+    /** {@code detect.blocklist_rejection}: case-insensitive substrings, or Java regexes when prefixed with {@code re:}. */
+    record Settings(List<String> patterns) {
+        Settings {
+            patterns = List.copyOf(patterns);
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.BLOCKLIST_REJECTION, Severity.CRITICAL,
+            "An outside server refuses one of our hosts citing a blocklist.",
+            List.of(Leaf.live("patterns", DetectTypes.patterns(), DEFAULT_PATTERNS,
+                    "Case-insensitive substrings of the reply text, or re:<Java regex>.")),
+            v -> new Settings(v.list("patterns")), BlocklistRejectionRule::new);
+
+    BlocklistRejectionRule(Settings s, RuleContext ctx) {
+        super(RuleId.BLOCKLIST_REJECTION, ctx);
+        this.net = ctx.net();
+        this.patterns = new BlocklistPatterns(s.patterns());
+        this.listings = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
     /** One of our hosts on one list. */

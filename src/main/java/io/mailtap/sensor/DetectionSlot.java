@@ -5,6 +5,8 @@ import io.mailtap.alert.MonitoredSink;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.DetectStats;
 import io.mailtap.detect.RuleId;
+import io.mailtap.detect.RuleSpec;
+import io.mailtap.detect.Rules;
 import io.mailtap.detect.Severity;
 import io.mailtap.metrics.SensorTotals;
 
@@ -43,7 +45,7 @@ final class DetectionSlot {
             this.detection = detection;
             this.change = change;
             this.severity = new Severity[RuleId.values().length];
-            for (RuleId r : RuleId.values()) severity[r.ordinal()] = cfg.rule(r).severity();
+            for (RuleSpec<?> r : Rules.ALL) severity[r.id().ordinal()] = cfg.rule(r.id()).severity();
             this.sinks = List.copyOf(sinks);
         }
     }
