@@ -42,7 +42,9 @@ final class AuthAccountBurstRule extends Rule {
                     Leaf.live("max_client_hosts", integer(1, 100_000), 5, "Distinct client hosts an account may log in or send from in the window.")),
             v -> new Settings(v.micros("window"), v.integer("max_messages"), v.integer("max_recipient_domains"),
                     v.integer("max_client_hosts")),
-            AuthAccountBurstRule::new);
+            AuthAccountBurstRule::new)
+            .readme("within `window` (1h) one AUTH account sends more than `max_messages` (200) messages, or to more than `max_recipient_domains` (50) distinct domains, or logs in/sends from more than `max_client_hosts` (5) hosts. `which_limit` names the limit(s).",
+                    "`account:USER`");
 
     AuthAccountBurstRule(Settings s, RuleContext ctx) {
         super(RuleId.AUTH_ACCOUNT_BURST, ctx);

@@ -27,7 +27,9 @@ final class AuthFailuresRule extends Rule {
             "At least threshold failed AUTH from one client within window.",
             List.of(Leaf.live("window", duration(false), Units.parseDuration("10m"), "Sliding window (packet time)."),
                     Leaf.live("threshold", integer(1, 10_000_000), 10, "Failed AUTH exchanges in the window that fire the rule.")),
-            v -> new Settings(v.micros("window"), v.integer("threshold")), AuthFailuresRule::new);
+            v -> new Settings(v.micros("window"), v.integer("threshold")), AuthFailuresRule::new)
+            .readme("≥ `threshold` (10) failed AUTH from one client within `window` (10m); the accounts tried are named.",
+                    "client IP");
 
     AuthFailuresRule(Settings s, RuleContext ctx) {
         super(RuleId.AUTH_FAILURES, ctx);

@@ -35,7 +35,9 @@ final class AuthGuestAccountRule extends Rule {
             "A successful AUTH as a guest-like account.",
             List.of(Leaf.live("accounts", accounts(), DEFAULT_ACCOUNTS,
                     "Guest-like names, matched case-insensitively on the local part (before '@', after any DOMAIN\\ prefix).")),
-            v -> new Settings(v.list("accounts")), AuthGuestAccountRule::new);
+            v -> new Settings(v.list("accounts")), AuthGuestAccountRule::new)
+            .readme("successful AUTH as a guest-like account (`accounts`, default guest, gast, invité, invite, invitado, ospite, gość, gost, anonymous, 访客, 来宾). Matching is on the local part (before `@`, after any `DOMAIN\\`), case-insensitive, Unicode-normalised; a PLAIN authzid is checked too.",
+                    "`account:USER`");
 
     AuthGuestAccountRule(Settings s, RuleContext ctx) {
         super(RuleId.AUTH_GUEST_ACCOUNT, ctx);

@@ -48,6 +48,8 @@ final class BadHeloRule extends Rule {
                     List.of(Leaf.live("all_ports", bool(), false,
                             "Also check HELOs to non-policy ports (mail clients on submission ports often send address literals).")),
                     v -> new Settings(v.bool("all_ports"), v.root().list("network.public_helo")), BadHeloRule::new)
+            .readme("an internal host greets an outside server (policy ports only unless `all_ports`) with a HELO/EHLO that is empty, loopback (`127.0.0.1`, `localhost`, `[127.0.0.1]`, `::1`…), an address literal (one that is not the client's own address is called out), a bare IP, a name without a dot, or, for a mail server when `network.public_helo` is set, a name not in that list. `which_test` names the failed test.",
+                    "client IP + HELO")
             .warnWhen((s, root) -> s.publicHelo().isEmpty() && !root.list("network.mail_servers").isEmpty()
                     ? "network.public_helo: empty, so bad_helo does not check that the mail servers announce their public name" : null);
 

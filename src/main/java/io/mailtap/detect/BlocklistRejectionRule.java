@@ -36,7 +36,9 @@ final class BlocklistRejectionRule extends Rule {
             "An outside server refuses one of our hosts citing a blocklist.",
             List.of(Leaf.live("patterns", DetectTypes.patterns(), DEFAULT_PATTERNS,
                     "Case-insensitive substrings of the reply text, or re:<Java regex>.")),
-            v -> new Settings(v.list("patterns")), BlocklistRejectionRule::new);
+            v -> new Settings(v.list("patterns")), BlocklistRejectionRule::new)
+            .readme("an outside server refuses one of our hosts (4xx/5xx to any command or the greeting) with text matching `patterns` (case-insensitive substrings, or `re:<Java regex>`): spamhaus, cbl.abuseat.org, spamcop, barracuda, \"blocked using\", \"listed at\", RBL, DNSBL, blacklist/blocklist… Every list that cites a host is its own alert: the list is normalised from the reply text (multi-line replies are joined) — `zen.spamhaus.org` (also sbl/xbl/pbl/sbl-xbl), `cbl.abuseat.org`, `b.barracudacentral.org`, `bl.spamcop.net`, `dnsbl.sorbs.net`, `dnsbl-1.uceprotect.net`, `psbl.surriel.com`, `ix.dnsbl.manitu.net`, `dnsbl.dronebl.org`, `bl.mailspike.net` (declared once in `detect/Blocklists.java` with each list's lookup/delisting page), else the zone the reply cites (\"listed at bl.example.net\"), else `unknown` — and is the alert's `list` field and Alertmanager label. Reports client, server, reply text (capped), `list` and `lookup` (the list's lookup page).",
+                    "`LIST:client IP`");
 
     BlocklistRejectionRule(Settings s, RuleContext ctx) {
         super(RuleId.BLOCKLIST_REJECTION, ctx);

@@ -43,6 +43,8 @@ final class EgressPolicyRule extends Rule {
     static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.EGRESS_POLICY, Severity.CRITICAL,
                     "An internal host that is not a mail server connects to an outside host on a policy port (direction by SYN).",
                     List.of(), v -> new Settings(), EgressPolicyRule::new)
+            .readme("an internal host **not** in `network.mail_servers` opens TCP to an outside host on a `smtp.policy_ports` port. The alert opens at the first SYN with state `attempted` (SYN only, or refused by RST), moves to `established` (handshake or greeting) and then `smtp` (the client spoke SMTP). Each upgrade is notified at once. Evidence: HELO, MAIL FROM, AUTH user, sampled destinations, distinct destinations. A connection picked up mid-stream counts and says so.",
+                    "client IP")
             .warnWhen((s, root) -> root.list("network.mail_servers").isEmpty()
                     ? "network.mail_servers: empty, so every internal host sending SMTP out on a policy port raises egress_policy" : null);
 

@@ -40,7 +40,9 @@ final class NullSenderBurstRule extends Rule {
                     Leaf.live("keys", DetectTypes.nullSenderKeys(), List.of(NullSenderKey.CLIENT, NullSenderKey.ACCOUNT, NullSenderKey.SERVER),
                             "What to count per: client, account, server.")),
             v -> new Settings(v.micros("window"), v.integer("threshold"), Set.copyOf(v.<NullSenderKey>list("keys"))),
-            NullSenderBurstRule::new);
+            NullSenderBurstRule::new)
+            .readme("≥ `threshold` (20) `MAIL FROM:<>` within `window` (10m), counted separately per client host, per AUTH account and per server. Reports the count, the share of null senders among that key's MAIL FROMs, and sample recipients/domains.",
+                    "`client:IP`, `account:USER`, `server:IP`");
 
     NullSenderBurstRule(Settings s, RuleContext ctx) {
         super(RuleId.NULL_SENDER_BURST, ctx);

@@ -27,6 +27,8 @@ final class OpenRelayRule extends Rule {
     static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.OPEN_RELAY, Severity.CRITICAL,
                     "One of our servers accepts, from an unauthenticated outside client, a recipient outside local_domains.",
                     List.of(), v -> new Settings(v.root().list("network.local_domains")), OpenRelayRule::new)
+            .readme("one of our servers answers 2xx to `RCPT TO` for a domain outside `network.local_domains` (subdomains count as local; `<postmaster>` is local) from an outside client that did not authenticate. Silent while `local_domains` is empty; `check-config` warns.",
+                    "server IP")
             .warnWhen((s, root) -> s.localDomains().isEmpty()
                     ? "detect.open_relay: network.local_domains is empty, so the rule cannot tell relaying from local delivery and stays silent" : null);
 

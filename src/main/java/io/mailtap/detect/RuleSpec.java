@@ -41,9 +41,12 @@ public final class RuleSpec<S> {
     private final Function<ConfigView, S> settings;
     private final Factory<S> factory;
     private final Warning<S> warning;
+    private final String firesWhen;
+    private final String alertKey;
 
     private RuleSpec(RuleId id, Severity defaultSeverity, String doc, List<Node> leaves,
-                     Function<ConfigView, S> settings, Factory<S> factory, Warning<S> warning) {
+                     Function<ConfigView, S> settings, Factory<S> factory, Warning<S> warning,
+                     String firesWhen, String alertKey) {
         this.id = Objects.requireNonNull(id);
         this.defaultSeverity = Objects.requireNonNull(defaultSeverity);
         this.doc = doc;
@@ -51,16 +54,28 @@ public final class RuleSpec<S> {
         this.settings = settings;
         this.factory = factory;
         this.warning = warning;
+        this.firesWhen = firesWhen;
+        this.alertKey = alertKey;
     }
 
     static <S> RuleSpec<S> of(RuleId id, Severity defaultSeverity, String doc, List<Node> leaves,
                               Function<ConfigView, S> settings, Factory<S> factory) {
-        return new RuleSpec<>(id, defaultSeverity, doc, leaves, settings, factory, null);
+        return new RuleSpec<>(id, defaultSeverity, doc, leaves, settings, factory, null, null, null);
     }
 
     /** This spec with a config warning (check-config prints it; the live sensor logs it). */
     RuleSpec<S> warnWhen(Warning<S> w) {
-        return new RuleSpec<>(id, defaultSeverity, doc, leaves, settings, factory, w);
+        return new RuleSpec<>(id, defaultSeverity, doc, leaves, settings, factory, w, firesWhen, alertKey);
+    }
+
+    /** This spec with its README row: when it fires (Markdown, one line) and what its alerts are keyed by. */
+    RuleSpec<S> readme(String firesWhen, String alertKey) {
+        return new RuleSpec<>(id, defaultSeverity, doc, leaves, settings, factory, warning, firesWhen, alertKey);
+    }
+
+    /** The rule's row of the README's rule table. */
+    public String readmeRow() {
+        return "| `" + id.id() + "` | " + defaultSeverity.label() + " | " + firesWhen + " | " + alertKey + " |\n";
     }
 
     public RuleId id() { return id; }

@@ -35,6 +35,13 @@ public final class Rules {
         throw new IllegalArgumentException("no spec for " + id);
     }
 
+    /** The README's rule table (a test holds README.md to it). */
+    public static String readmeTable() {
+        StringBuilder b = new StringBuilder("| rule | default severity | fires when | alert key |\n|---|---|---|---|\n");
+        for (RuleSpec<?> s : ALL) b.append(s.readmeRow());
+        return b.toString();
+    }
+
     /** The {@code detect} section: the shared key cap, then one block per rule. */
     public static Section schema() {
         List<Node> children = new ArrayList<>();
