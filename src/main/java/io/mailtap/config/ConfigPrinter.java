@@ -1,5 +1,7 @@
 package io.mailtap.config;
 
+import io.mailtap.detect.RuleSpec;
+import io.mailtap.detect.Rules;
 import io.mailtap.settings.Leaf;
 import io.mailtap.settings.Node;
 import io.mailtap.settings.Section;
@@ -38,7 +40,7 @@ public final class ConfigPrinter {
                 render(sub, p, depth + 1, cfg, comments, ruleDocs, b);
             } else {
                 Leaf leaf = (Leaf) n;
-                boolean ruleKey = depth >= 2 && p.startsWith("detect.");
+                boolean ruleKey = depth >= 2 && p.startsWith(Rules.SECTION + ".");
                 if (comments && (!ruleKey || ruleDocs.add(n.name() + "\0" + leaf.doc()))) {
                     b.append(indent).append("# ").append(leaf.doc()).append('\n');
                 }
@@ -67,13 +69,13 @@ public final class ConfigPrinter {
     }
 
     /** The keys every rule block has: documented once as {@code detect.<rule>.*}. */
-    private static final java.util.Set<String> RULE_COMMON = java.util.Set.of("enabled", "severity", "renotify_interval", "resolve_after");
+    private static final java.util.Set<String> RULE_COMMON = java.util.Set.copyOf(RuleSpec.COMMON_KEYS);
 
     private static void table(Section s, String path, MailtapConfig defaults, StringBuilder b) {
         for (Node n : s.children()) {
             String p = path + "." + n.name();
             if (n instanceof Section sub) {
-                boolean rule = path.equals("detect");
+                boolean rule = path.equals(Rules.SECTION);
                 if (rule && n == firstRule()) {
                     for (Node c : sub.children()) {
                         if (!RULE_COMMON.contains(c.name())) continue;
@@ -87,7 +89,7 @@ public final class ConfigPrinter {
                 table(sub, p, defaults, b);
                 continue;
             }
-            if (path.startsWith("detect.") && RULE_COMMON.contains(n.name())) {
+            if (path.startsWith(Rules.SECTION + ".") && RULE_COMMON.contains(n.name())) {
                 if (n.name().equals("severity")) {
                     Leaf leaf = (Leaf) n;
                     b.append("| `").append(p).append("` | severity | `").append(leaf.type().render(leaf.defaultValue(), Yaml.QUOTING))
@@ -104,7 +106,7 @@ public final class ConfigPrinter {
     }
 
     private static Node firstRule() {
-        Section detect = (Section) Schema.ROOT.child("detect");
+        Section detect = (Section) Schema.ROOT.child(Rules.SECTION);
         for (Node n : detect.children()) if (n instanceof Section) return n;
         throw new IllegalStateException("no rules");
     }

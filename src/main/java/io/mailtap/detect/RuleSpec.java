@@ -87,6 +87,9 @@ public final class RuleSpec<S> {
     /** The rule's own leaves (after the four every rule has). */
     public List<Node> leaves() { return leaves; }
 
+    /** The keys every rule block has, before the rule's own (documented once as {@code detect.<rule>.*}). */
+    public static final List<String> COMMON_KEYS = List.of("enabled", "severity", "renotify_interval", "resolve_after");
+
     /** The rule's config block: enabled, severity, renotify_interval, resolve_after, then its own leaves. */
     public Section section() {
         List<Node> all = new ArrayList<>(List.of(
@@ -96,6 +99,7 @@ public final class RuleSpec<S> {
                         "Re-notify an alert still matching after this much packet time; null: alerts.dedup.renotify_interval."),
                 Leaf.live("resolve_after", duration(true), null,
                         "Resolve an alert after this much packet time without a match; null: alerts.dedup.resolve_after.")));
+        if (!all.stream().map(Node::name).toList().equals(COMMON_KEYS)) throw new IllegalStateException("COMMON_KEYS out of step");
         all.addAll(leaves);
         return Section.of(id.id(), doc, all);
     }
