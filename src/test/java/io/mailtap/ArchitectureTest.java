@@ -31,6 +31,7 @@ class ArchitectureTest {
     /** Lowest floor first; a package may import only packages earlier in this list. */
     static final List<String> FLOORS = List.of(
             "util",      // hostile-text helpers, no knowledge of any stage
+            "settings",  // the config key DSL (Section, Leaf, ConfigView, live/restart): no YAML, any stage declares its keys with it
             "capture",   // pcap handles: parses nothing beyond the link type
             "decode",    // frames → views
             "flow",      // TCP flows and reassembly

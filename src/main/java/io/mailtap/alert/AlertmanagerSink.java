@@ -1,5 +1,11 @@
 package io.mailtap.alert;
 
+import io.mailtap.settings.Section;
+import static io.mailtap.settings.Leaf.live;
+import static io.mailtap.settings.Types.duration;
+import static io.mailtap.settings.Types.integer;
+import static io.mailtap.settings.Types.list;
+import static io.mailtap.settings.Types.url;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,6 +85,20 @@ public final class AlertmanagerSink implements MonitoredSink {
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerSink.class);
 
     public static final String NAME = "alertmanager";
+
+    /** {@code alerts.alertmanager}: live (a reload rebuilds the sink); disabled while {@code urls} is empty. */
+    public static final SinkSpec SPEC = SinkSpec.of(Section.of(NAME, "Prometheus Alertmanager (v2 API).",
+                    live("urls", list("http(s) URLs", url(false), false), List.of(),
+                            "Alertmanager base URLs (alerts are POSTed to <url>/api/v2/alerts); empty: disabled."),
+                    live("resend_interval", duration(false), Duration.ofSeconds(60),
+                            "Firing alerts are re-sent this often (Alertmanager expires alerts not re-sent)."),
+                    live("timeout", duration(false), Duration.ofSeconds(5), "HTTP request timeout."),
+                    live("queue_size", integer(1, 1_000_000), 1000,
+                            "Notifications queued for sending; when full, new ones are dropped and counted."),
+                    live("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff).")),
+            (v, ctx) -> v.<String>list("urls").isEmpty() ? null
+                    : new AlertmanagerSink(v.list("urls"), ctx.sensorName(), v.duration("resend_interval"), v.duration("timeout"),
+                            v.integer("queue_size"), v.integer("max_retries"), ctx.spoolDir(), ctx.spoolMaxBytes()));
     /** Path appended to each configured base URL. */
     public static final String API_PATH = "/api/v2/alerts";
     /** Alerts per POST. */

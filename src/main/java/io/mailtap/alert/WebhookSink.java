@@ -1,5 +1,12 @@
 package io.mailtap.alert;
 
+import io.mailtap.settings.Section;
+import static io.mailtap.settings.Leaf.live;
+import static io.mailtap.settings.Types.duration;
+import static io.mailtap.settings.Types.headerSecret;
+import static io.mailtap.settings.Types.integer;
+import static io.mailtap.settings.Types.string;
+import static io.mailtap.settings.Types.url;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +29,23 @@ import java.util.List;
 public final class WebhookSink implements MonitoredSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
     public static final String NAME = "webhook";
+
+    /** {@code alerts.webhook}: live (a reload rebuilds the sink); disabled while {@code url} is null. */
+    public static final SinkSpec SPEC = SinkSpec.of(Section.of(NAME,
+                    "A generic JSON webhook (each notification POSTed as its alerts.jsonl object).",
+                    live("url", url(true), null, "http(s) URL; null: disabled."),
+                    live("bearer_token", headerSecret(), null, "Sent as Authorization: Bearer <token>; never printed."),
+                    live("bearer_token_file", string(true), null,
+                            "File holding the bearer token (read at load and reload, trailing newline dropped; instead of bearer_token)."),
+                    live("timeout", duration(false), Duration.ofSeconds(5), "HTTP request timeout."),
+                    live("queue_size", integer(1, 1_000_000), 1000,
+                            "Notifications queued for sending; when full, new ones are dropped and counted."),
+                    live("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff).")),
+            (v, ctx) -> v.string("url") == null ? null
+                    : new WebhookSink(v.string("url"), v.string("bearer_token"), ctx.sensorName(), v.duration("timeout"),
+                            v.integer("queue_size"), v.integer("max_retries"), ctx.spoolDir(), ctx.spoolMaxBytes()))
+            .warnWhen(v -> v.string("bearer_token") != null && v.string("url") == null
+                    ? "alerts.webhook.bearer_token: set but alerts.webhook.url is null (webhook disabled)" : null);
 
     private final HttpTarget target;
     private final Duration timeout;

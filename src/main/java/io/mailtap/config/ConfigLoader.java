@@ -6,6 +6,11 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
+import io.mailtap.settings.Leaf;
+import io.mailtap.settings.Node;
+import io.mailtap.settings.Problems;
+import io.mailtap.settings.Section;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +69,7 @@ public final class ConfigLoader {
      * value would silently become its own name. Aliases are refused, each naming the key and line.
      */
     private static void refuseAliases(String yaml, String origin) {
-        Problems problems = new Problems();
+        Problems problems = Yaml.problems();
         try (YAMLParser p = (YAMLParser) Yaml.mapper().createParser(yaml)) {
             while (p.nextToken() != null) {
                 if (!p.isCurrentAlias()) continue;
@@ -81,7 +86,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("config error: " + origin + ": cannot read: " + e.getMessage(), e);
         }
-        problems.throwIfAny();
+        Yaml.throwIfAny(problems);
     }
 
     /** Validates YAML text. */
@@ -95,25 +100,25 @@ public final class ConfigLoader {
     }
 
     static MailtapConfig fromTree(JsonNode root) {
-        Problems problems = new Problems();
+        Problems problems = Yaml.problems();
         Map<String, Object> values = new LinkedHashMap<>();
         Set<String> explicit = new HashSet<>();
         walk(Schema.ROOT, root, "", values, explicit, problems);
-        problems.throwIfAny();
+        Yaml.throwIfAny(problems);
         if (values.get("sensor.name") == null) values.put("sensor.name", hostName());
         SecretFiles.resolve(values, explicit, problems);
-        problems.throwIfAny();
+        Yaml.throwIfAny(problems);
         MailtapConfig cfg = new MailtapConfig(values, explicit);
         cfg.crossCheck(problems);
-        problems.throwIfAny();
+        Yaml.throwIfAny(problems);
         return cfg;
     }
 
-    private static void walk(Schema.Section s, JsonNode node, String path, Map<String, Object> values,
+    private static void walk(Section s, JsonNode node, String path, Map<String, Object> values,
                              Set<String> explicit, Problems p) {
         boolean present = node != null && !node.isMissingNode() && !node.isNull();
         if (present && !node.isObject()) {
-            p.add(path, "expected a mapping with keys " + String.join(", ", s.names()) + ", got " + Types.kind(node));
+            p.add(path, "expected a mapping with keys " + String.join(", ", s.names()) + ", got " + JsonRaw.kind(node));
             present = false;
         }
         if (present) {
@@ -126,29 +131,29 @@ public final class ConfigLoader {
                 }
             }
         }
-        for (Schema.Node child : s.children) {
-            String cp = join(path, child.name);
-            JsonNode cn = present ? node.get(child.name) : null;
-            if (child instanceof Schema.Section sub) {
+        for (Node child : s.children()) {
+            String cp = join(path, child.name());
+            JsonNode cn = present ? node.get(child.name()) : null;
+            if (child instanceof Section sub) {
                 walk(sub, cn, cp, values, explicit, p);
                 continue;
             }
-            Schema.Leaf leaf = (Schema.Leaf) child;
+            Leaf leaf = (Leaf) child;
             if (cn == null) {
-                values.put(cp, leaf.defaultValue);
+                values.put(cp, leaf.defaultValue());
                 continue;
             }
             explicit.add(cp);
             if (cn.isNull()) {
-                if (leaf.type.nullable()) {
+                if (leaf.type().nullable()) {
                     values.put(cp, null);
                 } else {
-                    p.add(cp, "must not be null" + (leaf.defaultValue instanceof List
-                            ? "; write [] for an empty list" : "; the default is " + leaf.type.render(leaf.defaultValue)));
+                    p.add(cp, "must not be null" + (leaf.defaultValue() instanceof List
+                            ? "; write [] for an empty list" : "; the default is " + leaf.type().render(leaf.defaultValue(), Yaml.QUOTING)));
                 }
                 continue;
             }
-            values.put(cp, leaf.type.parse(cn, cp, p));
+            values.put(cp, leaf.type().parse(new JsonRaw(cn), cp, p));
         }
     }
 

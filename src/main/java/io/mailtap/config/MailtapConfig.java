@@ -1,12 +1,16 @@
 package io.mailtap.config;
 
 import io.mailtap.alert.AlertSettings;
-import io.mailtap.detect.AddressSet;
-import io.mailtap.detect.DetectSettings;
-import io.mailtap.detect.NullSenderKey;
+import io.mailtap.alert.SinkSpec;
+import io.mailtap.alert.Sinks;
 import io.mailtap.detect.RuleId;
+import io.mailtap.detect.RuleSpec;
+import io.mailtap.detect.Rules;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.FlowSettings;
+import io.mailtap.settings.ConfigView;
+import io.mailtap.settings.Problems;
+import io.mailtap.settings.Section;
 import io.mailtap.smtp.SmtpSettings;
 
 import java.nio.file.Path;
@@ -23,9 +27,9 @@ import java.util.Set;
 
 /**
  * The validated, immutable configuration ({@link ConfigLoader} makes it). Typed sections for the
- * stages that read plain values, and mappers to each stage's own settings record:
- * {@link #flowSettings()}, {@link #smtpSettings()}, {@link #detectSettings()},
- * {@link #alertSettings()}. Two configs are equal when every key has the same effective value.
+ * composition's own keys, and {@link #view()} from which each stage reads its own settings
+ * ({@code FlowSettings.from}, {@code SmtpSettings.from}, {@code DetectPlan.from}, the sink specs);
+ * {@link #alertSettings()} for the tracker. Two configs are equal when every key has the same effective value.
  * {@link #toString()} never shows secrets; {@link ConfigPrinter} renders the whole effective config.
  */
 public final class MailtapConfig {
@@ -42,10 +46,12 @@ public final class MailtapConfig {
     private final Output output;
     private final Spool spool;
     private final Map<RuleId, RuleConfig> rules = new EnumMap<>(RuleId.class);
+    private final ConfigView view;
 
     MailtapConfig(Map<String, Object> values, Set<String> explicit) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.explicit = Set.copyOf(explicit);
+        this.view = ConfigView.root(this.values);
         sensor = new Sensor(str("sensor.name"), str("sensor.site"));
         network = new Network(strings("network.internal"), strings("network.mail_servers"),
                 strings("network.public_helo"), strings("network.local_domains"));
@@ -63,12 +69,7 @@ public final class MailtapConfig {
                 integer("capture.event_queue_size"), dur("capture.heartbeat"));
         alerts = new Alerts(str("alerts.log.path"),
                 new Dedup(dur("alerts.dedup.renotify_interval"), dur("alerts.dedup.resolve_after"),
-                        integer("alerts.dedup.max_open_alerts")),
-                new Alertmanager(strings("alerts.alertmanager.urls"), dur("alerts.alertmanager.resend_interval"),
-                        dur("alerts.alertmanager.timeout"), integer("alerts.alertmanager.queue_size"),
-                        integer("alerts.alertmanager.max_retries")),
-                new Webhook(str("alerts.webhook.url"), str("alerts.webhook.bearer_token"), dur("alerts.webhook.timeout"),
-                        integer("alerts.webhook.queue_size"), integer("alerts.webhook.max_retries")));
+                        integer("alerts.dedup.max_open_alerts")));
         metrics = new Metrics(str("metrics.listen"), str("metrics.path"),
                 new BasicAuth(str("metrics.basic_auth.username"), str("metrics.basic_auth.password")),
                 new Tls(str("metrics.tls.cert"), str("metrics.tls.key")));
@@ -86,8 +87,9 @@ public final class MailtapConfig {
                         new KafkaTls(str("output.kafka.tls.ca"), str("output.kafka.tls.cert"), str("output.kafka.tls.key"),
                                 str("output.kafka.tls.key_password"))));
         spool = new Spool(str("alerts.spool.dir"), lng("alerts.spool.max_bytes"));
-        for (RuleId r : RuleId.values()) {
-            String p = "detect." + r.id() + ".";
+        for (RuleSpec<?> spec : Rules.ALL) {
+            RuleId r = spec.id();
+            String p = Rules.SECTION + "." + r.id() + ".";
             rules.put(r, new RuleConfig(r, bool(p + "enabled"), (Severity) values.get(p + "severity"),
                     dur(p + "renotify_interval"), dur(p + "resolve_after")));
         }
@@ -118,24 +120,11 @@ public final class MailtapConfig {
         public boolean autoFilter() { return "auto".equals(filter); }
     }
 
-    /** {@code alerts}; {@code logPath} null: no JSON alert log (see {@link #alertLogPath()}). */
-    public record Alerts(String logPath, Dedup dedup, Alertmanager alertmanager, Webhook webhook) {}
+    /** {@code alerts}; {@code logPath} null: no JSON alert log (see {@link #alertLogPath()}). The sinks read their own sections. */
+    public record Alerts(String logPath, Dedup dedup) {}
 
     /** {@code alerts.dedup}. */
     public record Dedup(Duration renotifyInterval, Duration resolveAfter, int maxOpenAlerts) {}
-
-    /** {@code alerts.alertmanager}; empty {@code urls}: disabled. */
-    public record Alertmanager(List<String> urls, Duration resendInterval, Duration timeout, int queueSize,
-                               int maxRetries) {}
-
-    /** {@code alerts.webhook}; null {@code url}: disabled. */
-    public record Webhook(String url, String bearerToken, Duration timeout, int queueSize, int maxRetries) {
-        @Override
-        public String toString() {
-            return "Webhook[url=" + url + ", bearerToken=" + (bearerToken == null ? null : "<redacted>")
-                    + ", timeout=" + timeout + ", queueSize=" + queueSize + ", maxRetries=" + maxRetries + "]";
-        }
-    }
 
     /** {@code alerts.spool}; {@code maxBytes} 0: no spool. */
     public record Spool(String dir, long maxBytes) {}
@@ -204,52 +193,21 @@ public final class MailtapConfig {
     public Metrics metrics() { return metrics; }
     public Output output() { return output; }
     public RuleConfig rule(RuleId id) { return rules.get(id); }
-    public int maxTrackedKeys() { return integer("detect.max_tracked_keys"); }
+    public int maxTrackedKeys() { return integer(Rules.SECTION + ".max_tracked_keys"); }
+
+    /** The key tree every config is validated against (each leaf with its type, default, doc and live/restart attribute). */
+    public static Section schema() { return Schema.ROOT; }
+
+    /** Every validated value, read by keys relative to a section (what the stages' settings are read from). */
+    public ConfigView view() { return view; }
 
     // ------------------------------------------------------------------ mappers
 
     /** The flow table's settings. */
-    public FlowSettings flowSettings() {
-        int[] ports = smtp.ports().stream().mapToInt(Integer::intValue).toArray();
-        return new FlowSettings(ports, smtp.detectOnAnyPort(), flow.maxFlows(), flow.maxBufferedBytesPerDirection(),
-                flow.maxBufferedBytesTotal(), micros(flow.attemptTimeout()), micros(flow.idleTimeout()),
-                micros(flow.closedTimeout()), micros(flow.ackWait()), flow.ackWaitMaxBytes(),
-                flow.maxOverlapCheckBuffers());
-    }
+    public FlowSettings flowSettings() { return FlowSettings.from(view); }
 
     /** The SMTP analyzer's settings. */
-    public SmtpSettings smtpSettings() {
-        return new SmtpSettings(smtp.maxCommandLineBytes(), smtp.maxReplyLineBytes(), smtp.maxPendingCommands(),
-                smtp.maxRcptPerTransaction(), smtp.maxReplyLinesKept());
-    }
-
-    /** The detection engine's settings. */
-    public DetectSettings detectSettings() {
-        return new DetectSettings(
-                AddressSet.parse(network.internal()),
-                AddressSet.parse(network.mailServers()),
-                smtp.policyPorts(),
-                network.publicHelo(),
-                network.localDomains(),
-                maxTrackedKeys(),
-                new DetectSettings.EgressPolicy(on(RuleId.EGRESS_POLICY), sev(RuleId.EGRESS_POLICY)),
-                new DetectSettings.NullSenderBurst(on(RuleId.NULL_SENDER_BURST), sev(RuleId.NULL_SENDER_BURST),
-                        micros(dur("detect.null_sender_burst.window")), integer("detect.null_sender_burst.threshold"),
-                        Set.copyOf(nullSenderKeys())),
-                new DetectSettings.AuthAccountBurst(on(RuleId.AUTH_ACCOUNT_BURST), sev(RuleId.AUTH_ACCOUNT_BURST),
-                        micros(dur("detect.auth_account_burst.window")),
-                        integer("detect.auth_account_burst.max_messages"),
-                        integer("detect.auth_account_burst.max_recipient_domains"),
-                        integer("detect.auth_account_burst.max_client_hosts")),
-                new DetectSettings.AuthGuestAccount(on(RuleId.AUTH_GUEST_ACCOUNT), sev(RuleId.AUTH_GUEST_ACCOUNT),
-                        strings("detect.auth_guest_account.accounts")),
-                new DetectSettings.AuthFailures(on(RuleId.AUTH_FAILURES), sev(RuleId.AUTH_FAILURES),
-                        micros(dur("detect.auth_failures.window")), integer("detect.auth_failures.threshold")),
-                new DetectSettings.BadHelo(on(RuleId.BAD_HELO), sev(RuleId.BAD_HELO), bool("detect.bad_helo.all_ports")),
-                new DetectSettings.BlocklistRejection(on(RuleId.BLOCKLIST_REJECTION), sev(RuleId.BLOCKLIST_REJECTION),
-                        strings("detect.blocklist_rejection.patterns")),
-                new DetectSettings.OpenRelay(on(RuleId.OPEN_RELAY), sev(RuleId.OPEN_RELAY)));
-    }
+    public SmtpSettings smtpSettings() { return SmtpSettings.from(view); }
 
     /** The alert tracker's settings (sensor name, alerts.dedup, per-rule overrides). */
     public AlertSettings alertSettings() {
@@ -349,20 +307,16 @@ public final class MailtapConfig {
         if (network.internal().isEmpty()) {
             w.add("network.internal: empty, so no host is internal: egress_policy, bad_helo, blocklist_rejection and open_relay never fire");
         }
-        if (on(RuleId.OPEN_RELAY) && network.localDomains().isEmpty()) {
-            w.add("detect.open_relay: network.local_domains is empty, so the rule cannot tell relaying from local delivery and stays silent");
-        }
-        if (on(RuleId.EGRESS_POLICY) && network.mailServers().isEmpty()) {
-            w.add("network.mail_servers: empty, so every internal host sending SMTP out on a policy port raises egress_policy");
-        }
-        if (on(RuleId.BAD_HELO) && network.publicHelo().isEmpty() && !network.mailServers().isEmpty()) {
-            w.add("network.public_helo: empty, so bad_helo does not check that the mail servers announce their public name");
+        for (RuleSpec<?> r : Rules.ALL) {
+            String rw = r.warning(view);
+            if (rw != null) w.add(rw);
         }
         if (smtp.policyPorts().isEmpty()) {
             w.add("smtp.policy_ports: empty, so egress_policy never fires (nor bad_helo unless all_ports)");
         }
-        if (alerts.webhook().bearerToken() != null && alerts.webhook().url() == null) {
-            w.add("alerts.webhook.bearer_token: set but alerts.webhook.url is null (webhook disabled)");
+        for (SinkSpec sink : Sinks.ALL) {
+            String sw = sink.warning(view);
+            if (sw != null) w.add(sw);
         }
         if (metrics.listen() != null && !loopback(metrics.listen())) {
             if (!metrics.basicAuth().enabled()) {
@@ -398,8 +352,6 @@ public final class MailtapConfig {
     private int integer(String k) { return (Integer) value(k); }
     private long lng(String k) { return (Long) value(k); }
     private Duration dur(String k) { return (Duration) value(k); }
-    private boolean on(RuleId r) { return rules.isEmpty() ? bool("detect." + r.id() + ".enabled") : rules.get(r).enabled(); }
-    private Severity sev(RuleId r) { return rules.get(r).severity(); }
 
     @SuppressWarnings("unchecked")
     private List<String> strings(String k) { return (List<String>) value(k); }
@@ -407,12 +359,6 @@ public final class MailtapConfig {
     @SuppressWarnings("unchecked")
     private List<Integer> ints(String k) { return (List<Integer>) value(k); }
 
-    @SuppressWarnings("unchecked")
-    private List<NullSenderKey> nullSenderKeys() { return (List<NullSenderKey>) value("detect.null_sender_burst.keys"); }
-
-    private static long micros(Duration d) {
-        return Math.multiplyExact(d.getSeconds(), 1_000_000L) + d.getNano() / 1000L;
-    }
 
     @Override
     public boolean equals(Object o) {

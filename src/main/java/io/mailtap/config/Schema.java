@@ -1,73 +1,43 @@
 package io.mailtap.config;
 
-import io.mailtap.detect.NullSenderKey;
-import io.mailtap.detect.RuleId;
-import io.mailtap.detect.Severity;
+import io.mailtap.alert.SinkSpec;
+import io.mailtap.alert.Sinks;
+import io.mailtap.detect.DetectTypes;
+import io.mailtap.detect.Rules;
+import io.mailtap.flow.FlowSettings;
+import io.mailtap.settings.Leaf;
+import io.mailtap.settings.Node;
+import io.mailtap.settings.Section;
+import io.mailtap.settings.Type;
+import io.mailtap.settings.Units;
+import io.mailtap.smtp.SmtpSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.mailtap.config.Types.*;
+import static io.mailtap.settings.Leaf.live;
+import static io.mailtap.settings.Leaf.restart;
+import static io.mailtap.settings.Types.*;
 
 /**
- * Every config key: its place in the tree, type, default and one-line documentation. The loader
- * validates against it, the printer renders from it, and the README's key reference is generated
- * from it, so the three cannot disagree.
+ * The whole key tree, assembled from the stages' own fragments ({@link SmtpSettings#SCHEMA},
+ * {@link FlowSettings#SCHEMA}, {@link Rules#schema()}, {@link Sinks#ALL}) and the sections the
+ * composition itself reads (sensor, network, capture, alert log and de-duplication, spool, metrics,
+ * output). The loader validates against it, the printer renders from it, the reload plan walks its
+ * live/restart attributes, and the README's key reference is generated from it.
  */
 final class Schema {
     private Schema() {}
 
-    /** A node of the key tree. */
-    abstract static sealed class Node permits Section, Leaf {
-        final String name;
-        final String doc;
-
-        Node(String name, String doc) {
-            this.name = name;
-            this.doc = doc;
-        }
-    }
-
-    /** A mapping of named children. */
-    static final class Section extends Node {
-        final List<Node> children;
-        private final Map<String, Node> byName = new LinkedHashMap<>();
-
-        Section(String name, String doc, Node... children) {
-            super(name, doc);
-            this.children = List.of(children);
-            for (Node c : children) {
-                if (byName.put(c.name, c) != null) throw new IllegalStateException("duplicate key " + c.name);
-            }
-        }
-
-        Node child(String name) { return byName.get(name); }
-
-        List<String> names() { return new ArrayList<>(byName.keySet()); }
-    }
-
-    /** A value. */
-    static final class Leaf extends Node {
-        final Type type;
-        final Object defaultValue;
-
-        Leaf(String name, Type type, Object defaultValue, String doc) {
-            super(name, doc);
-            this.type = type;
-            this.defaultValue = defaultValue;
-        }
-    }
-
     private static Section section(String name, String doc, Node... children) {
-        return new Section(name, doc, children);
+        return Section.of(name, doc, children);
     }
 
-    private static Leaf leaf(String name, Type type, Object def, String doc) {
-        return new Leaf(name, type, def, doc);
+    /** A group reported as one key by a reload (pairs, secrets with their files). */
+    private static Section oneKey(String name, String doc, Node... children) {
+        return Section.of(name, doc, children).asOneKey();
     }
 
     private static Duration d(String s) { return Units.parseDuration(s); }
@@ -75,242 +45,144 @@ final class Schema {
     /** The record kinds a forwarding sink carries (io.mailtap.log.Forwarded's config names; a test keeps them equal). */
     static final List<String> FORWARDED_ALL = List.of("transactions", "alerts", "anomalies");
 
-    static final List<String> DEFAULT_GUEST_ACCOUNTS = List.of(
-            "guest", "gast", "invité", "invite", "invitado", "ospite", "gość", "gost", "anonymous", "访客", "来宾");
-
-    static final List<String> DEFAULT_BLOCKLIST_PATTERNS = List.of(
-            "spamhaus", "cbl.abuseat.org", "abuseat", "spamcop", "barracuda", "sorbs", "uceprotect",
-            "blocked using", "listed at", "listed on", "re:\\brbls?\\b", "dnsbl", "blacklist", "blocklist",
-            "block list");
-
-    /** The per-rule keys every rule block has, followed by the rule's own. */
-    private static Section rule(RuleId id, Severity severity, String doc, Node... own) {
-        List<Node> all = new ArrayList<>(List.of(
-                leaf("enabled", bool(), true, "Run this rule."),
-                leaf("severity", severity(), severity, "Severity of its alerts: critical, warning or info."),
-                leaf("renotify_interval", duration(true), null,
-                        "Re-notify an alert still matching after this much packet time; null: alerts.dedup.renotify_interval."),
-                leaf("resolve_after", duration(true), null,
-                        "Resolve an alert after this much packet time without a match; null: alerts.dedup.resolve_after.")));
-        all.addAll(Arrays.asList(own));
-        return new Section(id.id(), doc, all.toArray(new Node[0]));
+    private static Section alerts() {
+        List<Node> children = new ArrayList<>(List.of(
+                    section("log", "The JSON alert log.",
+                            live("path", string(true), "alerts.jsonl",
+                                    "One JSON object per notification; relative paths are under output.dir; null: no alert log.")),
+                    section("dedup", "One open alert per (rule, key); all intervals are packet time.",
+                            live("renotify_interval", duration(false), d("1h"),
+                                    "An alert still matching is notified again after this."),
+                            live("resolve_after", duration(false), d("15m"),
+                                    "An alert without a match for this long is resolved (notified once)."),
+                            live("max_open_alerts", integer(1, 10_000_000), 1000,
+                                    "Open alerts per rule; beyond it new alerts of that rule are suppressed and counted."))));
+        for (SinkSpec s : Sinks.ALL) children.add(s.section());
+        children.add(
+                    oneKey("spool", "Notifications a sink could not deliver (receiver down, 5xx, timeouts) wait here, in order,"
+                                    + " and are sent when it answers again; nothing is dropped until the spool is full.",
+                            restart("dir", string(false), "spool",
+                                    "Directory of the spool files (one per sink, 0640); relative paths are under output.dir. Restart to change."),
+                            restart("max_bytes", bytes(0, 1L << 34), 16L << 20,
+                                    "Spooled notifications per sink at most (kept in memory too); beyond it new ones are dropped"
+                                            + " and counted (reason spool_full); 0: no spool, a failed notification is retried"
+                                            + " max_retries times, then given up. Restart to change.")));
+        return Section.of(SinkSpec.PARENT, "Alert de-duplication and sinks.", children);
     }
 
     static final Section ROOT = section("", "",
             section("sensor", "Who this sensor is.",
-                    leaf("name", string(true), null,
-                            "Name stamped on every alert (field sensor) and every metric (label sensor); null: this machine's host name."),
-                    leaf("site", string(true), null,
-                            "Site this sensor watches, stamped on every alert (field and label site) and every metric (label site); null: no site label.")),
+                    live("name", string(true), null,
+                            "Name stamped on every alert (field sensor) and every metric (label sensor); null: this machine's host name.")
+                            .alsoAtRestart("as a metric label"),
+                    live("site", string(true), null,
+                            "Site this sensor watches, stamped on every alert (field and label site) and every metric (label site); null: no site label.")
+                            .alsoAtRestart("as a metric label")),
             section("network", "The site's address plan: what is ours, what may send mail out.",
-                    leaf("internal", cidrs(), List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"),
+                    live("internal", DetectTypes.cidrs(), List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"),
                             "Our side of the wire: CIDR blocks or single addresses (IPv4/IPv6). Everything else is outside."),
-                    leaf("mail_servers", cidrs(), List.of(),
+                    live("mail_servers", DetectTypes.cidrs(), List.of(),
                             "Hosts allowed to send SMTP to the outside (egress_policy exempts them; bad_helo holds them to public_helo)."),
-                    leaf("public_helo", names("host name"), List.of(),
+                    live("public_helo", names("host name"), List.of(),
                             "Names our mail servers must announce in HELO/EHLO to outside servers (case-insensitive, trailing dot ignored); empty: not checked."),
-                    leaf("local_domains", names("domain"), List.of(),
+                    live("local_domains", names("domain"), List.of(),
                             "Domains we accept mail for (subdomains included); open_relay needs them and stays silent without.")),
-            section("smtp", "Which TCP connections are SMTP, and the analyzer's limits (each hit is counted).",
-                    leaf("ports", ports(true), List.of(25, 465, 587, 2525),
-                            "Server ports whose connections are followed as SMTP; they also pick the server side of a connection picked up mid-stream."),
-                    leaf("policy_ports", ports(false), List.of(25),
-                            "Ports of server-to-server SMTP: egress_policy and bad_helo apply to them. Must be a subset of ports."),
-                    leaf("detect_on_any_port", bool(), false,
-                            "Also follow TCP on every other port and recognise SMTP by content (costs memory on busy links)."),
-                    leaf("max_command_line_bytes", bytes(512, 1 << 20), 4096L,
-                            "Longer client command lines are cut to this."),
-                    leaf("max_reply_line_bytes", bytes(512, 1 << 20), 4096L,
-                            "Longer server reply lines are cut to this."),
-                    leaf("max_pending_commands", integer(1, 100_000), 256,
-                            "Commands awaiting a reply under PIPELINING before the oldest is given up on."),
-                    leaf("max_rcpt_per_transaction", integer(1, 100_000), 100,
-                            "RCPT TO arguments listed per transaction in smtp.jsonl; the rest are only counted."),
-                    leaf("max_reply_lines_kept", integer(1, 1000), 8,
-                            "Lines of a multi-line reply whose text is kept.")),
-            section("flow", "The TCP flow table (bounds and timeouts are packet time; each hit is counted).",
-                    leaf("max_flows", integer(1, 100_000_000), 1_000_000,
-                            "Connections tracked at once; the least recently active is evicted."),
-                    leaf("max_buffered_bytes_per_direction", bytes(1, Integer.MAX_VALUE), 262_144L,
-                            "Out-of-order bytes held for one direction of one connection before the gap is skipped."),
-                    leaf("max_buffered_bytes_total", bytes(1, Long.MAX_VALUE / 2), 268_435_456L,
-                            "Out-of-order bytes held across all connections."),
-                    leaf("attempt_timeout", duration(false), d("30s"),
-                            "A connection that only sent SYNs is ended (state attempted) after this."),
-                    leaf("idle_timeout", duration(false), d("5m"),
-                            "An established connection without packets is ended after this."),
-                    leaf("closed_timeout", duration(false), d("5s"),
-                            "A closed (FIN/RST) connection lingers this long for late packets."),
-                    leaf("ack_wait", duration(false), d("50ms"),
-                            "Bytes the receiver acknowledged before the capture saw them (a mirror can deliver the ACK first) are awaited this long before they are a gap."),
-                    leaf("ack_wait_max_bytes", bytes(0, Integer.MAX_VALUE), 262_144L,
-                            "Acknowledged bytes not yet captured beyond this are a gap at once (a loss, not a reorder); 0: every such hole is a gap at the ACK."),
-                    leaf("max_overlap_check_buffers", integer(0, 1_000_000), 2048,
-                            "Connection directions per flow table that keep their delivered, unacknowledged bytes (8 KiB each) to tell a TCP insertion from a retransmission; beyond it a direction keeps none (counted in mailtap_tcp_unacked_not_kept_total); 0: off.")),
+            SmtpSettings.SCHEMA,
+            FlowSettings.SCHEMA,
             section("capture", "Live capture (ignored by replay).",
-                    leaf("interface", string(false), "any",
+                    restart("interface", string(false), "any",
                             "Interface to capture on (mailtap interfaces lists them); any: all interfaces (Linux)."),
-                    leaf("snaplen", integer(64, 262_144), 65535,
+                    restart("snaplen", integer(64, 262_144), 65535,
                             "Bytes captured per packet."),
-                    leaf("promiscuous", bool(), true,
+                    restart("promiscuous", bool(), true,
                             "Put the interface in promiscuous mode (needed on a mirror port)."),
-                    leaf("buffer_size", bytes(65_536, Integer.MAX_VALUE), 67_108_864L,
+                    restart("buffer_size", bytes(65_536, Integer.MAX_VALUE), 67_108_864L,
                             "Kernel capture buffer; larger absorbs bursts (drops show in pcap stats)."),
-                    leaf("immediate_mode", bool(), false,
+                    restart("immediate_mode", bool(), false,
                             "Deliver packets as they arrive instead of in batches (lower latency, more CPU)."),
-                    leaf("timeout_ms", integer(1, 60_000), 50,
+                    restart("timeout_ms", integer(1, 60_000), 50,
                             "Capture read timeout in milliseconds (the batching delay when not in immediate mode)."),
-                    leaf("filter", string(false), "auto",
+                    restart("filter", string(false), "auto",
                             "BPF filter; auto: TCP on smtp.ports (all TCP with detect_on_any_port) and the mirror tunnels decoded (VXLAN, GENEVE, GRE/ERSPAN, IP-in-IP, MPLS, PPPoE), at every VLAN level; otherwise a pcap-filter expression, on Ethernet also matched inside 802.1Q/QinQ tags unless it uses vlan/mpls/pppoes itself."),
-                    leaf("workers", integer(1, 256), 2,
+                    restart("workers", integer(1, 256), 2,
                             "Decode/flow/SMTP worker threads; flows are sharded between them."),
-                    leaf("ring_size", powerOfTwo(2, 1 << 24), 65536,
+                    restart("ring_size", powerOfTwo(2, 1 << 24), 65536,
                             "Packets queued between the capture thread and the workers (power of two); when full, packets are dropped and counted."),
-                    leaf("event_queue_size", integer(16, 10_000_000), 16384,
+                    restart("event_queue_size", integer(16, 10_000_000), 16384,
                             "SMTP events queued between the workers and the event thread (logs, detection); when full the workers wait, so the rings fill and drop, counted."),
-                    leaf("heartbeat", duration(false), d("1s"),
+                    restart("heartbeat", duration(false), d("1s"),
                             "How often an idle live sensor advances packet time, so timeouts expire and alerts resolve.")),
-            section("detect", "Detection rules. Every rule has enabled, severity, renotify_interval and resolve_after.",
-                    leaf("max_tracked_keys", integer(1, 10_000_000), 10_000,
-                            "Keys (hosts, accounts, HELO names, connections) each table of each rule keeps; the least recently seen is evicted and counted."),
-                    rule(RuleId.EGRESS_POLICY, Severity.CRITICAL,
-                            "An internal host that is not a mail server connects to an outside host on a policy port (direction by SYN)."),
-                    rule(RuleId.NULL_SENDER_BURST, Severity.CRITICAL,
-                            "At least threshold MAIL FROM:<> within window, per client host, per AUTH account and per server.",
-                            leaf("window", duration(false), d("10m"), "Sliding window (packet time)."),
-                            leaf("threshold", integer(1, 10_000_000), 20, "Null-sender MAIL FROMs in the window that fire the rule."),
-                            leaf("keys", nullSenderKeys(), List.of(NullSenderKey.CLIENT, NullSenderKey.ACCOUNT, NullSenderKey.SERVER),
-                                    "What to count per: client, account, server.")),
-                    rule(RuleId.AUTH_ACCOUNT_BURST, Severity.WARNING,
-                            "One AUTH account exceeds a sending limit within window.",
-                            leaf("window", duration(false), d("1h"), "Sliding window (packet time)."),
-                            leaf("max_messages", integer(1, 10_000_000), 200, "Messages (MAIL FROMs) allowed per account in the window."),
-                            leaf("max_recipient_domains", integer(1, 100_000), 50, "Distinct recipient domains allowed per account in the window."),
-                            leaf("max_client_hosts", integer(1, 100_000), 5, "Distinct client hosts an account may log in or send from in the window.")),
-                    rule(RuleId.AUTH_GUEST_ACCOUNT, Severity.CRITICAL,
-                            "A successful AUTH as a guest-like account.",
-                            leaf("accounts", accounts(), DEFAULT_GUEST_ACCOUNTS,
-                                    "Guest-like names, matched case-insensitively on the local part (before '@', after any DOMAIN\\ prefix).")),
-                    rule(RuleId.AUTH_FAILURES, Severity.WARNING,
-                            "At least threshold failed AUTH from one client within window.",
-                            leaf("window", duration(false), d("10m"), "Sliding window (packet time)."),
-                            leaf("threshold", integer(1, 10_000_000), 10, "Failed AUTH exchanges in the window that fire the rule.")),
-                    rule(RuleId.BAD_HELO, Severity.WARNING,
-                            "An internal host greets an outside server with a spambot-like HELO/EHLO (IP literal, loopback, bare name, not public_helo).",
-                            leaf("all_ports", bool(), false,
-                                    "Also check HELOs to non-policy ports (mail clients on submission ports often send address literals).")),
-                    rule(RuleId.BLOCKLIST_REJECTION, Severity.CRITICAL,
-                            "An outside server refuses one of our hosts citing a blocklist.",
-                            leaf("patterns", patterns(), DEFAULT_BLOCKLIST_PATTERNS,
-                                    "Case-insensitive substrings of the reply text, or re:<Java regex>.")),
-                    rule(RuleId.OPEN_RELAY, Severity.CRITICAL,
-                            "One of our servers accepts, from an unauthenticated outside client, a recipient outside local_domains.")),
-            section("alerts", "Alert de-duplication and sinks.",
-                    section("log", "The JSON alert log.",
-                            leaf("path", string(true), "alerts.jsonl",
-                                    "One JSON object per notification; relative paths are under output.dir; null: no alert log.")),
-                    section("dedup", "One open alert per (rule, key); all intervals are packet time.",
-                            leaf("renotify_interval", duration(false), d("1h"),
-                                    "An alert still matching is notified again after this."),
-                            leaf("resolve_after", duration(false), d("15m"),
-                                    "An alert without a match for this long is resolved (notified once)."),
-                            leaf("max_open_alerts", integer(1, 10_000_000), 1000,
-                                    "Open alerts per rule; beyond it new alerts of that rule are suppressed and counted.")),
-                    section("alertmanager", "Prometheus Alertmanager (v2 API).",
-                            leaf("urls", list("http(s) URLs", url(false), false), List.of(),
-                                    "Alertmanager base URLs (alerts are POSTed to <url>/api/v2/alerts); empty: disabled."),
-                            leaf("resend_interval", duration(false), d("60s"),
-                                    "Firing alerts are re-sent this often (Alertmanager expires alerts not re-sent)."),
-                            leaf("timeout", duration(false), d("5s"), "HTTP request timeout."),
-                            leaf("queue_size", integer(1, 1_000_000), 1000,
-                                    "Notifications queued for sending; when full, new ones are dropped and counted."),
-                            leaf("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff).")),
-                    section("webhook", "A generic JSON webhook (each notification POSTed as its alerts.jsonl object).",
-                            leaf("url", url(true), null, "http(s) URL; null: disabled."),
-                            leaf("bearer_token", headerSecret(), null, "Sent as Authorization: Bearer <token>; never printed."),
-                            leaf("bearer_token_file", string(true), null,
-                                    "File holding the bearer token (read at load and reload, trailing newline dropped; instead of bearer_token)."),
-                            leaf("timeout", duration(false), d("5s"), "HTTP request timeout."),
-                            leaf("queue_size", integer(1, 1_000_000), 1000,
-                                    "Notifications queued for sending; when full, new ones are dropped and counted."),
-                            leaf("max_retries", integer(0, 1000), 5, "Retries of a failed request (with backoff).")),
-                    section("spool", "Notifications a sink could not deliver (receiver down, 5xx, timeouts) wait here, in order,"
-                                    + " and are sent when it answers again; nothing is dropped until the spool is full.",
-                            leaf("dir", string(false), "spool",
-                                    "Directory of the spool files (one per sink, 0640); relative paths are under output.dir. Restart to change."),
-                            leaf("max_bytes", bytes(0, 1L << 34), 16L << 20,
-                                    "Spooled notifications per sink at most (kept in memory too); beyond it new ones are dropped"
-                                            + " and counted (reason spool_full); 0: no spool, a failed notification is retried"
-                                            + " max_retries times, then given up. Restart to change."))),
+            Rules.schema(),
+            alerts(),
             section("metrics", "The Prometheus endpoint.",
-                    leaf("listen", listen(), "127.0.0.1:9725", "Address:port to serve metrics on; null: no endpoint."),
-                    leaf("path", httpPath(), "/metrics", "HTTP path of the metrics."),
-                    section("basic_auth", "HTTP basic authentication; both or neither.",
-                            leaf("username", string(true), null, "User name; null: no authentication."),
-                            leaf("password", secret(), null, "Password; never printed."),
-                            leaf("password_file", string(true), null,
+                    restart("listen", listen(), "127.0.0.1:9725", "Address:port to serve metrics on; null: no endpoint."),
+                    restart("path", httpPath(), "/metrics", "HTTP path of the metrics."),
+                    oneKey("basic_auth", "HTTP basic authentication; both or neither.",
+                            restart("username", string(true), null, "User name; null: no authentication."),
+                            restart("password", secret(), null, "Password; never printed."),
+                            restart("password_file", string(true), null,
                                     "File holding the password (read at load and reload, trailing newline dropped; instead of password).")),
-                    section("tls", "HTTPS; both or neither.",
-                            leaf("cert", string(true), null, "PEM certificate chain file; null: plain HTTP."),
-                            leaf("key", string(true), null, "PEM private key file."))),
+                    oneKey("tls", "HTTPS; both or neither.",
+                            restart("cert", string(true), null, "PEM certificate chain file; null: plain HTTP."),
+                            restart("key", string(true), null, "PEM private key file."))),
             section("output", "Where files go.",
-                    leaf("dir", string(false), ".", "Directory for smtp.jsonl, alerts.jsonl and other outputs."),
-                    leaf("stats_interval", durationOrOff(), d("5m"),
+                    restart("dir", string(false), ".", "Directory for smtp.jsonl, alerts.jsonl and other outputs."),
+                    restart("stats_interval", durationOrOff(), d("5m"),
                             "Live sensor: log one stats line (packets, drops, flows, transactions, alerts, anomalies, sink drops; totals and per interval) this often; 0: off."),
-                    section("stdout", "Live sensor: records also as JSON lines on standard output (journald, Vector, Fluent Bit,"
+                    oneKey("stdout", "Live sensor: records also as JSON lines on standard output (journald, Vector, Fluent Bit,"
                                     + " Kubernetes), exactly the files' lines; the sensor's own log is on stderr. Restart to change.",
-                            leaf("enabled", bool(), false, "Forward to stdout."),
-                            leaf("records", forwarded(), FORWARDED_ALL, "Which records: transactions (smtp.jsonl), alerts (alerts.jsonl), anomalies (anomalies.jsonl)."),
-                            leaf("queue_size", integer(1, 10_000_000), 10_000,
+                            restart("enabled", bool(), false, "Forward to stdout."),
+                            restart("records", forwarded(), FORWARDED_ALL, "Which records: transactions (smtp.jsonl), alerts (alerts.jsonl), anomalies (anomalies.jsonl)."),
+                            restart("queue_size", integer(1, 10_000_000), 10_000,
                                     "Records waiting to be written; when full (stdout blocked) new ones are dropped and counted, the sensor never waits.")),
-                    section("syslog", "Live sensor: records also as RFC 5424 syslog messages (APP-NAME mailtap, HOSTNAME sensor.name,"
+                    oneKey("syslog", "Live sensor: records also as RFC 5424 syslog messages (APP-NAME mailtap, HOSTNAME sensor.name,"
                                     + " MSGID transaction|alert|anomaly, MSG the record's JSON object). Restart to change.",
-                            leaf("enabled", bool(), false, "Forward to syslog."),
-                            leaf("protocol", choice("udp", "tcp", "unix"), "udp",
+                            restart("enabled", bool(), false, "Forward to syslog."),
+                            restart("protocol", choice("udp", "tcp", "unix"), "udp",
                                     "udp (one datagram per message), tcp (octet-counting framing, RFC 6587), unix (a unix-domain stream socket, same framing)."),
-                            leaf("address", string(false), "127.0.0.1:514", "host:port for udp and tcp; the socket path for unix."),
-                            leaf("facility", integer(0, 23), 16, "Syslog facility number (16 = local0); severity: alerts by their severity (critical 2, warning 4, info 6), transactions 6, anomalies 5."),
-                            leaf("records", forwarded(), FORWARDED_ALL, "Which records: transactions, alerts, anomalies."),
-                            leaf("queue_size", integer(1, 10_000_000), 10_000,
+                            restart("address", string(false), "127.0.0.1:514", "host:port for udp and tcp; the socket path for unix."),
+                            restart("facility", integer(0, 23), 16, "Syslog facility number (16 = local0); severity: alerts by their severity (critical 2, warning 4, info 6), transactions 6, anomalies 5."),
+                            restart("records", forwarded(), FORWARDED_ALL, "Which records: transactions, alerts, anomalies."),
+                            restart("queue_size", integer(1, 10_000_000), 10_000,
                                     "Records waiting to be sent; when full (server slow or down) new ones are dropped and counted, the sensor never waits.")),
-                    section("kafka", "Live sensor: records also to Kafka, one message per record on its kind's topic: the value is the"
+                    oneKey("kafka", "Live sensor: records also to Kafka, one message per record on its kind's topic: the value is the"
                                     + " file's line (without the newline), the key <sensor.name>/<uid> (alerts: <sensor.name>/<rule>/<key>);"
                                     + " acks=all and an idempotent producer. Restart to change.",
-                            leaf("enabled", bool(), false, "Forward to Kafka."),
-                            leaf("bootstrap_servers", list("host:port addresses", string(false), false), List.of(),
+                            restart("enabled", bool(), false, "Forward to Kafka."),
+                            restart("bootstrap_servers", list("host:port addresses", string(false), false), List.of(),
                                     "Brokers to start from (host:port); at least one when enabled."),
-                            leaf("client_id", string(true), null, "The producer's client.id (broker logs, quotas); null: mailtap-<sensor.name>."),
+                            restart("client_id", string(true), null, "The producer's client.id (broker logs, quotas); null: mailtap-<sensor.name>."),
                             section("topics", "The topic of each record kind (created beforehand: the sensor does not create topics).",
-                                    leaf("transactions", string(false), "mailtap.transactions", "smtp.jsonl records."),
-                                    leaf("alerts", string(false), "mailtap.alerts", "alerts.jsonl records."),
-                                    leaf("anomalies", string(false), "mailtap.anomalies", "anomalies.jsonl records.")),
-                            leaf("records", forwarded(), FORWARDED_ALL, "Which records: transactions, alerts, anomalies."),
-                            leaf("queue_size", integer(1, 10_000_000), 10_000,
+                                    restart("transactions", string(false), "mailtap.transactions", "smtp.jsonl records."),
+                                    restart("alerts", string(false), "mailtap.alerts", "alerts.jsonl records."),
+                                    restart("anomalies", string(false), "mailtap.anomalies", "anomalies.jsonl records.")),
+                            restart("records", forwarded(), FORWARDED_ALL, "Which records: transactions, alerts, anomalies."),
+                            restart("queue_size", integer(1, 10_000_000), 10_000,
                                     "Records waiting for the producer; when full new ones are dropped and counted, the sensor never waits."),
-                            leaf("buffer_memory", bytes(64L << 10, 1L << 31), 32L << 20,
+                            restart("buffer_memory", bytes(64L << 10, 1L << 31), 32L << 20,
                                     "The producer's buffer.memory: records accepted and not yet acknowledged; with queue_size, what a broker"
                                             + " outage can hold before records are dropped and counted."),
-                            leaf("max_block", duration(false), d("1s"),
+                            restart("max_block", duration(false), d("1s"),
                                     "max.block.ms: how long the forwarder's sender thread (never the event thread) waits for buffer space or"
                                             + " a topic's metadata before the record is dropped and counted (send_failed)."),
-                            leaf("delivery_timeout", duration(false), d("2m"),
+                            restart("delivery_timeout", duration(false), d("2m"),
                                     "delivery.timeout.ms: an accepted record not acknowledged in this time (broker down longer) fails and is counted."),
-                            leaf("linger", durationOrOff(), d("5ms"), "linger.ms: how long a batch waits for more records; 0: send at once."),
-                            leaf("compression", choice("none", "gzip", "lz4"), "lz4", "Batch compression."),
-                            leaf("security_protocol", choice("plaintext", "ssl", "sasl_plaintext", "sasl_ssl"), "plaintext",
+                            restart("linger", durationOrOff(), d("5ms"), "linger.ms: how long a batch waits for more records; 0: send at once."),
+                            restart("compression", choice("none", "gzip", "lz4"), "lz4", "Batch compression."),
+                            restart("security_protocol", choice("plaintext", "ssl", "sasl_plaintext", "sasl_ssl"), "plaintext",
                                     "ssl and sasl_ssl: TLS (see tls); sasl_*: SASL authentication (see sasl)."),
                             section("sasl", "SASL authentication (security_protocol sasl_plaintext or sasl_ssl).",
-                                    leaf("mechanism", choice("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"), "SCRAM-SHA-512", "SASL mechanism."),
-                                    leaf("username", string(true), null, "User name."),
-                                    leaf("password", secret(), null, "Password; never printed."),
-                                    leaf("password_file", string(true), null,
+                                    restart("mechanism", choice("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"), "SCRAM-SHA-512", "SASL mechanism."),
+                                    restart("username", string(true), null, "User name."),
+                                    restart("password", secret(), null, "Password; never printed."),
+                                    restart("password_file", string(true), null,
                                             "File holding the password (read at load and reload, trailing newline dropped; instead of password).")),
                             section("tls", "TLS (security_protocol ssl or sasl_ssl); the broker's name is verified.",
-                                    leaf("ca", string(true), null, "PEM file of the CA certificates to trust; null: the JDK's."),
-                                    leaf("cert", string(true), null, "PEM client certificate chain (mutual TLS); null: none."),
-                                    leaf("key", string(true), null, "PEM (PKCS#8) private key of cert."),
-                                    leaf("key_password", secret(), null, "Password of an encrypted key; never printed."),
-                                    leaf("key_password_file", string(true), null,
+                                    restart("ca", string(true), null, "PEM file of the CA certificates to trust; null: the JDK's."),
+                                    restart("cert", string(true), null, "PEM client certificate chain (mutual TLS); null: none."),
+                                    restart("key", string(true), null, "PEM (PKCS#8) private key of cert."),
+                                    restart("key_password", secret(), null, "Password of an encrypted key; never printed."),
+                                    restart("key_password_file", string(true), null,
                                             "File holding the key password (read at load and reload, trailing newline dropped; instead of key_password).")))));
 
     private static Type forwarded() {
@@ -319,16 +191,6 @@ final class Schema {
 
     /** Every leaf with its dotted key, in schema order. */
     static Map<String, Leaf> leaves() {
-        Map<String, Leaf> m = new LinkedHashMap<>();
-        collect(ROOT, "", m);
-        return m;
-    }
-
-    private static void collect(Section s, String prefix, Map<String, Leaf> out) {
-        for (Node n : s.children) {
-            String path = prefix.isEmpty() ? n.name : prefix + "." + n.name;
-            if (n instanceof Section sub) collect(sub, path, out);
-            else out.put(path, (Leaf) n);
-        }
+        return ROOT.leaves();
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtap.config;
 
+import io.mailtap.settings.Problems;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mailtap.log.SafeJson;
+import io.mailtap.settings.Problems;
+import io.mailtap.settings.Quoting;
 
 import java.util.regex.Pattern;
 
@@ -16,6 +18,21 @@ final class Yaml {
     private static final Pattern PLAIN_CANDIDATE = Pattern.compile("[A-Za-z0-9_./-]+");
 
     private Yaml() {}
+
+    /** The quoting the settings types use for messages and the printer. */
+    static final Quoting QUOTING = new Quoting() {
+        public String quote(String s) { return Yaml.quote(s); }
+
+        public String scalar(String s) { return Yaml.scalar(s); }
+    };
+
+    /** A problem list that quotes as YAML does. */
+    static Problems problems() { return new Problems(QUOTING); }
+
+    /** Throws every collected problem together. */
+    static void throwIfAny(Problems p) {
+        if (!p.isEmpty()) throw new ConfigException(p.list());
+    }
 
     static YAMLMapper mapper() { return MAPPER; }
 

@@ -1,10 +1,14 @@
 package io.mailtap.detect;
 
+import io.mailtap.settings.Leaf;
+import io.mailtap.settings.Units;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.mailtap.settings.Types.*;
 
 /**
  * {@code auth_account_burst}: one AUTH account, within the window, sends more than
@@ -18,13 +22,34 @@ import java.util.List;
 final class AuthAccountBurstRule extends Rule {
     private static final int MESSAGES = 1, DOMAINS = 2, HOSTS = 4;
 
-    private final DetectSettings.AuthAccountBurst cfg;
+    private final Settings cfg;
     private final KeyedLru<Account> accounts;
 
-    AuthAccountBurstRule(DetectSettings s, FindingSink sink, DetectStats stats) {
-        super(RuleId.AUTH_ACCOUNT_BURST, s, sink, stats);
-        this.cfg = s.authAccountBurst();
-        this.accounts = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
+    /** {@code detect.auth_account_burst}: more than one of the limits per account in the window. */
+    record Settings(long windowMicros, int maxMessages, int maxRecipientDomains, int maxClientHosts) {
+        Settings {
+            if (windowMicros <= 0 || maxMessages <= 0 || maxRecipientDomains <= 0 || maxClientHosts <= 0) {
+                throw new IllegalArgumentException("window and limits must be > 0");
+            }
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.AUTH_ACCOUNT_BURST, Severity.WARNING,
+            "One AUTH account exceeds a sending limit within window.",
+            List.of(Leaf.live("window", duration(false), Units.parseDuration("1h"), "Sliding window (packet time)."),
+                    Leaf.live("max_messages", integer(1, 10_000_000), 200, "Messages (MAIL FROMs) allowed per account in the window."),
+                    Leaf.live("max_recipient_domains", integer(1, 100_000), 50, "Distinct recipient domains allowed per account in the window."),
+                    Leaf.live("max_client_hosts", integer(1, 100_000), 5, "Distinct client hosts an account may log in or send from in the window.")),
+            v -> new Settings(v.micros("window"), v.integer("max_messages"), v.integer("max_recipient_domains"),
+                    v.integer("max_client_hosts")),
+            AuthAccountBurstRule::new)
+            .readme("within `window` (1h) one AUTH account sends more than `max_messages` (200) messages, or to more than `max_recipient_domains` (50) distinct domains, or logs in/sends from more than `max_client_hosts` (5) hosts. `which_limit` names the limit(s).",
+                    "`account:USER`");
+
+    AuthAccountBurstRule(Settings s, RuleContext ctx) {
+        super(RuleId.AUTH_ACCOUNT_BURST, ctx);
+        this.cfg = s;
+        this.accounts = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
     private final class Account implements OpenFinding.Latest {

@@ -1,20 +1,40 @@
 package io.mailtap.detect;
 
+import io.mailtap.settings.Leaf;
+import io.mailtap.settings.Units;
+import java.util.List;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
+
+import static io.mailtap.settings.Types.*;
 
 /**
  * {@code auth_failures}: at least {@code threshold} failed AUTH exchanges from one client host
  * within the window (password guessing; the accounts tried are named).
  */
 final class AuthFailuresRule extends Rule {
-    private final DetectSettings.AuthFailures cfg;
+    private final Settings cfg;
     private final KeyedLru<Client> clients;
 
-    AuthFailuresRule(DetectSettings s, FindingSink sink, DetectStats stats) {
-        super(RuleId.AUTH_FAILURES, s, sink, stats);
-        this.cfg = s.authFailures();
-        this.clients = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
+    /** {@code detect.auth_failures}: at least {@code threshold} failed AUTH per client in the window. */
+    record Settings(long windowMicros, int threshold) {
+        Settings {
+            if (windowMicros <= 0 || threshold <= 0) throw new IllegalArgumentException("window and threshold must be > 0");
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.AUTH_FAILURES, Severity.WARNING,
+            "At least threshold failed AUTH from one client within window.",
+            List.of(Leaf.live("window", duration(false), Units.parseDuration("10m"), "Sliding window (packet time)."),
+                    Leaf.live("threshold", integer(1, 10_000_000), 10, "Failed AUTH exchanges in the window that fire the rule.")),
+            v -> new Settings(v.micros("window"), v.integer("threshold")), AuthFailuresRule::new)
+            .readme("≥ `threshold` (10) failed AUTH from one client within `window` (10m); the accounts tried are named.",
+                    "client IP");
+
+    AuthFailuresRule(Settings s, RuleContext ctx) {
+        super(RuleId.AUTH_FAILURES, ctx);
+        this.cfg = s;
+        this.clients = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
     private final class Client implements OpenFinding.Latest {

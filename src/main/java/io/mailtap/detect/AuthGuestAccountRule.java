@@ -1,11 +1,15 @@
 package io.mailtap.detect;
 
+import io.mailtap.settings.Leaf;
+import java.util.List;
 import io.mailtap.smtp.SmtpEvent;
 
 import java.text.Normalizer;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+
+import static io.mailtap.settings.Types.*;
 
 /**
  * {@code auth_guest_account}: a successful AUTH as a guest-like account (incident 2's variant: the
@@ -17,9 +21,27 @@ import java.util.Set;
 final class AuthGuestAccountRule extends Rule {
     private final Set<String> guests = new HashSet<>();
 
-    AuthGuestAccountRule(DetectSettings s, FindingSink sink, DetectStats stats) {
-        super(RuleId.AUTH_GUEST_ACCOUNT, s, sink, stats);
-        for (String g : s.authGuestAccount().accounts()) guests.add(normalize(g));
+    static final List<String> DEFAULT_ACCOUNTS = List.of(
+            "guest", "gast", "invité", "invite", "invitado", "ospite", "gość", "gost", "anonymous", "访客", "来宾");
+
+    /** {@code detect.auth_guest_account}: {@code accounts} are lower-case (Locale.ROOT), NFC local parts. */
+    record Settings(List<String> accounts) {
+        Settings {
+            accounts = List.copyOf(accounts);
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.AUTH_GUEST_ACCOUNT, Severity.CRITICAL,
+            "A successful AUTH as a guest-like account.",
+            List.of(Leaf.live("accounts", accounts(), DEFAULT_ACCOUNTS,
+                    "Guest-like names, matched case-insensitively on the local part (before '@', after any DOMAIN\\ prefix).")),
+            v -> new Settings(v.list("accounts")), AuthGuestAccountRule::new)
+            .readme("successful AUTH as a guest-like account (`accounts`, default guest, gast, invité, invite, invitado, ospite, gość, gost, anonymous, 访客, 来宾). Matching is on the local part (before `@`, after any `DOMAIN\\`), case-insensitive, Unicode-normalised; a PLAIN authzid is checked too.",
+                    "`account:USER`");
+
+    AuthGuestAccountRule(Settings s, RuleContext ctx) {
+        super(RuleId.AUTH_GUEST_ACCOUNT, ctx);
+        for (String g : s.accounts()) guests.add(normalize(g));
     }
 
     /** The comparable local part of an account name. */

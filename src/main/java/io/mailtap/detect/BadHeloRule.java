@@ -1,5 +1,7 @@
 package io.mailtap.detect;
 
+import io.mailtap.settings.Leaf;
+import java.util.List;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
@@ -7,6 +9,8 @@ import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+
+import static io.mailtap.settings.Types.*;
 
 /**
  * {@code bad_helo}: an internal host greets an outside server with a HELO/EHLO name that spam
@@ -32,12 +36,29 @@ final class BadHeloRule extends Rule {
     private final Set<String> publicHelo = new HashSet<>();
     private final KeyedLru<int[]> keys;
 
-    BadHeloRule(DetectSettings s, Network net, FindingSink sink, DetectStats stats) {
-        super(RuleId.BAD_HELO, s, sink, stats);
-        this.net = net;
-        this.allPorts = s.badHelo().allPorts();
+    /** {@code detect.bad_helo}, and the {@code network.public_helo} names it holds mail servers to. */
+    record Settings(boolean allPorts, List<String> publicHelo) {
+        Settings {
+            publicHelo = List.copyOf(publicHelo);
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.BAD_HELO, Severity.WARNING,
+                    "An internal host greets an outside server with a spambot-like HELO/EHLO (IP literal, loopback, bare name, not public_helo).",
+                    List.of(Leaf.live("all_ports", bool(), false,
+                            "Also check HELOs to non-policy ports (mail clients on submission ports often send address literals).")),
+                    v -> new Settings(v.bool("all_ports"), v.root().list("network.public_helo")), BadHeloRule::new)
+            .readme("an internal host greets an outside server (policy ports only unless `all_ports`) with a HELO/EHLO that is empty, loopback (`127.0.0.1`, `localhost`, `[127.0.0.1]`, `::1`…), an address literal (one that is not the client's own address is called out), a bare IP, a name without a dot, or, for a mail server when `network.public_helo` is set, a name not in that list. `which_test` names the failed test.",
+                    "client IP + HELO")
+            .warnWhen((s, root) -> s.publicHelo().isEmpty() && !root.list("network.mail_servers").isEmpty()
+                    ? "network.public_helo: empty, so bad_helo does not check that the mail servers announce their public name" : null);
+
+    BadHeloRule(Settings s, RuleContext ctx) {
+        super(RuleId.BAD_HELO, ctx);
+        this.net = ctx.net();
+        this.allPorts = s.allPorts();
         for (String h : s.publicHelo()) publicHelo.add(Text.hostName(h));
-        this.keys = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
+        this.keys = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
     /** Which test failed and why. */

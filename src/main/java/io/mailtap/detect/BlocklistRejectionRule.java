@@ -1,5 +1,7 @@
 package io.mailtap.detect;
 
+import io.mailtap.settings.Leaf;
+import java.util.List;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
@@ -18,11 +20,31 @@ final class BlocklistRejectionRule extends Rule {
     private final BlocklistPatterns patterns;
     private final KeyedLru<Listing> listings;
 
-    BlocklistRejectionRule(DetectSettings s, Network net, FindingSink sink, DetectStats stats) {
-        super(RuleId.BLOCKLIST_REJECTION, s, sink, stats);
-        this.net = net;
-        this.patterns = new BlocklistPatterns(s.blocklistRejection().patterns());
-        this.listings = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
+    static final List<String> DEFAULT_PATTERNS = List.of(
+            "spamhaus", "cbl.abuseat.org", "abuseat", "spamcop", "barracuda", "sorbs", "uceprotect",
+            "blocked using", "listed at", "listed on", "re:\\brbls?\\b", "dnsbl", "blacklist", "blocklist",
+            "block list");
+
+    /** {@code detect.blocklist_rejection}: case-insensitive substrings, or Java regexes when prefixed with {@code re:}. */
+    record Settings(List<String> patterns) {
+        Settings {
+            patterns = List.copyOf(patterns);
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.BLOCKLIST_REJECTION, Severity.CRITICAL,
+            "An outside server refuses one of our hosts citing a blocklist.",
+            List.of(Leaf.live("patterns", DetectTypes.patterns(), DEFAULT_PATTERNS,
+                    "Case-insensitive substrings of the reply text, or re:<Java regex>.")),
+            v -> new Settings(v.list("patterns")), BlocklistRejectionRule::new)
+            .readme("an outside server refuses one of our hosts (4xx/5xx to any command or the greeting) with text matching `patterns` (case-insensitive substrings, or `re:<Java regex>`): spamhaus, cbl.abuseat.org, spamcop, barracuda, \"blocked using\", \"listed at\", RBL, DNSBL, blacklist/blocklist… Every list that cites a host is its own alert: the list is normalised from the reply text (multi-line replies are joined) — `zen.spamhaus.org` (also sbl/xbl/pbl/sbl-xbl), `cbl.abuseat.org`, `b.barracudacentral.org`, `bl.spamcop.net`, `dnsbl.sorbs.net`, `dnsbl-1.uceprotect.net`, `psbl.surriel.com`, `ix.dnsbl.manitu.net`, `dnsbl.dronebl.org`, `bl.mailspike.net` (declared once in `detect/Blocklists.java` with each list's lookup/delisting page), else the zone the reply cites (\"listed at bl.example.net\"), else `unknown` — and is the alert's `list` field and Alertmanager label. Reports client, server, reply text (capped), `list` and `lookup` (the list's lookup page).",
+                    "`LIST:client IP`");
+
+    BlocklistRejectionRule(Settings s, RuleContext ctx) {
+        super(RuleId.BLOCKLIST_REJECTION, ctx);
+        this.net = ctx.net();
+        this.patterns = new BlocklistPatterns(s.patterns());
+        this.listings = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
     /** One of our hosts on one list. */

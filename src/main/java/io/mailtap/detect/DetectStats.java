@@ -1,60 +1,54 @@
 package io.mailtap.detect;
 
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
- * Counters of the detection stage, per rule. Written by the engine's thread only; readable from
- * any thread (metrics). A rising {@code evictions} means {@code detect.max_tracked_keys} is too
- * small for the traffic (or someone is flooding keys): windows of evicted keys start over.
+ * Counters of the detection stage, one slot per {@link DetectCounter} (per rule for the per-rule
+ * ones). Written by the engine's thread only; read by the metrics at scrape time, like the other
+ * stages' slots. A rising {@link DetectCounter#EVICTIONS} means {@code detect.max_tracked_keys} is
+ * too small for the traffic (or someone is flooding keys): windows of evicted keys start over.
  */
 public final class DetectStats {
-    private final Map<RuleId, RuleStats> rules = new EnumMap<>(RuleId.class);
-    private final AtomicLong events = new AtomicLong();
-    private final AtomicLong ruleErrors = new AtomicLong();
+    private static final int N = DetectCounter.values().length;
+    private final long[] counts = new long[N];
+    private final RuleStats[] rules = new RuleStats[RuleId.values().length];
 
     public DetectStats() {
-        for (RuleId r : RuleId.values()) rules.put(r, new RuleStats());
+        for (RuleId r : RuleId.values()) rules[r.ordinal()] = new RuleStats();
     }
 
-    public RuleStats rule(RuleId id) { return rules.get(id); }
+    public RuleStats rule(RuleId id) { return rules[id.ordinal()]; }
 
-    public Map<RuleId, RuleStats> rules() { return Collections.unmodifiableMap(rules); }
+    /** An engine-wide counter (for a per-rule one: see {@link RuleStats#get}). */
+    public long get(DetectCounter c) { return counts[c.ordinal()]; }
 
     /** SMTP events the engine has seen. */
-    public long events() { return events.get(); }
+    public long events() { return get(DetectCounter.EVENTS); }
 
     /** Exceptions thrown by a rule (a bug; the event is skipped for that rule, the others still see it). */
-    public long ruleErrors() { return ruleErrors.get(); }
+    public long ruleErrors() { return get(DetectCounter.RULE_ERRORS); }
 
-    void event() { events.lazySet(events.get() + 1); }
+    void event() { counts[DetectCounter.EVENTS.ordinal()]++; }
 
-    void ruleError() { ruleErrors.incrementAndGet(); }
+    void ruleError() { counts[DetectCounter.RULE_ERRORS.ordinal()]++; }
 
-    /** Counters of one rule. */
+    /** Counters of one rule: the per-rule slots. */
     public static final class RuleStats {
-        private final AtomicLong findings = new AtomicLong();
-        private final AtomicLong evictions = new AtomicLong();
-        private volatile int trackedKeys;
+        private final long[] counts = new long[N];
+
+        public long get(DetectCounter c) { return counts[c.ordinal()]; }
 
         /** Findings handed to the alert stage (one per matching event, before de-duplication). */
-        public long findings() { return findings.get(); }
+        public long findings() { return get(DetectCounter.FINDINGS); }
 
         /** Keys dropped from this rule's state because {@code detect.max_tracked_keys} was reached. */
-        public long evictions() { return evictions.get(); }
+        public long evictions() { return get(DetectCounter.EVICTIONS); }
 
-        /**
-         * Keys this rule tracks now, summed over its tables (each table is capped at
-         * {@code detect.max_tracked_keys}; most rules have one).
-         */
-        public int trackedKeys() { return trackedKeys; }
+        /** Keys this rule tracks now, summed over its tables (each capped at {@code detect.max_tracked_keys}). */
+        public int trackedKeys() { return (int) get(DetectCounter.TRACKED_KEYS); }
 
-        void finding() { findings.lazySet(findings.get() + 1); }
+        void finding() { counts[DetectCounter.FINDINGS.ordinal()]++; }
 
-        void evicted() { evictions.lazySet(evictions.get() + 1); }
+        void evicted() { counts[DetectCounter.EVICTIONS.ordinal()]++; }
 
-        void setTrackedKeys(int n) { trackedKeys = n; }
+        void setTrackedKeys(int n) { counts[DetectCounter.TRACKED_KEYS.ordinal()] = n; }
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * I/O. Not thread-safe: the pipeline delivers events to one engine from one thread (events of
  * several workers are merged before it).
  *
- * <p>Build it from the config: {@code new DetectionEngine(config.detectSettings(), tracker)}.
+ * <p>Build it from the config: {@code new DetectionEngine(DetectPlan.from(config.view()), tracker)}.
  */
 public final class DetectionEngine implements SmtpEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(DetectionEngine.class);
@@ -24,60 +24,53 @@ public final class DetectionEngine implements SmtpEventListener {
     private final FindingSink sink;
     private final DetectStats stats = new DetectStats();
     private final Network net;
-    private DetectSettings settings;
+    private DetectPlan plan;
     private Rule[] rules;
     private long nowMicros = Long.MIN_VALUE;
     private int errorLogs;
 
-    public DetectionEngine(DetectSettings settings, FindingSink sink) {
+    public DetectionEngine(DetectPlan plan, FindingSink sink) {
         this.sink = sink;
-        this.settings = settings;
-        this.net = new Network(settings);
+        this.plan = plan;
+        this.net = new Network(plan);
         List<Rule> all = new ArrayList<>();
-        for (RuleId id : RuleId.values()) if (settings.enabled(id)) all.add(build(id, settings));
+        for (DetectPlan.Configured<?> r : plan.rules()) if (r.enabled()) all.add(build(r, plan));
         this.rules = all.toArray(new Rule[0]);
     }
 
-    private Rule build(RuleId id, DetectSettings s) {
-        return switch (id) {
-            case EGRESS_POLICY -> new EgressPolicyRule(s, net, sink, stats);
-            case NULL_SENDER_BURST -> new NullSenderBurstRule(s, sink, stats);
-            case AUTH_ACCOUNT_BURST -> new AuthAccountBurstRule(s, sink, stats);
-            case AUTH_GUEST_ACCOUNT -> new AuthGuestAccountRule(s, sink, stats);
-            case AUTH_FAILURES -> new AuthFailuresRule(s, sink, stats);
-            case BAD_HELO -> new BadHeloRule(s, net, sink, stats);
-            case BLOCKLIST_REJECTION -> new BlocklistRejectionRule(s, net, sink, stats);
-            case OPEN_RELAY -> new OpenRelayRule(s, net, sink, stats);
-        };
+    private Rule build(DetectPlan.Configured<?> r, DetectPlan p) {
+        return r.create(net, p.maxTrackedKeys(), sink, stats);
     }
 
     /**
      * A reload: takes {@code next} between two events (on the engine's thread). The address plan
-     * changes in place; a rule whose {@link DetectSettings#ruleInputs inputs} are unchanged is kept
+     * changes in place; a rule whose inputs (severity, own settings, key cap) are unchanged is kept
      * with all its state (windows, samples, handles on its open alerts); a changed rule is built
      * anew (its windows start over; its open alerts stay open downstream and take its next
      * findings); a newly enabled rule starts empty.
      *
      * @return the rules {@code next} switches off (their open alerts are the sink's to resolve)
      */
-    public List<RuleId> reconfigure(DetectSettings next) {
+    public List<RuleId> reconfigure(DetectPlan next) {
         net.update(next);
         List<Rule> all = new ArrayList<>();
         List<RuleId> off = new ArrayList<>();
-        for (RuleId id : RuleId.values()) {
+        for (DetectPlan.Configured<?> n : next.rules()) {
+            RuleId id = n.spec().id();
             Rule old = null;
             for (Rule r : rules) if (r.id == id) old = r;
-            if (!next.enabled(id)) {
+            if (!n.enabled()) {
                 if (old != null) {
                     off.add(id);
                     old.stats.setTrackedKeys(0);
                 }
                 continue;
             }
-            all.add(old != null && settings.ruleInputs(id).equals(next.ruleInputs(id)) ? old : build(id, next));
+            boolean same = old != null && plan.maxTrackedKeys() == next.maxTrackedKeys() && plan.rule(id).sameInputs(n);
+            all.add(same ? old : build(n, next));
         }
         rules = all.toArray(new Rule[0]);
-        settings = next;
+        plan = next;
         return List.copyOf(off);
     }
 

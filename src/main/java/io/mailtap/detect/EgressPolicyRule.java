@@ -1,5 +1,6 @@
 package io.mailtap.detect;
 
+import java.util.List;
 import io.mailtap.flow.ClientBy;
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
@@ -36,11 +37,22 @@ final class EgressPolicyRule extends Rule {
     /** Per client host: where it went. */
     private final KeyedLru<Host> hosts;
 
-    EgressPolicyRule(DetectSettings s, Network net, FindingSink sink, DetectStats stats) {
-        super(RuleId.EGRESS_POLICY, s, sink, stats);
-        this.net = net;
-        this.conns = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
-        this.hosts = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
+    /** {@code detect.egress_policy}: nothing of its own; the address plan and policy ports say it all. */
+    record Settings() {}
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.EGRESS_POLICY, Severity.CRITICAL,
+                    "An internal host that is not a mail server connects to an outside host on a policy port (direction by SYN).",
+                    List.of(), v -> new Settings(), EgressPolicyRule::new)
+            .readme("an internal host **not** in `network.mail_servers` opens TCP to an outside host on a `smtp.policy_ports` port. The alert opens at the first SYN with state `attempted` (SYN only, or refused by RST), moves to `established` (handshake or greeting) and then `smtp` (the client spoke SMTP). Each upgrade is notified at once. Evidence: HELO, MAIL FROM, AUTH user, sampled destinations, distinct destinations. A connection picked up mid-stream counts and says so.",
+                    "client IP")
+            .warnWhen((s, root) -> root.list("network.mail_servers").isEmpty()
+                    ? "network.mail_servers: empty, so every internal host sending SMTP out on a policy port raises egress_policy" : null);
+
+    EgressPolicyRule(Settings s, RuleContext ctx) {
+        super(RuleId.EGRESS_POLICY, ctx);
+        this.net = ctx.net();
+        this.conns = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
+        this.hosts = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
     private static final class Conn {

@@ -10,7 +10,7 @@ final class Network {
     private AddressSet mailServers;
     private final boolean[] policyPort = new boolean[65536];
 
-    Network(DetectSettings s) {
+    Network(DetectPlan s) {
         update(s);
     }
 
@@ -18,7 +18,7 @@ final class Network {
      * Takes a reloaded address plan in place (between two events, on the engine's thread), so the
      * rules that ask it keep their state: adding a mail server changes only the answers.
      */
-    void update(DetectSettings s) {
+    void update(DetectPlan s) {
         this.internal = s.internal();
         this.mailServers = s.mailServers();
         java.util.Arrays.fill(policyPort, false);

@@ -1,11 +1,17 @@
 package io.mailtap.detect;
 
+import io.mailtap.settings.Leaf;
+import io.mailtap.settings.Units;
+import java.util.List;
+import java.util.Set;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.TransactionRecord;
 
 import java.util.EnumMap;
 import java.util.Map;
+
+import static io.mailtap.settings.Types.*;
 
 /**
  * {@code null_sender_burst}: at least {@code threshold} {@code MAIL FROM:<>} within the window,
@@ -16,14 +22,33 @@ import java.util.Map;
 final class NullSenderBurstRule extends Rule {
     private static final int NULLS = 0, ALL = 1;
 
-    private final DetectSettings.NullSenderBurst cfg;
+    private final Settings cfg;
     private final Map<NullSenderKey, KeyedLru<KeyState>> tables = new EnumMap<>(NullSenderKey.class);
 
-    NullSenderBurstRule(DetectSettings s, FindingSink sink, DetectStats stats) {
-        super(RuleId.NULL_SENDER_BURST, s, sink, stats);
-        this.cfg = s.nullSenderBurst();
+    /** {@code detect.null_sender_burst}: at least {@code threshold} {@code MAIL FROM:<>} per key in the window. */
+    record Settings(long windowMicros, int threshold, Set<NullSenderKey> keys) {
+        Settings {
+            keys = Set.copyOf(keys);
+            if (windowMicros <= 0 || threshold <= 0) throw new IllegalArgumentException("window and threshold must be > 0");
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.NULL_SENDER_BURST, Severity.CRITICAL,
+            "At least threshold MAIL FROM:<> within window, per client host, per AUTH account and per server.",
+            List.of(Leaf.live("window", duration(false), Units.parseDuration("10m"), "Sliding window (packet time)."),
+                    Leaf.live("threshold", integer(1, 10_000_000), 20, "Null-sender MAIL FROMs in the window that fire the rule."),
+                    Leaf.live("keys", DetectTypes.nullSenderKeys(), List.of(NullSenderKey.CLIENT, NullSenderKey.ACCOUNT, NullSenderKey.SERVER),
+                            "What to count per: client, account, server.")),
+            v -> new Settings(v.micros("window"), v.integer("threshold"), Set.copyOf(v.<NullSenderKey>list("keys"))),
+            NullSenderBurstRule::new)
+            .readme("≥ `threshold` (20) `MAIL FROM:<>` within `window` (10m), counted separately per client host, per AUTH account and per server. Reports the count, the share of null senders among that key's MAIL FROMs, and sample recipients/domains.",
+                    "`client:IP`, `account:USER`, `server:IP`");
+
+    NullSenderBurstRule(Settings s, RuleContext ctx) {
+        super(RuleId.NULL_SENDER_BURST, ctx);
+        this.cfg = s;
         for (NullSenderKey k : NullSenderKey.values()) {
-            if (cfg.keys().contains(k)) tables.put(k, new KeyedLru<>(s.maxTrackedKeys(), this.stats));
+            if (cfg.keys().contains(k)) tables.put(k, new KeyedLru<>(ctx.maxTrackedKeys(), this.stats));
         }
     }
 

@@ -17,11 +17,26 @@ final class OpenRelayRule extends Rule {
     private final List<String> localDomains;
     private final KeyedLru<Sample> servers;
 
-    OpenRelayRule(DetectSettings s, Network net, FindingSink sink, DetectStats stats) {
-        super(RuleId.OPEN_RELAY, s, sink, stats);
-        this.net = net;
+    /** {@code detect.open_relay}, and the {@code network.local_domains} it needs. */
+    record Settings(List<String> localDomains) {
+        Settings {
+            localDomains = List.copyOf(localDomains);
+        }
+    }
+
+    static final RuleSpec<Settings> SPEC = RuleSpec.of(RuleId.OPEN_RELAY, Severity.CRITICAL,
+                    "One of our servers accepts, from an unauthenticated outside client, a recipient outside local_domains.",
+                    List.of(), v -> new Settings(v.root().list("network.local_domains")), OpenRelayRule::new)
+            .readme("one of our servers answers 2xx to `RCPT TO` for a domain outside `network.local_domains` (subdomains count as local; `<postmaster>` is local) from an outside client that did not authenticate. Silent while `local_domains` is empty; `check-config` warns.",
+                    "server IP")
+            .warnWhen((s, root) -> s.localDomains().isEmpty()
+                    ? "detect.open_relay: network.local_domains is empty, so the rule cannot tell relaying from local delivery and stays silent" : null);
+
+    OpenRelayRule(Settings s, RuleContext ctx) {
+        super(RuleId.OPEN_RELAY, ctx);
+        this.net = ctx.net();
         this.localDomains = s.localDomains().stream().map(Text::hostName).toList();
-        this.servers = new KeyedLru<>(s.maxTrackedKeys(), this.stats);
+        this.servers = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
     boolean isLocal(String domain) {

@@ -16,11 +16,11 @@ abstract class Rule {
     /** Hashes the Community ID of each finding's connection; a rule runs on one thread. */
     private final CommunityId communityIds = new CommunityId(0);
 
-    Rule(RuleId id, DetectSettings settings, FindingSink sink, DetectStats stats) {
+    Rule(RuleId id, RuleContext ctx) {
         this.id = id;
-        this.severity = settings.severity(id);
-        this.sink = sink;
-        this.stats = stats.rule(id);
+        this.severity = ctx.severity();
+        this.sink = ctx.sink();
+        this.stats = ctx.stats().rule(id);
     }
 
     abstract void onEvent(SmtpEvent e);

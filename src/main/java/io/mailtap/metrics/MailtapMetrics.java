@@ -2,6 +2,7 @@ package io.mailtap.metrics;
 
 import io.mailtap.decode.DecodeCounter;
 import io.mailtap.decode.SkipReason;
+import io.mailtap.detect.DetectCounter;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.EndReason;
@@ -179,9 +180,11 @@ public final class MailtapMetrics {
             gauge("mailtap.alerts.active", "Alerts open now.", t -> t.alertsActive[i], "rule", r.id());
             counter("mailtap.alerts.suppressed", "New alerts not opened because alerts.dedup.max_open_alerts were open.",
                     t -> t.alertsSuppressed[i], "rule", r.id());
-            counter("mailtap.detect.evictions", "Keys a rule dropped because detect.max_tracked_keys was reached.",
-                    t -> t.detectEvictions[i], "rule", r.id());
+            for (DetectCounter c : DetectCounter.values()) {
+                if (c.perRule()) stage(c, t -> t.detectRule[i][c.ordinal()], DetectCounter.RULE_LABEL, r.id());
+            }
         }
+        for (DetectCounter c : DetectCounter.values()) if (!c.perRule()) stage(c, t -> t.detect[c.ordinal()]);
 
         // forwarding sinks (output.stdout, output.syslog, output.kafka): every target, zero while off
         for (io.mailtap.log.ForwardTarget ft : io.mailtap.log.ForwardTarget.values()) {
@@ -280,9 +283,11 @@ public final class MailtapMetrics {
     }
 
     /** One stage counter, exported as its enum constant declares. */
-    private void stage(MeterSpec.Counter c, ToLongFunction<SensorTotals> f) {
+    private void stage(MeterSpec.Counter c, ToLongFunction<SensorTotals> f, String... extraTags) {
         MeterSpec m = c.meter();
-        String[] tags = m.labelKey() == null ? new String[0] : new String[] {m.labelKey(), m.labelValue()};
+        String[] fixed = m.labelKey() == null ? new String[0] : new String[] {m.labelKey(), m.labelValue()};
+        String[] tags = java.util.Arrays.copyOf(fixed, fixed.length + extraTags.length);
+        System.arraycopy(extraTags, 0, tags, fixed.length, extraTags.length);
         if (m.gauge()) gauge(m.micrometerName(), m.help(), t -> f.applyAsLong(t), tags);
         else counter(m.micrometerName(), m.help(), f, tags);
     }

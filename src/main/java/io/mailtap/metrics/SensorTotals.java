@@ -2,6 +2,7 @@ package io.mailtap.metrics;
 
 import io.mailtap.alert.SinkStats;
 import io.mailtap.decode.DecodeStats;
+import io.mailtap.detect.DetectCounter;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.FlowStats;
@@ -49,7 +50,9 @@ public final class SensorTotals {
     public final long[] alertsSuppressed = new long[RULES];
     /** Alerts open now, per rule. */
     public final long[] alertsActive = new long[RULES];
-    public final long[] detectEvictions = new long[RULES];
+    /** The detection counters by {@link DetectCounter} ordinal: engine-wide ones in {@code detect}, per-rule ones in {@code detectRule[rule]}. */
+    public final long[] detect = new long[DetectCounter.values().length];
+    public final long[][] detectRule = new long[RULES][DetectCounter.values().length];
     /** Per sink name ({@code MonitoredSink.name()}), sorted. */
     public final Map<String, SinkTotals> sinks = new TreeMap<>();
 

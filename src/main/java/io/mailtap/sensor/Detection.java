@@ -4,6 +4,7 @@ import io.mailtap.alert.AlertSink;
 import io.mailtap.alert.AlertTracker;
 import io.mailtap.alert.JsonAlertLog;
 import io.mailtap.config.MailtapConfig;
+import io.mailtap.detect.DetectPlan;
 import io.mailtap.detect.DetectionEngine;
 import io.mailtap.detect.RuleId;
 import io.mailtap.log.OutputStats;
@@ -69,7 +70,7 @@ public final class Detection implements AutoCloseable {
         StagedFile staged = logPath == null || live ? null : StagedFile.beside(logPath);
         AlertSink log = logPath == null ? null : openLog(staged == null ? logPath : staged.temp(), live, alertLogStats, reopen);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks(log, extraSinks));
-        return new Detection(new DetectionEngine(cfg.detectSettings(), tracker), tracker, logPath, log, extraSinks, staged,
+        return new Detection(new DetectionEngine(DetectPlan.from(cfg.view()), tracker), tracker, logPath, log, extraSinks, staged,
                 alertLogStats, reopen);
     }
 
@@ -112,7 +113,7 @@ public final class Detection implements AutoCloseable {
         void apply() {
             if (applied) return;
             applied = true;
-            disabled = engine.reconfigure(next.detectSettings());
+            disabled = engine.reconfigure(DetectPlan.from(next.view()));
             boolean sinksChange = newLog || extras != null;
             AlertSink nextLog = newLog ? log : Detection.this.log;
             List<AlertSink> nextExtras = extras != null ? extras : Detection.this.extras;

@@ -3,8 +3,11 @@ package io.mailtap.sensor;
 import io.mailtap.alert.AlertStats;
 import io.mailtap.alert.MonitoredSink;
 import io.mailtap.config.MailtapConfig;
+import io.mailtap.detect.DetectCounter;
 import io.mailtap.detect.DetectStats;
 import io.mailtap.detect.RuleId;
+import io.mailtap.detect.RuleSpec;
+import io.mailtap.detect.Rules;
 import io.mailtap.detect.Severity;
 import io.mailtap.metrics.SensorTotals;
 
@@ -43,7 +46,7 @@ final class DetectionSlot {
             this.detection = detection;
             this.change = change;
             this.severity = new Severity[RuleId.values().length];
-            for (RuleId r : RuleId.values()) severity[r.ordinal()] = cfg.rule(r).severity();
+            for (RuleSpec<?> r : Rules.ALL) severity[r.id().ordinal()] = cfg.rule(r.id()).severity();
             this.sinks = List.copyOf(sinks);
         }
     }
@@ -56,7 +59,10 @@ final class DetectionSlot {
     private final long[] firing = new long[RULES];
     private final long[] resolved = new long[RULES];
     private final long[] suppressed = new long[RULES];
-    private final long[] evictions = new long[RULES];
+    private static final DetectCounter[] DETECT = DetectCounter.values();
+    /** Detection counters of retired generations (gauges excluded: they describe the current one only). */
+    private final long[] detect = new long[DETECT.length];
+    private final long[][] detectRule = new long[RULES][DETECT.length];
     private final Map<String, SensorTotals.SinkTotals> sinks = new TreeMap<>();
     /** Alerts the current detection had opened when its current severities took effect (counted before). */
     private final long[] openedBase = new long[RULES];
@@ -99,8 +105,9 @@ final class DetectionSlot {
             firing[i] += rs.opened() + rs.renotified();
             resolved[i] += rs.resolved();
             suppressed[i] += rs.suppressed();
-            evictions[i] += d.rule(r).evictions();
+            addCounters(d.rule(r), detectRule[i]);
         }
+        addCounters(d, detect);
         for (MonitoredSink s : old.sinks) fold(s);
     }
 
@@ -116,7 +123,7 @@ final class DetectionSlot {
             t.alertsFiring[i] += firing[i];
             t.alertsResolved[i] += resolved[i];
             t.alertsSuppressed[i] += suppressed[i];
-            t.detectEvictions[i] += evictions[i];
+            for (int c = 0; c < DETECT.length; c++) t.detectRule[i][c] += detectRule[i][c];
         }
         for (Map.Entry<String, SensorTotals.SinkTotals> e : sinks.entrySet()) t.sink(e.getKey()).addCounters(e.getValue());
         Generation c = current;
@@ -128,6 +135,7 @@ final class DetectionSlot {
             }
         }
         addLive(c, t, true);
+        for (int k = 0; k < DETECT.length; k++) t.detect[k] += detect[k];
         System.arraycopy(c.severity, 0, t.ruleSeverity, 0, RULES);
     }
 
@@ -143,8 +151,19 @@ final class DetectionSlot {
             t.alertsResolved[i] += rs.resolved();
             t.alertsSuppressed[i] += rs.suppressed();
             if (active) t.alertsActive[i] += rs.open();
-            t.detectEvictions[i] += d.rule(r).evictions();
+            for (DetectCounter k : DETECT) {
+                if (k.perRule() && (active || !k.meter().gauge())) t.detectRule[i][k.ordinal()] += d.rule(r).get(k);
+            }
         }
+        for (DetectCounter k : DETECT) if (!k.perRule()) t.detect[k.ordinal()] += d.get(k);
         for (MonitoredSink s : g.sinks) t.sink(s.name()).add(s.stats());
+    }
+
+    private static void addCounters(DetectStats.RuleStats from, long[] into) {
+        for (DetectCounter k : DETECT) if (k.perRule() && !k.meter().gauge()) into[k.ordinal()] += from.get(k);
+    }
+
+    private static void addCounters(DetectStats from, long[] into) {
+        for (DetectCounter k : DETECT) if (!k.perRule()) into[k.ordinal()] += from.get(k);
     }
 }

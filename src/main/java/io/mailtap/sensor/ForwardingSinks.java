@@ -25,7 +25,7 @@ import java.util.Set;
 
 /**
  * {@code output.stdout}, {@code output.syslog} and {@code output.kafka} → the run's {@link Forwarding}. The mapping from
- * config to sink lives here (as {@link StandardSinks} does for the alert sinks): {@code log} does
+ * config to sink lives here (the alert sinks read theirs through {@link io.mailtap.alert.SinkSpec}): {@code log} does
  * not know the configuration.
  */
 final class ForwardingSinks {

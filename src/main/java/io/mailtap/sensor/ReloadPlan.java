@@ -1,33 +1,38 @@
 package io.mailtap.sensor;
 
+import io.mailtap.alert.SinkSpec;
+import io.mailtap.alert.Sinks;
 import io.mailtap.config.MailtapConfig;
+import io.mailtap.settings.Leaf;
+import io.mailtap.settings.Reload;
+import io.mailtap.settings.Section;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.TreeSet;
 
 /**
- * What a reloaded configuration changes for a running sensor.
+ * What a reloaded configuration changes for a running sensor, computed by walking the schema's
+ * {@link Reload live/restart} attributes (each leaf declares its own, in the stage that reads it).
  *
- * <p><b>Live</b> (taken between two events, flow state untouched): {@code sensor.name},
- * {@code network.*}, {@code smtp.policy_ports}, {@code detect.*}, {@code alerts.*} (alert log path,
- * de-duplication, Alertmanager, webhook). Open alerts stay open and every rule whose own settings
- * did not change keeps its state; a rule switched off has its open alerts resolved; only the sinks
- * whose settings changed are rebuilt: the alert log when {@code alerts.log.path} changed, the
- * Alertmanager and webhook sinks when {@code alerts.alertmanager}, {@code alerts.webhook} or
- * {@code sensor.name} changed.
+ * <p><b>Live</b> (taken between two events, flow state untouched): the sensor's name and site on
+ * alerts, {@code network.*}, {@code smtp.policy_ports}, {@code detect.*}, {@code alerts.*} but the
+ * spool. Open alerts stay open and every rule whose own settings did not change keeps its state; a
+ * rule switched off has its open alerts resolved; only the sinks whose settings changed are
+ * rebuilt: the alert log when {@code alerts.log.path} changed, the sinks of {@link Sinks#ALL} when
+ * their section or {@code sensor.name} changed.
  *
- * <p><b>Restart</b> (the running value is kept and the key is logged): every {@code capture.*} key
- * (the handle, filter, threads and rings are built once), {@code smtp.ports},
- * {@code smtp.detect_on_any_port} and the SMTP limits, every {@code flow.*} key (the flow tables
- * take their settings when built, and rebuilding them would lose every open connection),
- * {@code metrics.*} (the endpoint is bound once), {@code output.dir}, {@code output.stats_interval},
- * and the {@code sensor}/{@code site} labels of the metrics (alerts take a new {@code sensor.site} live).
+ * <p><b>Restart</b> (the running value is kept and the key is logged): everything built once — the
+ * capture handle, filter, threads and rings, the SMTP ports and limits, the flow tables (rebuilding
+ * them would lose every open connection), the metrics endpoint, the outputs and the spool — and
+ * the {@code sensor}/{@code site} labels of the metrics. A group declared as one key (a secret with
+ * its file, a pair) is named by its section, so a name never shows a secret.
  *
  * @param detectionChanged  a live detection or alert setting changed
- * @param alertSinksChanged the Alertmanager/webhook sinks must be rebuilt
- * @param needsRestart      keys whose new value only a restart applies (names only: values may be secrets)
+ * @param alertSinksChanged the sinks of {@link Sinks#ALL} must be rebuilt
+ * @param needsRestart      keys whose new value only a restart applies, sorted (names only: values may be secrets)
  */
 record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<String> needsRestart) {
 
@@ -35,52 +40,8 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
         this(detectionChanged, false, needsRestart);
     }
 
-    private record Key(String name, Function<MailtapConfig, Object> value) {}
-
-    private static final List<Key> RESTART_KEYS = List.of(
-            key("capture.interface", c -> c.capture().iface()),
-            key("capture.snaplen", c -> c.capture().snaplen()),
-            key("capture.promiscuous", c -> c.capture().promiscuous()),
-            key("capture.buffer_size", c -> c.capture().bufferSize()),
-            key("capture.immediate_mode", c -> c.capture().immediateMode()),
-            key("capture.timeout_ms", c -> c.capture().timeoutMs()),
-            key("capture.filter", c -> c.capture().filter()),
-            key("capture.workers", c -> c.capture().workers()),
-            key("capture.ring_size", c -> c.capture().ringSize()),
-            key("capture.event_queue_size", c -> c.capture().eventQueueSize()),
-            key("capture.heartbeat", c -> c.capture().heartbeat()),
-            key("smtp.ports", c -> c.smtp().ports()),
-            key("smtp.detect_on_any_port", c -> c.smtp().detectOnAnyPort()),
-            key("smtp.max_command_line_bytes", c -> c.smtp().maxCommandLineBytes()),
-            key("smtp.max_reply_line_bytes", c -> c.smtp().maxReplyLineBytes()),
-            key("smtp.max_pending_commands", c -> c.smtp().maxPendingCommands()),
-            key("smtp.max_rcpt_per_transaction", c -> c.smtp().maxRcptPerTransaction()),
-            key("smtp.max_reply_lines_kept", c -> c.smtp().maxReplyLinesKept()),
-            key("flow.max_flows", c -> c.flow().maxFlows()),
-            key("flow.max_buffered_bytes_per_direction", c -> c.flow().maxBufferedBytesPerDirection()),
-            key("flow.max_buffered_bytes_total", c -> c.flow().maxBufferedBytesTotal()),
-            key("flow.attempt_timeout", c -> c.flow().attemptTimeout()),
-            key("flow.idle_timeout", c -> c.flow().idleTimeout()),
-            key("flow.closed_timeout", c -> c.flow().closedTimeout()),
-            key("flow.ack_wait", c -> c.flow().ackWait()),
-            key("flow.ack_wait_max_bytes", c -> c.flow().ackWaitMaxBytes()),
-            key("flow.max_overlap_check_buffers", c -> c.flow().maxOverlapCheckBuffers()),
-            key("metrics.listen", c -> c.metrics().listen()),
-            key("metrics.path", c -> c.metrics().path()),
-            key("metrics.basic_auth", c -> c.metrics().basicAuth()),
-            key("metrics.tls", c -> c.metrics().tls()),
-            key("output.dir", c -> c.output().dir()),
-            key("alerts.spool", c -> c.spool()),
-            key("output.stats_interval", c -> c.output().statsInterval()),
-            key("output.stdout", c -> c.output().stdout()),
-            key("output.syslog", c -> c.output().syslog()),
-            key("output.kafka", c -> c.output().kafka()),
-            key("output.kafka", c -> c.output().kafka()),
-            key("sensor.name and sensor.site as metric labels", c -> c.sensor()));
-
-    private static Key key(String name, Function<MailtapConfig, Object> value) {
-        return new Key(name, value);
-    }
+    /** Every sink is built with the sensor's name besides its own section. */
+    private static final String SINK_SHARED_KEY = "sensor.name";
 
     /**
      * @param started the configuration the sensor started with (what restart-only keys still run with)
@@ -88,16 +49,31 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
      * @param next    the configuration just loaded
      */
     static ReloadPlan of(MailtapConfig started, MailtapConfig applied, MailtapConfig next) {
-        List<String> restart = new ArrayList<>();
-        for (Key k : RESTART_KEYS) {
-            if (!Objects.equals(k.value().apply(started), k.value().apply(next))) restart.add(k.name());
+        Section root = MailtapConfig.schema();
+        TreeSet<String> restart = new TreeSet<>();
+        boolean live = false, sinks = false;
+        for (Map.Entry<String, Leaf> e : root.leaves().entrySet()) {
+            String key = e.getKey();
+            Leaf leaf = e.getValue();
+            if (leaf.reload() == Reload.RESTART) {
+                if (changed(key, started, next)) restart.add(root.reportedName(key));
+                continue;
+            }
+            if (leaf.restartPart() != null && changed(key, started, next)) restart.add(key + " " + leaf.restartPart());
+            if (changed(key, applied, next)) {
+                live = true;
+                if (key.equals(SINK_SHARED_KEY) || sinkKey(key)) sinks = true;
+            }
         }
-        boolean detection = !applied.detectSettings().equals(next.detectSettings())
-                || !applied.alertSettings().equals(next.alertSettings())
-                || !applied.alerts().equals(next.alerts());
-        boolean sinks = !applied.alerts().alertmanager().equals(next.alerts().alertmanager())
-                || !applied.alerts().webhook().equals(next.alerts().webhook())
-                || !applied.sensor().name().equals(next.sensor().name());
-        return new ReloadPlan(detection || sinks, sinks, List.copyOf(restart));
+        return new ReloadPlan(live, sinks, List.copyOf(new ArrayList<>(restart)));
+    }
+
+    private static boolean sinkKey(String key) {
+        for (SinkSpec s : Sinks.ALL) if (key.startsWith(s.path() + ".")) return true;
+        return false;
+    }
+
+    private static boolean changed(String key, MailtapConfig a, MailtapConfig b) {
+        return !Objects.equals(a.view().get(key), b.view().get(key));
     }
 }

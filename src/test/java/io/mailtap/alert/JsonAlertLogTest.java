@@ -80,7 +80,7 @@ class JsonAlertLogTest {
         Harness h = Harness.site();
         JsonAlertLog log = JsonAlertLog.open(file, false, new io.mailtap.log.OutputStats());
         AlertTracker t = new AlertTracker(h.config.alertSettings(), log);
-        io.mailtap.detect.DetectionEngine engine = new io.mailtap.detect.DetectionEngine(h.config.detectSettings(), t);
+        io.mailtap.detect.DetectionEngine engine = new io.mailtap.detect.DetectionEngine(io.mailtap.detect.DetectPlan.from(h.config.view()), t);
         io.mailtap.detect.SmtpScript wire = new io.mailtap.detect.SmtpScript(engine);
         wire.session(FIREWALL, OUTSIDE_RELAY, 25).open().ehlo("fw\u001b]0;pwned\u0007").quit();
         t.flush();

@@ -38,7 +38,7 @@ public final class Harness {
     private Harness(MailtapConfig config) {
         this.config = config;
         this.tracker = new AlertTracker(config.alertSettings(), sink);
-        this.engine = new DetectionEngine(config.detectSettings(), tracker);
+        this.engine = new DetectionEngine(DetectPlan.from(config.view()), tracker);
         this.wire = new SmtpScript(engine);
     }
 

@@ -45,6 +45,10 @@ class MetricsContractFileTest {
         for (MeterSpec.Counter c : MetricsContract.STAGE_COUNTERS) {
             MeterSpec m = c.meter();
             String s = m.name() + (m.labelKey() == null ? "" : "{" + m.labelKey() + "=\"" + m.labelValue() + "\"}");
+            if (c instanceof io.mailtap.detect.DetectCounter d && d.perRule()) {
+                // one series per rule; the first rule's stands for all (the rule label set is RuleId)
+                s = m.name() + "{" + io.mailtap.detect.DetectCounter.RULE_LABEL + "=\"" + io.mailtap.detect.RuleId.values()[0].id() + "\"}";
+            }
             assertThat(series.add(s)).as("%s is declared once", s).isTrue();
             assertThat(SensorLabels.strip(scrape)).as("%s is exported", c).contains("\n" + s + " ");
             assertThat(scrape).contains("# TYPE " + m.name() + (m.gauge() ? " gauge" : " counter"));
@@ -57,7 +61,8 @@ class MetricsContractFileTest {
      */
     @Test
     void theStatsClassesHaveNoCounterFieldsOutsideTheirEnums() {
-        for (Class<?> stats : List.of(DecodeStats.class, FlowStats.class, SmtpStats.class)) {
+        for (Class<?> stats : List.of(DecodeStats.class, FlowStats.class, SmtpStats.class, io.mailtap.detect.DetectStats.class,
+                io.mailtap.detect.DetectStats.RuleStats.class)) {
             assertThat(Arrays.stream(stats.getDeclaredFields())
                     .filter(f -> !Modifier.isStatic(f.getModifiers()))
                     .filter(f -> f.getType() == long.class || f.getType() == int.class || Modifier.isPublic(f.getModifiers()))

@@ -133,7 +133,6 @@ final class Scrape {
         m("mailtap_alerts_notifications_total", "rule", RULES, "status", Set.of("firing", "resolved"));
         m("mailtap_alerts_active", "rule", RULES);
         m("mailtap_alerts_suppressed_total", "rule", RULES);
-        m("mailtap_detect_evictions_total", "rule", RULES);
         m("mailtap_alert_sink_delivered_total", "sink", SINKS);
         m("mailtap_alert_sink_failed_attempts_total", "sink", SINKS);
         m("mailtap_alert_sink_dropped_total", "sink", SINKS, "reason", Set.of("queue_full", "gave_up", "spool_full"));
@@ -164,6 +163,9 @@ final class Scrape {
             var spec = c.meter();
             Map<String, Set<String>> l = stage.computeIfAbsent(spec.name(), k -> new LinkedHashMap<>());
             if (spec.labelKey() != null) l.computeIfAbsent(spec.labelKey(), k -> new java.util.TreeSet<>()).add(spec.labelValue());
+            if (c instanceof io.mailtap.detect.DetectCounter d && d.perRule()) {
+                l.computeIfAbsent(io.mailtap.detect.DetectCounter.RULE_LABEL, k -> new java.util.TreeSet<>()).addAll(RULES);
+            }
         }
         stage.forEach((name, labels) -> {
             if (CONTRACT.containsKey(name) && !CONTRACT.get(name).equals(labels)) {

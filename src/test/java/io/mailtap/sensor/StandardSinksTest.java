@@ -34,4 +34,15 @@ class StandardSinksTest {
             sinks.forEach(AlertSink::close);
         }
     }
+
+    @Test
+    void eachSinkSpecIsASectionUnderAlertsNamedLikeItsMetricLabel() {
+        io.mailtap.settings.Section alerts = (io.mailtap.settings.Section) MailtapConfig.schema().child(io.mailtap.alert.SinkSpec.PARENT);
+        for (io.mailtap.alert.SinkSpec spec : io.mailtap.alert.Sinks.ALL) {
+            assertThat(alerts.child(spec.name())).as(spec.path()).isSameAs(spec.section());
+            assertThat(Scrape.SINKS).contains(spec.name());
+        }
+        assertThat(io.mailtap.alert.Sinks.ALL.stream().map(io.mailtap.alert.SinkSpec::name))
+                .containsExactly(AlertmanagerSink.NAME, WebhookSink.NAME);
+    }
 }

@@ -50,7 +50,7 @@ public class DetectionBenchmark {
             @Override public void publish(io.mailtap.alert.Alert alert) { }
             @Override public void close() { }
         };
-        engine = new DetectionEngine(cfg.detectSettings(), new AlertTracker(cfg.alertSettings(), discard));
+        engine = new DetectionEngine(io.mailtap.detect.DetectPlan.from(cfg.view()), new AlertTracker(cfg.alertSettings(), discard));
         InetAddress c = InetAddress.getByName("10.0.0.20"), s = InetAddress.getByName("10.0.0.5");
         conn = new Connection("Cbench", ts, c, c.getHostAddress(), 40000, s, s.getHostAddress(), 587,
                 0, 0, 4, ClientBy.SYN);

@@ -1,4 +1,4 @@
-package io.mailtap.config;
+package io.mailtap.settings;
 
 import java.time.Duration;
 import java.util.Locale;
