@@ -2,6 +2,7 @@ package io.mailtap.detect;
 
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
+import io.mailtap.text.WireText;
 
 /**
  * {@code blocklist_rejection}: an outside server refuses one of our hosts (any 4xx/5xx, to any
@@ -75,7 +76,7 @@ final class BlocklistRejectionRule extends Rule {
         return finding(l.key, c, l.lastTs)
                 .list(l.list)
                 .summary(c.serverIpText() + " refused " + c.clientIpText() + " citing a blocklist (" + l.list + "): "
-                        + Text.cap(l.lastReply, MAX_SUMMARY_REPLY))
+                        + WireText.cap(l.lastReply, MAX_SUMMARY_REPLY))
                 .ev("list", l.list)
                 .ev("lookup", l.lookup)
                 .ev("server", c.serverIpText() + ":" + c.serverPort())
