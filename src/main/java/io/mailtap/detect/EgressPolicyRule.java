@@ -5,8 +5,6 @@ import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * {@code egress_policy}: an internal host that is not a mail server opens TCP to an outside host
@@ -50,8 +48,17 @@ final class EgressPolicyRule extends Rule {
 
     private static final class Host {
         final Sample destinations = new Sample();
-        final Set<Long> distinct = new HashSet<>();
+        /** Hashes of the distinct destinations, up to {@link #MAX_DESTINATIONS_COUNTED} (no boxing). */
+        final long[] distinct = new long[MAX_DESTINATIONS_COUNTED];
+        int distinctCount;
         boolean distinctCapped;
+
+        /** Counts {@code hash} once; past the cap a new one only marks the count as capped. */
+        void destination(long hash) {
+            for (int i = 0; i < distinctCount; i++) if (distinct[i] == hash) return;
+            if (distinctCount < distinct.length) distinct[distinctCount++] = hash;
+            else distinctCapped = true;
+        }
     }
 
     boolean applies(Connection c) {
@@ -132,8 +139,7 @@ final class EgressPolicyRule extends Rule {
         String dest = dest(c);
         if (isNew) {
             host.destinations.add(dest);
-            if (host.distinct.size() < MAX_DESTINATIONS_COUNTED) host.distinct.add(Text.hash64(dest));
-            else if (!host.distinct.contains(Text.hash64(dest))) host.distinctCapped = true;
+            host.destination(Text.hash64(dest));
         }
 
         String state = conn.rank >= R_SMTP ? SMTP : conn.rank == R_ESTABLISHED ? ESTABLISHED : ATTEMPTED;
@@ -150,7 +156,7 @@ final class EgressPolicyRule extends Rule {
                 .ev("auth_user", conn.authUser)
                 .ev("destinations", host.destinations.list())
                 .ev("distinct_destinations", host.distinctCapped
-                        ? MAX_DESTINATIONS_COUNTED + "+" : (Object) host.distinct.size());
+                        ? MAX_DESTINATIONS_COUNTED + "+" : (Object) host.distinctCount);
         if (c.clientBy() == ClientBy.PORT) {
             f.ev("direction", "by port: the connection was picked up mid-stream, its SYN was not seen");
         }
