@@ -49,15 +49,21 @@ final class EgressPolicyRule extends Rule {
     private static final class Host {
         final Sample destinations = new Sample();
         /** Hashes of the distinct destinations, up to {@link #MAX_DESTINATIONS_COUNTED} (no boxing). */
-        final long[] distinct = new long[MAX_DESTINATIONS_COUNTED];
+        long[] distinct = new long[4]; // most hosts go to few places: grown by doubling up to the cap
         int distinctCount;
         boolean distinctCapped;
 
         /** Counts {@code hash} once; past the cap a new one only marks the count as capped. */
         void destination(long hash) {
             for (int i = 0; i < distinctCount; i++) if (distinct[i] == hash) return;
-            if (distinctCount < distinct.length) distinct[distinctCount++] = hash;
-            else distinctCapped = true;
+            if (distinctCount == MAX_DESTINATIONS_COUNTED) {
+                distinctCapped = true;
+                return;
+            }
+            if (distinctCount == distinct.length) {
+                distinct = java.util.Arrays.copyOf(distinct, Math.min(MAX_DESTINATIONS_COUNTED, 2 * distinct.length));
+            }
+            distinct[distinctCount++] = hash;
         }
     }
 
