@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureTest {
     /** Lowest floor first; a package may import only packages earlier in this list. */
     static final List<String> FLOORS = List.of(
-            "util",      // hostile-text helpers, no knowledge of any stage
+            "text",      // WireText: the policies for hostile wire text (ground floor)
+            "time",      // PacketTime: packet time as ISO-8601 text (ground floor)
+            "util",      // redaction and meter helpers, no knowledge of any stage
             "settings",  // the config key DSL (Section, Leaf, ConfigView, live/restart): no YAML, any stage declares its keys with it
             "capture",   // pcap handles: parses nothing beyond the link type
             "decode",    // frames → views

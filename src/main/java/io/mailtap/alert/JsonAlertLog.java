@@ -7,7 +7,7 @@ import io.mailtap.log.OutputStats;
 import io.mailtap.log.RecordFile;
 import io.mailtap.log.ReopenRequest;
 import io.mailtap.log.SafeJson;
-import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.time.PacketTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +103,7 @@ public final class JsonAlertLog implements AlertSink {
     private static void write(Writer w, Alert a) throws IOException {
         try (JsonGenerator g = SafeJson.factory().createGenerator(w)) {
             g.writeStartObject();
-            g.writeStringField("ts", TransactionLogWriter.isoMicros(a.tsMicros()));
+            g.writeStringField("ts", PacketTime.iso(a.tsMicros()));
             g.writeStringField("event_type", EventType.ALERT.id());
             g.writeStringField("rule", a.rule().id());
             g.writeStringField("severity", a.severity().label());
@@ -117,8 +117,8 @@ public final class JsonAlertLog implements AlertSink {
             g.writeNumberField("count", a.count());
             if (a.windowSeconds() > 0) g.writeNumberField("window_seconds", a.windowSeconds());
             else g.writeNullField("window_seconds");
-            g.writeStringField("first_seen", TransactionLogWriter.isoMicros(a.firstSeenMicros()));
-            g.writeStringField("last_seen", TransactionLogWriter.isoMicros(a.lastSeenMicros()));
+            g.writeStringField("first_seen", PacketTime.iso(a.firstSeenMicros()));
+            g.writeStringField("last_seen", PacketTime.iso(a.lastSeenMicros()));
             g.writeStringField("summary", a.summary());
             g.writeFieldName("evidence");
             writeValue(g, a.evidence());

@@ -1,6 +1,6 @@
 package io.mailtap.cli;
 
-import io.mailtap.util.Printable;
+import io.mailtap.text.WireText;
 
 import java.util.Locale;
 
@@ -26,7 +26,7 @@ final class LogFormat {
                 if (System.getProperty(LOGBACK_FILE) == null) System.setProperty(LOGBACK_FILE, "logback-json.xml");
                 return null;
             default:
-                return ENV + " must be text or json, not '" + Printable.of(value) + "'";
+                return ENV + " must be text or json, not '" + WireText.forTerminal(value) + "'";
         }
     }
 }

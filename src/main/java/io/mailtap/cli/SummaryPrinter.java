@@ -6,19 +6,19 @@ import io.mailtap.decode.DecodeStats;
 import io.mailtap.decode.SkipReason;
 import io.mailtap.flow.FlowCounter;
 import io.mailtap.flow.FlowStats;
-import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.sensor.AlertDigest;
 import io.mailtap.sensor.Replay;
 import io.mailtap.sensor.ReplaySummary;
 import io.mailtap.smtp.TransactionRecord;
-import io.mailtap.util.Printable;
+import io.mailtap.text.WireText;
+import io.mailtap.time.PacketTime;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The human summary of a replay. Every wire string goes through {@link Printable}. */
+/** The human summary of a replay. Every wire string goes through {@link WireText#forTerminal}. */
 final class SummaryPrinter {
     private static final int RCPTS_SHOWN = 5;
     private final PrintWriter out;
@@ -61,13 +61,13 @@ final class SummaryPrinter {
     private void printTransaction(ReplaySummary.Line line) {
         var c = line.conn();
         TransactionRecord t = line.record();
-        out.printf("%s  %s -> %s  %s%s%n", TransactionLogWriter.isoMicros(t.tsMicros()),
+        out.printf("%s  %s -> %s  %s%s%n", PacketTime.iso(t.tsMicros()),
                 endpoint(c.clientIpText(), c.clientPort()), endpoint(c.serverIpText(), c.serverPort()), c.uid(),
                 c.vlan() != 0 ? "  vlan " + c.vlan() : "");
         List<String> facts = new ArrayList<>();
-        facts.add("helo " + (t.helo() == null ? "-" : Printable.brief(t.helo(), 80)));
+        facts.add("helo " + (t.helo() == null ? "-" : WireText.forTerminal(t.helo(), 80)));
         if (t.authMech() != null) {
-            facts.add("auth " + Printable.of(t.authMech()) + " " + Printable.brief(t.authUser(), 80)
+            facts.add("auth " + WireText.forTerminal(t.authMech()) + " " + WireText.forTerminal(t.authUser(), 80)
                     + " (" + (t.authResult() == null ? "no result" : t.authResult())
                     + (t.authResultInferred() ? ", inferred" : "") + ")");
         }
@@ -76,15 +76,15 @@ final class SummaryPrinter {
         if (t.oneWay() != null) facts.add("one-way: " + t.oneWay().replace('_', ' '));
         out.println("    " + String.join(" · ", facts));
         if (t.mailFrom() != null) {
-            List<String> rcpts = t.rcptTo().stream().limit(RCPTS_SHOWN).map(x -> Printable.brief(x, 80)).toList();
+            List<String> rcpts = t.rcptTo().stream().limit(RCPTS_SHOWN).map(x -> WireText.forTerminal(x, 80)).toList();
             int more = t.rcptTo().size() - rcpts.size() + t.rcptDropped();
             out.printf("    mail from %s%s · rcpt %s%s (%d accepted, %d rejected)%n",
-                    Printable.brief(t.mailFrom(), 80), t.nullSender() ? " [null sender]" : "",
+                    WireText.forTerminal(t.mailFrom(), 80), t.nullSender() ? " [null sender]" : "",
                     rcpts.isEmpty() ? "-" : String.join(", ", rcpts), more > 0 ? " +" + more + " more" : "",
                     t.rcptAccepted(), t.rcptRejected());
         }
         out.printf("    message %s%s%n", t.messageStatus().label(),
-                t.lastReply() == null ? "" : " · last reply " + Printable.brief(t.lastReply(), 100));
+                t.lastReply() == null ? "" : " · last reply " + WireText.forTerminal(t.lastReply(), 100));
     }
 
     /** A capture that misses one direction is said before anything read from it is trusted. */
@@ -115,7 +115,7 @@ final class SummaryPrinter {
         }
         for (Alert a : shown) {
             out.printf("  %-20s %-8s %-8s %-28s %-11s %6d  %s%n", a.rule().id(), a.severity().label(), a.status().label(),
-                    Printable.brief(a.key(), 28), Printable.brief(a.state(), 11), a.count(), Printable.brief(a.summary(), 200));
+                    WireText.forTerminal(a.key(), 28), WireText.forTerminal(a.state(), 11), a.count(), WireText.forTerminal(a.summary(), 200));
         }
         List<Alert> rest = alerts.subList(shown.size(), alerts.size());
         if (!rest.isEmpty()) {

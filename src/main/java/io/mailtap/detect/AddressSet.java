@@ -45,8 +45,11 @@ public final class AddressSet {
     }
 
     public boolean contains(InetAddress a) {
-        if (a == null) return false;
-        byte[] b = a.getAddress();
+        return a != null && contains(a.getAddress());
+    }
+
+    /** {@link #contains(InetAddress)} for the address's bytes (4 or 16), so a caller asking several sets copies them once. */
+    public boolean contains(byte[] b) {
         for (int i = 0; i < networks.length; i++) {
             if (networks[i].length == b.length && matches(networks[i], prefixes[i], b)) return true;
         }

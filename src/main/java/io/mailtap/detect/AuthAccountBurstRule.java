@@ -92,10 +92,12 @@ final class AuthAccountBurstRule extends Rule {
         String client = c.clientIpText();
 
         if (e instanceof SmtpEvent.Rcpt r) {
-            String domain = Text.domainOf(r.argument());
-            if (domain == null) return;
-            acc.domains.add(Text.hash64(domain), ts);
-            acc.sampleDomains.add(domain);
+            // hashed and compared where it lies in the argument: a String only for a new sample entry
+            String arg = r.argument();
+            long domain = Text.domainRegion(arg);
+            if (domain == Text.NONE) return;
+            acc.domains.add(Text.domainHash(arg, domain), ts);
+            acc.sampleDomains.addRegion(arg, domain, true);
         } else {
             if (e instanceof SmtpEvent.MailFrom) acc.messages.add(ts, 0, 1);
             acc.hosts.add(Text.hash64(client), ts);

@@ -4,6 +4,7 @@ import io.mailtap.settings.Leaf;
 import java.util.List;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
+import io.mailtap.text.WireText;
 
 import java.net.InetAddress;
 import java.util.HashSet;
@@ -80,7 +81,7 @@ final class BadHeloRule extends Rule {
         seen[0]++;
         String verb = h.verb() == null ? "HELO" : h.verb().toUpperCase(Locale.ROOT);
         finding(key, c, h.tsMicros())
-                .summary(c.clientIpText() + " announced itself as \"" + Text.cap(arg, 80) + "\" in " + verb
+                .summary(c.clientIpText() + " announced itself as \"" + WireText.cap(arg, 80) + "\" in " + verb
                         + " to " + c.serverIpText() + ":" + c.serverPort() + ": " + v.detail())
                 .ev("helo", arg)
                 .ev("verb", verb)

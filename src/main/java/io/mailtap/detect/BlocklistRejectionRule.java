@@ -4,6 +4,7 @@ import io.mailtap.settings.Leaf;
 import java.util.List;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
+import io.mailtap.text.WireText;
 
 /**
  * {@code blocklist_rejection}: an outside server refuses one of our hosts (any 4xx/5xx, to any
@@ -97,7 +98,7 @@ final class BlocklistRejectionRule extends Rule {
         return finding(l.key, c, l.lastTs)
                 .list(l.list)
                 .summary(c.serverIpText() + " refused " + c.clientIpText() + " citing a blocklist (" + l.list + "): "
-                        + Text.cap(l.lastReply, MAX_SUMMARY_REPLY))
+                        + WireText.cap(l.lastReply, MAX_SUMMARY_REPLY))
                 .ev("list", l.list)
                 .ev("lookup", l.lookup)
                 .ev("server", c.serverIpText() + ":" + c.serverPort())

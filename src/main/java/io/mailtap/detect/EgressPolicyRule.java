@@ -6,8 +6,6 @@ import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * {@code egress_policy}: an internal host that is not a mail server opens TCP to an outside host
@@ -62,8 +60,23 @@ final class EgressPolicyRule extends Rule {
 
     private static final class Host {
         final Sample destinations = new Sample();
-        final Set<Long> distinct = new HashSet<>();
+        /** Hashes of the distinct destinations, up to {@link #MAX_DESTINATIONS_COUNTED} (no boxing). */
+        long[] distinct = new long[4]; // most hosts go to few places: grown by doubling up to the cap
+        int distinctCount;
         boolean distinctCapped;
+
+        /** Counts {@code hash} once; past the cap a new one only marks the count as capped. */
+        void destination(long hash) {
+            for (int i = 0; i < distinctCount; i++) if (distinct[i] == hash) return;
+            if (distinctCount == MAX_DESTINATIONS_COUNTED) {
+                distinctCapped = true;
+                return;
+            }
+            if (distinctCount == distinct.length) {
+                distinct = java.util.Arrays.copyOf(distinct, Math.min(MAX_DESTINATIONS_COUNTED, 2 * distinct.length));
+            }
+            distinct[distinctCount++] = hash;
+        }
     }
 
     boolean applies(Connection c) {
@@ -144,8 +157,7 @@ final class EgressPolicyRule extends Rule {
         String dest = dest(c);
         if (isNew) {
             host.destinations.add(dest);
-            if (host.distinct.size() < MAX_DESTINATIONS_COUNTED) host.distinct.add(Text.hash64(dest));
-            else if (!host.distinct.contains(Text.hash64(dest))) host.distinctCapped = true;
+            host.destination(Text.hash64(dest));
         }
 
         String state = conn.rank >= R_SMTP ? SMTP : conn.rank == R_ESTABLISHED ? ESTABLISHED : ATTEMPTED;
@@ -162,7 +174,7 @@ final class EgressPolicyRule extends Rule {
                 .ev("auth_user", conn.authUser)
                 .ev("destinations", host.destinations.list())
                 .ev("distinct_destinations", host.distinctCapped
-                        ? MAX_DESTINATIONS_COUNTED + "+" : (Object) host.distinct.size());
+                        ? MAX_DESTINATIONS_COUNTED + "+" : (Object) host.distinctCount);
         if (c.clientBy() == ClientBy.PORT) {
             f.ev("direction", "by port: the connection was picked up mid-stream, its SYN was not seen");
         }

@@ -42,6 +42,16 @@ final class KeyedLru<V> {
         return v;
     }
 
+    /**
+     * Starts tracking {@code key} with {@code v} (possibly evicting the least recently used) and
+     * returns {@code v}: with {@link #get}, what {@link #getOrCreate} does without a factory object
+     * per call, for a state that needs more than its key.
+     */
+    V put(String key, V v) {
+        map.put(key, v);
+        return v;
+    }
+
     /** The state of {@code key} if tracked (marks it used), else null. */
     V get(String key) {
         return map.get(key);

@@ -44,7 +44,8 @@ final class Network {
         if (a == null) return 0;
         int slot = System.identityHashCode(a) & (MEMO_SLOTS - 1);
         if (memoKeys[slot] == a) return memoBits[slot];
-        int bits = KNOWN | (internal.contains(a) ? INTERNAL : 0) | (mailServers.contains(a) ? MAIL_SERVER : 0);
+        byte[] b = a.getAddress(); // a copy: taken once for both sets
+        int bits = KNOWN | (internal.contains(b) ? INTERNAL : 0) | (mailServers.contains(b) ? MAIL_SERVER : 0);
         memoKeys[slot] = a;
         memoBits[slot] = (byte) bits;
         return bits;

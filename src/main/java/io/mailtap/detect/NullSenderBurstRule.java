@@ -21,6 +21,7 @@ import static io.mailtap.settings.Types.*;
  */
 final class NullSenderBurstRule extends Rule {
     private static final int NULLS = 0, ALL = 1;
+    private static final NullSenderKey[] KINDS = NullSenderKey.values();
 
     private final Settings cfg;
     private final Map<NullSenderKey, KeyedLru<KeyState>> tables = new EnumMap<>(NullSenderKey.class);
@@ -56,14 +57,9 @@ final class NullSenderBurstRule extends Rule {
         final NullSenderKey kind;
         final String value;
         final WindowCounts window = new WindowCounts(cfg.windowMicros(), 2);
-        final Sample rcpts = new Sample();
-        final Sample domains = new Sample();
-        final Sample others = new Sample(); // servers for a client/account key, clients for a server key
+        /** Made at the key's first null sender: most keys never send one and need only the window. */
+        Samples samples;
         OpenFinding alert;
-        // the latest match, as its finding shows it
-        final Sample lastRcpts = new Sample();
-        final Sample lastDomains = new Sample();
-        final Sample lastOthers = new Sample();
         Connection lastConn;
         String lastUser, lastHelo;
         long lastTs, lastNulls, lastAll;
@@ -73,8 +69,23 @@ final class NullSenderBurstRule extends Rule {
             this.value = value;
         }
 
+        Samples samples() {
+            if (samples == null) samples = new Samples();
+            return samples;
+        }
+
         @Override
         public Finding finding() { return describe(this).build(); }
+    }
+
+    /** What a key's null-sender mail went to, and the same at its latest match (as its finding shows it). */
+    private static final class Samples {
+        final Sample rcpts = new Sample();
+        final Sample domains = new Sample();
+        final Sample others = new Sample(); // servers for a client/account key, clients for a server key
+        final Sample lastRcpts = new Sample();
+        final Sample lastDomains = new Sample();
+        final Sample lastOthers = new Sample();
     }
 
     private static String keyValue(NullSenderKey k, Connection c, String authUser) {
@@ -99,31 +110,46 @@ final class NullSenderBurstRule extends Rule {
         }
     }
 
+    // Per event: the tables by index (no iterator), the recipient parsed once for all keys and
+    // made into Strings only when a sample does not hold it yet.
     private void addSample(Connection c, String authUser, String rcpt) {
-        for (Map.Entry<NullSenderKey, KeyedLru<KeyState>> t : tables.entrySet()) {
-            String v = keyValue(t.getKey(), c, authUser);
+        long bare = Text.NONE, domain = Text.NONE;
+        boolean parsed = false;
+        for (NullSenderKey kind : KINDS) {
+            KeyedLru<KeyState> t = tables.get(kind);
+            if (t == null) continue;
+            String v = keyValue(kind, c, authUser);
             if (v == null) continue;
-            KeyState st = t.getValue().get(v);
+            KeyState st = t.get(v);
             if (st == null) continue;
-            st.rcpts.add(Text.bare(rcpt));
-            st.domains.add(Text.domainOf(rcpt));
+            if (!parsed) {
+                bare = Text.bareRegion(rcpt);
+                domain = Text.domainRegion(rcpt);
+                parsed = true;
+            }
+            Samples s = st.samples();
+            s.rcpts.addRegion(rcpt, bare, false);
+            s.domains.addRegion(rcpt, domain, true);
         }
     }
 
     private void onMailFrom(SmtpEvent.MailFrom m) {
         Connection c = m.conn();
         long ts = m.tsMicros();
-        for (Map.Entry<NullSenderKey, KeyedLru<KeyState>> t : tables.entrySet()) {
-            NullSenderKey kind = t.getKey();
+        for (NullSenderKey kind : KINDS) {
+            KeyedLru<KeyState> t = tables.get(kind);
+            if (t == null) continue;
             String v = keyValue(kind, c, m.authUser());
             if (v == null) continue;
             // Every sender gets a slot (not only those that sent <> already): the share of null
             // senders is then exact within the window.
-            KeyState st = t.getValue().getOrCreate(v, x -> new KeyState(kind, x));
+            KeyState st = t.get(v);
+            if (st == null) st = t.put(v, new KeyState(kind, v));
             st.window.add(ts, ALL, 1);
             if (!m.nullSender()) continue;
             st.window.add(ts, NULLS, 1);
-            st.others.add(kind == NullSenderKey.SERVER ? c.clientIpText() : c.serverIpText());
+            Samples s = st.samples();
+            s.others.add(kind == NullSenderKey.SERVER ? c.clientIpText() : c.serverIpText());
             long nulls = st.window.sum(ts, NULLS);
             if (nulls < cfg.threshold()) continue;
             st.lastConn = c;
@@ -132,9 +158,9 @@ final class NullSenderBurstRule extends Rule {
             st.lastHelo = m.helo();
             st.lastNulls = nulls;
             st.lastAll = st.window.sum(ts, ALL);
-            st.lastRcpts.copyFrom(st.rcpts);
-            st.lastDomains.copyFrom(st.domains);
-            st.lastOthers.copyFrom(st.others);
+            s.lastRcpts.copyFrom(s.rcpts);
+            s.lastDomains.copyFrom(s.domains);
+            s.lastOthers.copyFrom(s.others);
             if (!repeated(st.alert, ts, nulls, c, st)) st.alert = describe(st).emit();
         }
     }
@@ -167,15 +193,18 @@ final class NullSenderBurstRule extends Rule {
                 .ev("threshold", cfg.threshold())
                 .ev("auth_user", st.lastUser)
                 .ev("helo", st.lastHelo)
-                .ev("sample_rcpts", st.lastRcpts.list())
-                .ev("sample_domains", st.lastDomains.list())
-                .ev(st.kind == NullSenderKey.SERVER ? "sample_clients" : "sample_servers", st.lastOthers.list());
+                .ev("sample_rcpts", st.samples().lastRcpts.list())
+                .ev("sample_domains", st.samples().lastDomains.list())
+                .ev(st.kind == NullSenderKey.SERVER ? "sample_clients" : "sample_servers", st.samples().lastOthers.list());
     }
 
     @Override
     int trackedKeys() {
-        int n = 0;
-        for (KeyedLru<KeyState> t : tables.values()) n += t.size();
+        int n = 0; // asked after every event: by index, no iterator
+        for (NullSenderKey kind : KINDS) {
+            KeyedLru<KeyState> t = tables.get(kind);
+            if (t != null) n += t.size();
+        }
         return n;
     }
 }

@@ -2,6 +2,7 @@ package io.mailtap.detect;
 
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
+import io.mailtap.text.WireText;
 
 import java.util.List;
 
@@ -62,8 +63,8 @@ final class OpenRelayRule extends Rule {
         clients.add(c.clientIpText());
         String rcpt = Text.bare(r.argument());
         finding(c.serverIpText(), c, r.tsMicros())
-                .summary(c.serverIpText() + " accepted RCPT TO:<" + Text.cap(rcpt, 100) + "> from unauthenticated "
-                        + c.clientIpText() + " (" + Text.cap(domain, 80) + " is not a local domain)")
+                .summary(c.serverIpText() + " accepted RCPT TO:<" + WireText.cap(rcpt, 100) + "> from unauthenticated "
+                        + c.clientIpText() + " (" + WireText.cap(domain, 80) + " is not a local domain)")
                 .ev("rcpt", rcpt)
                 .ev("domain", domain)
                 .ev("mail_from", r.mailFrom())

@@ -15,6 +15,13 @@ abstract class Rule {
     private final FindingSink sink;
     /** Hashes the Community ID of each finding's connection; a rule runs on one thread. */
     private final CommunityId communityIds = new CommunityId(0);
+    /**
+     * The last connection's Community ID: a rule's findings come in runs about one connection
+     * (egress_policy notifies each upgrade of it), and a connection is immutable, so one SHA-1
+     * per connection is enough.
+     */
+    private Connection lastIdConn;
+    private String lastId;
 
     Rule(RuleId id, RuleContext ctx) {
         this.id = id;
@@ -36,6 +43,15 @@ abstract class Rule {
         if (alert == null || !alert.repeat(ts, count, c == null ? null : c.uid(), latest)) return false;
         stats.finding();
         return true;
+    }
+
+    private String communityId(Connection c) {
+        if (c == null) return null;
+        if (c != lastIdConn) {
+            lastId = communityIds.of(c);
+            lastIdConn = c;
+        }
+        return lastId;
     }
 
     /** Starts a finding about connection {@code c} at the event's packet time. */
@@ -85,7 +101,7 @@ abstract class Rule {
         /** The finding, not sent (what {@link OpenFinding.Latest#finding()} returns). */
         Finding build() {
             return new Finding(id, severity, key, ts, src, dst, account, state, stateRank, count,
-                    windowSeconds, summary, evidence, uid, gaps, list, conn == null ? null : communityIds.of(conn));
+                    windowSeconds, summary, evidence, uid, gaps, list, communityId(conn));
         }
 
         /** Sends the finding; returns the handle on its open alert for later repeats, or null. */

@@ -27,6 +27,37 @@ final class Sample {
         }
     }
 
+    /**
+     * {@link #add} of {@code src.substring(from, to)}, lower-cased when {@code lower} (ASCII), for a
+     * region from {@link Text#bareRegion}/{@link Text#domainRegion}: the String is made only when it
+     * is not in the sample already, so a repeat costs a comparison, not an allocation.
+     */
+    void addRegion(String src, long region, boolean lower) {
+        if (region == Text.NONE) return;
+        int from = Text.from(region), len = Text.to(region) - from;
+        if (len > Text.MAX_EVIDENCE || (lower && !Text.ascii(src, from, from + len))) { // capped or case-mapped: as add() does
+            String v = src.substring(from, from + len);
+            add(lower ? v.toLowerCase(java.util.Locale.ROOT) : v);
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            String it = items[i];
+            if (it.length() == len && (lower ? equalsLowered(it, src, from) : it.regionMatches(0, src, from, len))) return;
+        }
+        String v = src.substring(from, from + len);
+        add(lower ? v.toLowerCase(java.util.Locale.ROOT) : v);
+    }
+
+    /** {@code it} equals the ASCII region of {@code src} at {@code from} lower-cased (same length checked by the caller). */
+    private static boolean equalsLowered(String it, String src, int from) {
+        for (int i = 0; i < it.length(); i++) {
+            char c = src.charAt(from + i);
+            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+            if (it.charAt(i) != c) return false;
+        }
+        return true;
+    }
+
     /** Becomes a copy of {@code o} (same capacity), without allocating: a rule's frozen view of a match. */
     void copyFrom(Sample o) {
         System.arraycopy(o.items, 0, items, 0, Math.min(items.length, o.size));

@@ -3,6 +3,7 @@ package io.mailtap.log;
 import io.mailtap.flow.CommunityId;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
+import io.mailtap.time.PacketTime;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -22,6 +23,8 @@ public final class AnomalyLogWriter implements Closeable {
     private final JsonLineOutput out;
     private final String sensor;
     private final CommunityId communityId = new CommunityId(0);
+    /** The line's timestamp, formatted in place (the writer is single-threaded). */
+    private final char[] time = new char[PacketTime.ISO_MAX_LENGTH];
 
     /** @param sensor {@code sensor.name}, written on every line */
     public AnomalyLogWriter(RecordFile file, String sensor) {
@@ -32,7 +35,8 @@ public final class AnomalyLogWriter implements Closeable {
     public void write(SmtpEvent.Anomaly a) {
         Connection c = a.conn();
         out.write(5, g -> { // syslog severity 5, notice
-            g.writeStringField("ts", TransactionLogWriter.isoMicros(a.tsMicros()));
+            g.writeFieldName("ts");
+            g.writeString(time, 0, PacketTime.iso(a.tsMicros(), time, 0));
             g.writeStringField("event_type", EventType.ANOMALY.id());
             g.writeStringField("sensor", sensor);
             g.writeStringField("uid", c.uid());

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mailtap.util.Printable;
+import io.mailtap.text.WireText;
 
 /**
  * The one JSON mapper every mailtap output uses. Strings in our records come off the wire from
  * hostile peers, so beyond JSON's mandatory escapes it also escapes DEL, the C1 controls and the
- * Unicode line/paragraph separators and the bidi controls (the set of {@link Printable#isControl}):
+ * Unicode line/paragraph separators and the bidi controls (the set of {@link WireText#isControl}):
  * a log line viewed in a terminal or split by a naive reader can never carry a raw control character.
  */
 public final class SafeJson {
@@ -42,7 +42,7 @@ public final class SafeJson {
 
         @Override
         public SerializableString getEscapeSequence(int ch) {
-            if (Printable.isControl(ch)) {
+            if (WireText.isControl(ch)) {
                 return new SerializedString(String.format("\\u%04x", ch));
             }
             return null;

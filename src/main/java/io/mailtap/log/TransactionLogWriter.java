@@ -5,12 +5,10 @@ import io.mailtap.flow.CommunityId;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.TransactionRecord;
+import io.mailtap.time.PacketTime;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -66,8 +64,8 @@ public final class TransactionLogWriter implements Closeable {
 
     /** The schema of smtp.jsonl, in line order. */
     public static final List<Field> FIELDS = List.of(
-            text("ts", "ISO-8601 UTC (microseconds) of the transaction's first packet: the connection's first packet for the first transaction, the MAIL FROM for later ones. A capture timestamp past `2262-04-11T23:47:16.854775Z` (pcapng holds 64 bits) is clamped to exactly that value, which therefore means \"time out of range\" (counted in `mailtap_packets_timestamp_clamped_total`)",
-                    (c, r) -> isoMicros(r.tsMicros())),
+            new Field("ts", "ISO-8601 UTC (microseconds) of the transaction's first packet: the connection's first packet for the first transaction, the MAIL FROM for later ones. A capture timestamp past `2262-04-11T23:47:16.854775Z` (pcapng holds 64 bits) is clamped to exactly that value, which therefore means \"time out of range\" (counted in `mailtap_packets_timestamp_clamped_total`)",
+                    (g, w, c, r) -> g.writeString(w.time, 0, PacketTime.iso(r.tsMicros(), w.time, 0))),
             new Field("event_type", "always `" + EventType.SMTP.id() + "`: which log the line is from (`alert` in alerts.jsonl, `anomaly` in anomalies.jsonl), as `event_type` in Suricata's eve.json",
                     (g, w, c, r) -> g.writeString(EventType.SMTP.id())),
             new Field("sensor", "`sensor.name` of the sensor that wrote the line (the host name unless configured), as on every alert and anomaly",
@@ -124,6 +122,8 @@ public final class TransactionLogWriter implements Closeable {
 
     private final JsonLineOutput out;
     private final String sensor;
+    /** The line's timestamp, formatted in place (the writer is single-threaded). */
+    private final char[] time = new char[PacketTime.ISO_MAX_LENGTH];
     /** Hashed once per line; the writer is single-threaded, so it owns its digest. */
     private final CommunityId communityId = new CommunityId(0);
 
@@ -160,15 +160,5 @@ public final class TransactionLogWriter implements Closeable {
     @Override
     public void close() throws IOException {
         out.close();
-    }
-
-    private static final DateTimeFormatter ISO_MICROS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-
-    /** ISO-8601 UTC with a fixed six-digit fraction (the capture's precision), so lines sort as text. */
-    public static String isoMicros(long tsMicros) {
-        long secs = Math.floorDiv(tsMicros, 1_000_000L);
-        long micros = Math.floorMod(tsMicros, 1_000_000L);
-        return ISO_MICROS.format(Instant.ofEpochSecond(secs, micros * 1000L));
     }
 }

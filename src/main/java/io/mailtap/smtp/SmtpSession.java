@@ -5,6 +5,7 @@ import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
+import io.mailtap.text.WireText;
 
 import java.util.ArrayDeque;
 
@@ -1390,7 +1391,7 @@ public final class SmtpSession {
     }
 
     private static String cap(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, Math.max(0, max));
+        return WireText.cap(s, max);
     }
 
     private LineFramer clientLines() {

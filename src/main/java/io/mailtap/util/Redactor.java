@@ -1,5 +1,7 @@
 package io.mailtap.util;
 
+import io.mailtap.text.WireText;
+
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +131,6 @@ public final class Redactor {
         int at = authority.lastIndexOf('@');
         if (at >= 0) authority = authority.substring(at + 1);
         String rest = t.substring(end);
-        return Printable.of(prefix + authority) + (rest.isEmpty() || rest.equals("/") ? rest : "/…");
+        return WireText.forTerminal(prefix + authority) + (rest.isEmpty() || rest.equals("/") ? rest : "/…");
     }
 }

@@ -116,7 +116,7 @@ class AlertmanagerIntegrationTest {
                 Map.entry("severity", "critical"),
                 Map.entry("rule", "null_sender_burst"),
                 Map.entry("sensor", "sensor-it"),
-                Map.entry("key_id", AlertmanagerSink.keyId(RuleId.NULL_SENDER_BURST, "account:mallory@example.org")),
+                Map.entry("key_id", AlertmanagerPayload.keyId(RuleId.NULL_SENDER_BURST, "account:mallory@example.org")),
                 Map.entry("src_ip", "198.18.10.7"),
                 Map.entry("account", "mallory@example.org"),
                 Map.entry("dst_ip", "198.18.10.2"));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.log.SafeJson;
-import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.time.PacketTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,7 +91,7 @@ class AlertmanagerSinkTest {
         expected.put("severity", "critical");
         expected.put("rule", "null_sender_burst");
         expected.put("sensor", "sensor-a");
-        expected.put("key_id", AlertmanagerSink.keyId(RuleId.NULL_SENDER_BURST, "account:alice@example.org"));
+        expected.put("key_id", AlertmanagerPayload.keyId(RuleId.NULL_SENDER_BURST, "account:alice@example.org"));
         expected.put("src_ip", "198.18.10.7");
         expected.put("account", "alice@example.org");
         expected.put("dst_ip", "198.18.10.2");
@@ -140,7 +140,7 @@ class AlertmanagerSinkTest {
         FakeReceiver.await("re-sent", WAIT, () -> s.resent() >= 2);
 
         s.publish(Alerts.resolved("198.18.10.5"));
-        String resolvedEnd = TransactionLogWriter.isoMicros(T0 + 900 * S);
+        String resolvedEnd = PacketTime.iso(T0 + 900 * S);
         FakeReceiver.await("resolved POST", WAIT, () -> {
             try {
                 return alertsIn(am.requests()).stream().anyMatch(a -> a.get("endsAt").asText().equals(resolvedEnd));
@@ -174,8 +174,8 @@ class AlertmanagerSinkTest {
         assertThat(sent.get(1).get("annotations").get("description").asText()).contains("server: 203.0.113.99");
 
         // two alerts of one rule about one host (two HELO names) stay apart without the HELO in a label
-        Map<String, String> a = AlertmanagerSink.labels(helo("198.18.10.1 127.0.0.1"), "s");
-        Map<String, String> b = AlertmanagerSink.labels(helo("198.18.10.1 localhost"), "s");
+        Map<String, String> a = AlertmanagerPayload.labels(helo("198.18.10.1 127.0.0.1"), "s");
+        Map<String, String> b = AlertmanagerPayload.labels(helo("198.18.10.1 localhost"), "s");
         assertThat(a.get("key_id")).isNotEqualTo(b.get("key_id"));
         assertThat(String.join(" ", a.values())).doesNotContain("127.0.0.1", "localhost");
     }
@@ -183,32 +183,6 @@ class AlertmanagerSinkTest {
     private static Alert helo(String key) {
         return new Alert(T0, RuleId.BAD_HELO, Severity.WARNING, AlertStatus.FIRING, key, "198.18.10.1", "203.0.113.25",
                 null, null, 1, 0, T0, T0, "bad HELO", Map.of("helo", key.substring(key.indexOf(' ') + 1)), false, "s");
-    }
-
-    @Test
-    void hostileTextIsEscapedCappedAndKeptOutOfLabels() {
-        AlertmanagerSink s = sink(List.of("http://127.0.0.1:9"), LONG_RESEND);
-        String helo = "evil\u001b[2J\r\nfake\u0000\u0085\u2028" + "x".repeat(5000) + "\ud800";
-        Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("helo", helo);
-        ev.put("Reply Text!", List.of("554 5.7.1 listed", "at zen"));
-        ev.put("nested", Map.of("k", 1));
-        Alert al = new Alert(T0, RuleId.BAD_HELO, Severity.WARNING, AlertStatus.FIRING, "198.18.10.1 " + helo.substring(0, 40),
-                "198.18.10.1", null, null, null, 1, 0, T0, T0, "greeted as " + helo, ev, false, "sensor-a");
-        JsonNode p = s.postable(al, al, Instant.now());
-        assertThat(map(p.get("labels")).keySet()).containsExactly("alertname", "severity", "rule", "sensor", "key_id", "src_ip");
-        assertThat(p.get("labels").toString()).doesNotContain("evil");
-        Map<String, String> ann = map(p.get("annotations"));
-        assertThat(ann).containsKeys("evidence_helo", "evidence_reply_text_", "evidence_nested");
-        assertThat(ann.get("evidence_reply_text_")).isEqualTo("554 5.7.1 listed, at zen");
-        assertThat(ann.get("evidence_nested")).isEqualTo("{\"k\":1}");
-        for (String v : ann.values()) {
-            assertThat(v).doesNotContain("\u001b", "\r", "\u0000", "\u0085", "\u2028", "\ud800");
-            assertThat(v.length()).isLessThanOrEqualTo(4 * AlertmanagerSink.MAX_ANNOTATION_CHARS);
-        }
-        assertThat(ann.get("evidence_helo")).startsWith("evil\\u001b[2J\\u000d\\u000afake\\u0000\\u0085\\u2028xxx").endsWith("…")
-                .hasSize(AlertmanagerSink.MAX_ANNOTATION_CHARS);
-        assertThat(ann.get("description")).contains("\n"); // our own line breaks stay
     }
 
     @Test
@@ -344,7 +318,7 @@ class AlertmanagerSinkTest {
                 Duration.ofSeconds(60), Duration.ofSeconds(5), 1000, 5));
         assertThat(s.name()).isEqualTo("alertmanager");
         assertThat(AlertmanagerSink.apiUrl("http://127.0.0.1:9094/am/")).isEqualTo("http://127.0.0.1:9094/am/api/v2/alerts");
-        assertThat(AlertmanagerSink.alertName(RuleId.EGRESS_POLICY)).isEqualTo("MailtapDetectEgressPolicy");
-        assertThat(AlertmanagerSink.alertName(RuleId.AUTH_GUEST_ACCOUNT)).isEqualTo("MailtapDetectAuthGuestAccount");
+        assertThat(AlertmanagerPayload.alertName(RuleId.EGRESS_POLICY)).isEqualTo("MailtapDetectEgressPolicy");
+        assertThat(AlertmanagerPayload.alertName(RuleId.AUTH_GUEST_ACCOUNT)).isEqualTo("MailtapDetectAuthGuestAccount");
     }
 }

@@ -2,7 +2,7 @@ package io.mailtap.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailtap.log.SafeJson;
-import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.time.PacketTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,7 +139,7 @@ class SinkOutageTest {
             assertThat(s.stats().gaveUp.get() + s.stats().droppedQueueFull.get() + s.stats().droppedSpoolFull.get()).isZero();
             assertThat(s.activeCount()).isZero();
             // the last word Alertmanager got about each alert is "resolved at last_seen + resolve_after"
-            String resolvedAt = TransactionLogWriter.isoMicros(Alerts.resolved(ip(0)).tsMicros());
+            String resolvedAt = PacketTime.iso(Alerts.resolved(ip(0)).tsMicros());
             Set<String> resolved = new HashSet<>();
             for (FakeReceiver.Request r : am.requests()) {
                 JsonNode arr = SafeJson.mapper().readTree(r.body());

@@ -33,9 +33,9 @@ class SiteLabelsTest {
 
     @Test
     void alertmanagerLabelsNameSensorAndSiteAndLeaveInstanceToPrometheus() {
-        Map<String, String> l = AlertmanagerSink.labels(alert("fra1"), null);
+        Map<String, String> l = AlertmanagerPayload.labels(alert("fra1"), null);
         assertThat(l).containsEntry("sensor", "edge-1").containsEntry("site", "fra1").doesNotContainKey("instance");
-        assertThat(AlertmanagerSink.labels(alert(null), "edge-2")).containsEntry("sensor", "edge-2")
+        assertThat(AlertmanagerPayload.labels(alert(null), "edge-2")).containsEntry("sensor", "edge-2")
                 .doesNotContainKey("site").doesNotContainKey("instance");
     }
 

@@ -81,7 +81,7 @@ class HelpersTest {
         assertThat(Text.domainOf("<>")).isNull();
         assertThat(Text.isNullPath("<>")).isTrue();
         assertThat(Text.isNullPath("<a@b>")).isFalse();
-        assertThat(Text.cap("x".repeat(500), 300)).hasSize(300).endsWith("…");
+        assertThat(Text.ev("x".repeat(500))).hasSize(300).endsWith("…");
         assertThat(Text.span(600_000_000L)).isEqualTo("10m");
         assertThat(Text.span(3_600_000_000L)).isEqualTo("1h");
     }
