@@ -1,5 +1,7 @@
 package io.mailtap.smtp;
 
+import io.mailtap.util.Ascii;
+
 /**
  * Which command a reply code can answer, and what a reply line looks like when the line framing
  * has to be found again after a hole in the server's stream.

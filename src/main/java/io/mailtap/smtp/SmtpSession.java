@@ -1,10 +1,12 @@
 package io.mailtap.smtp;
 
-import io.mailtap.flow.ClientBy;
+import io.mailtap.util.Ascii;
+
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
+import io.mailtap.stream.Conversation;
 
 import java.util.ArrayDeque;
 
@@ -26,32 +28,30 @@ import java.util.ArrayDeque;
  * read those lines as commands and answers each one: the answers are absorbed instead of being
  * paired with later commands. A client that waits for the 354 (most do) is never affected.
  *
- * <p>Nothing thrown inside escapes: a bug is counted ({@link SmtpStats#internalErrors}), reported
- * as an Anomaly, and the session stops parsing the connection.
+ * <p>The bytes come through {@link Conversation}, which already told TLS, proxy handshakes and
+ * bytes it cannot read apart: this class sees plain SMTP only, and hears of the rest through the
+ * hooks (encrypted, tunnelled, not a conversation), which it turns into fields and anomalies of
+ * its records. Nothing thrown inside escapes: a bug is counted ({@link SmtpStats#internalErrors}),
+ * reported as an Anomaly, and the session stops parsing the connection.
  *
  * <p><b>Memory.</b> A sensor holds a session for every open connection, a million of them on a
  * busy link, most of them idle between commands. So a session keeps only what the connection
  * still needs: working objects (line buffers, the reply assembler, the command queue, the
  * transaction being built) are borrowed from the analyzer's {@link SessionResources} when bytes
- * arrive and given back at the end of the call once they hold nothing ({@link #park()}); the
+ * arrive and given back at the end of the call once they hold nothing ({@link #idle()}); the
  * SASL tracker only exists once the client sent AUTH; the last reply is a String shared with
  * every other session that got the same reply ({@link ReplyLines}). An idle session after
  * greeting and EHLO is this object (136 bytes with compressed oops), its HELO argument and
  * nothing else of its own.
  */
-public final class SmtpSession {
+public final class SmtpSession extends Conversation {
+    /** What the client's plain bytes are (the server's are always lines); LINES whenever the wire is not plain. */
     private enum Mode {
-        /** Before the first bytes of a direction: is it TLS? */
-        SNIFF,
         LINES,
-        /** Client: DATA message text, scanned for the "." line and not kept. */
+        /** DATA message text, scanned for the "." line and not kept. */
         BODY,
-        /** Client: a BDAT chunk, exactly chunkRemaining octets. */
-        CHUNK,
-        /** Proxy handshake (HTTP CONNECT, SOCKS) before the tunnelled SMTP starts. */
-        TUNNEL,
-        /** Bytes are counted and ignored (TLS, or not SMTP). */
-        OPAQUE
+        /** A BDAT chunk, exactly chunkRemaining octets. */
+        CHUNK
     }
 
     private static final int DETAIL_MAX = 200;
@@ -60,31 +60,11 @@ public final class SmtpSession {
     /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
     private static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
 
-    private final Connection conn;
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
     private final SessionResources res;
-    /** Picked up mid-stream: the greeting was probably missed and the first lines may be partial. */
-    private final boolean midStream;
+    private Mode client = Mode.LINES;
 
-    private Mode client = Mode.SNIFF;
-    private Mode server = Mode.SNIFF;
-    /**
-     * TLS needs 3 bytes to be told apart, "CONNECT " 8. Allocated when a direction's first byte
-     * arrives and let go once it is decided (sessions that sit idle hold none).
-     */
-    private byte[] clientSniff;
-    private byte clientSniffLen;
-    private byte[] serverSniff;
-    private byte serverSniffLen;
-    /** STARTTLS was accepted: the next bytes decide whether TLS really follows. */
-    private boolean tlsExpected;
-    /** The client's first bytes may still open a proxy tunnel (nothing decided, server silent). */
-    private boolean tunnelAllowed;
-    private boolean serverSpoke;
-    /** The proxy handshake being read; null when none or once it is over. */
-    private ProxyTunnel tunnel;
-
-    // Borrowed from res while they hold something (null otherwise): see park().
+    // Borrowed from res while they hold something (null otherwise): see idle().
     private LineFramer clientLines;
     private LineFramer serverLines;
     private ReplyAssembler replies;
@@ -133,7 +113,6 @@ public final class SmtpSession {
     private boolean pairedUncertain;
     /** What to do with the first server line after a hole: see serverHole(). */
     private byte serverResync;
-    private boolean ended;
 
     /**
      * One-way capture (a mirror that carries one direction): {@link #CLIENT_ONLY} once the client
@@ -143,7 +122,6 @@ public final class SmtpSession {
      * otherwise. Written into every record and the ConnectionEnd.
      */
     private String oneWay;
-    private boolean clientSpoke;
     /**
      * A command the client must wait for (RFC 2920 §3.1) was sent, at {@link #awaitedTs}, while the
      * server had said nothing; {@link #awaitedPassed} counts such commands the client went past in
@@ -165,91 +143,52 @@ public final class SmtpSession {
     }
 
     SmtpSession(Connection conn, SessionResources res) {
-        this.conn = conn;
+        super(conn);
         this.res = res;
-        this.midStream = conn.clientBy() == ClientBy.PORT;
-        this.tunnelAllowed = !midStream;
         res.stats.inc(SmtpCounter.SESSIONS);
     }
 
-    // ------------------------------------------------------------------ input
+    // ------------------------------------------------------------------ what the stream layer tells
 
-    public void onClientData(byte[] b, int off, int len, long ts) {
-        if (ended || len <= 0) return;
-        clientSpoke = true;
-        try {
-            clientBytes(b, off, off + len, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        park();
+    @Override
+    protected void replaced(boolean fromClient, long bytes, long ts) {
+        anomaly(Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
+                + bytes, ts);
     }
 
-    public void onServerData(byte[] b, int off, int len, long ts) {
-        if (ended || len <= 0) return;
-        try {
-            serverBytes(b, off, off + len, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
+    @Override
+    protected void opaqueBytes(long n) { res.stats.add(SmtpCounter.OPAQUE_BYTES, n); }
+
+    @Override
+    protected void implicitTls() { res.stats.inc(SmtpCounter.IMPLICIT_TLS); }
+
+    @Override
+    protected void plaintextAfterTls(long ts) {
+        if (oneWay == CLIENT_ONLY) {
+            // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
+            tls = false;
+        } else {
+            plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
+            anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
         }
-        park();
     }
 
-    /**
-     * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
-     * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
-     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
-     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
-     * the record (see serverHole).
-     */
-    public void onGap(boolean fromClient, long bytes, long ts) {
-        if (ended) return;
-        try {
-            gap(fromClient, bytes, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        park();
+    @Override
+    protected void tunnelled(String description, long ts) {
+        res.stats.inc(SmtpCounter.PROXY_TUNNELS);
+        proxyTunnel = description;
+        anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
     }
 
-    /**
-     * The flow layer gave up {@code bytes} delivered bytes for a conflicting copy the receiver
-     * acknowledged (TCP insertion, a possible evasion): reported as an anomaly, then handled as a
-     * hole of that size, since what was made of them cannot be taken back.
-     */
-    public void onReplaced(boolean fromClient, long bytes, long ts) {
-        if (ended) return;
-        try {
-            anomaly(Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
-                    + bytes, ts);
-            gap(fromClient, bytes, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        park();
-    }
+    @Override
+    protected void notConversation(String why, long ts) { giveUp(why, ts); }
 
     /**
      * The connection is gone: commands without a reply are reported with reply code 0, the open
      * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
      */
-    public void onEnd(ConnState finalState, EndReason reason, long ts) {
-        onEnd(finalState, reason, ts, false);
-    }
-
-    /**
-     * As {@link #onEnd(ConnState, EndReason, long)}; {@code serverPacketsSeen}: the flow layer saw
-     * packets from the server (SYN/ACK, FIN), so a server that sent no byte of SMTP was captured
-     * and merely silent, and the connection is not called one-way unless the client proved it.
-     */
-    public void onEnd(ConnState finalState, EndReason reason, long ts, boolean serverPacketsSeen) {
-        if (ended) return;
-        try {
-            end(ts, serverPacketsSeen);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        ended = true;
+    @Override
+    protected void closed(ConnState finalState, EndReason reason, long ts) {
         try {
             res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps, oneWay));
         } catch (RuntimeException e) {
@@ -260,136 +199,29 @@ public final class SmtpSession {
 
     // ------------------------------------------------------------------ client side
 
-    private void clientBytes(byte[] b, int i, int end, long ts) {
-        while (i < end) {
-            switch (client) {
-                case SNIFF:
-                    if (clientSniff == null) clientSniff = new byte[8];
-                    clientSniff[clientSniffLen++] = b[i++];
-                    sniffClient(ts);
-                    break;
-                case LINES:
-                    if (awaitedUnseen && (clientLines == null || !clientLines.hasPartial())) {
-                        // A new line in a later packet: the client went on (e.g. TLS after STARTTLS).
-                        clientWentOn(ts);
-                        if (client != Mode.LINES) break;
-                    }
-                    i = clientLines().feed(b, i, end);
-                    if (clientLines.ready()) clientLine(ts);
-                    break;
-                case BODY:
-                    i = bodyText(b, i, end, ts);
-                    break;
-                case CHUNK: {
-                    long n = Math.min(chunkRemaining, end - i);
-                    chunkRemaining -= n;
-                    res.stats.add(SmtpCounter.MESSAGE_BYTES, n);
-                    chunkOctets(n);
-                    i += (int) n;
-                    if (chunkRemaining == 0) endChunk();
-                    break;
+    @Override
+    protected int clientPlain(byte[] b, int i, int end, long ts) {
+        switch (client) {
+            case LINES:
+                if (awaitedUnseen && (clientLines == null || !clientLines.hasPartial())) {
+                    // A new line in a later packet: the client went on (e.g. TLS after STARTTLS).
+                    clientWentOn(ts);
+                    if (!isPlain(true) || client != Mode.LINES) return i;
                 }
-                case TUNNEL:
-                    i = tunnel.client(b, i, end);
-                    tunnelProgress(ts);
-                    break;
-                default:
-                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
-                    return;
+                i = clientLines().feed(b, i, end);
+                if (clientLines.ready()) clientLine(ts);
+                return i;
+            case BODY:
+                return bodyText(b, i, end, ts);
+            default: {
+                long n = Math.min(chunkRemaining, end - i);
+                chunkRemaining -= n;
+                res.stats.add(SmtpCounter.MESSAGE_BYTES, n);
+                chunkOctets(n);
+                if (chunkRemaining == 0) endChunk();
+                return i + (int) n;
             }
         }
-    }
-
-    private void sniffClient(long ts) {
-        if (tunnelAllowed) {
-            int t = serverSpoke ? 0 : ProxyTunnel.sniff(clientSniff, clientSniffLen);
-            if (t < 0) return;
-            tunnelAllowed = false;
-            if (t > 0) {
-                startTunnel(ts);
-                return;
-            }
-        }
-        int verdict = tlsRecordVerdict(clientSniff, clientSniffLen);
-        if (verdict < 0) return;
-        byte[] sniffed = clientSniff;
-        int n = clientSniffLen;
-        clientSniff = null; // decided: the bytes are replayed from the local reference below
-        clientSniffLen = 0;
-        if (verdict > 0) {
-            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
-            goOpaque(true);
-            return;
-        }
-        if (tlsExpected) {
-            tlsExpected = false;
-            if (oneWay == CLIENT_ONLY) {
-                // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
-                tls = false;
-            } else {
-                plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
-                anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
-            }
-        }
-        client = Mode.LINES;
-        if (!midStream && Ascii.isBinary(sniffed[0])) {
-            giveUp("client sent binary data", ts);
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
-            return;
-        }
-        // Every byte seen so far sits in the sniff buffer: replay it through the normal path.
-        clientBytes(sniffed, 0, n, ts);
-    }
-
-    /**
-     * The client opened with a proxy handshake (its first bytes, before the server said anything):
-     * both directions go through the tunnel parser, and what follows it in each direction is read
-     * as a fresh conversation, greeting first.
-     */
-    private void startTunnel(long ts) {
-        tunnel = ProxyTunnel.start(clientSniff[0]);
-        client = Mode.TUNNEL;
-        server = Mode.TUNNEL;
-        byte[] head = java.util.Arrays.copyOf(clientSniff, clientSniffLen);
-        clientSniff = null;
-        clientSniffLen = 0;
-        clientBytes(head, 0, head.length, ts);
-    }
-
-    private void tunnelProgress(long ts) {
-        ProxyTunnel t = tunnel;
-        if (t == null) return;
-        if (t.failed()) {
-            tunnel = null;
-            giveUp(t.failure(), ts);
-            return;
-        }
-        if (client == Mode.TUNNEL && t.clientDone()) {
-            client = Mode.SNIFF;
-            clientSniff = null;
-            clientSniffLen = 0;
-        }
-        if (server == Mode.TUNNEL && t.serverDone()) {
-            server = Mode.SNIFF;
-            serverSniff = null;
-            serverSniffLen = 0;
-        }
-        if (t.established()) {
-            tunnel = null;
-            res.stats.inc(SmtpCounter.PROXY_TUNNELS);
-            proxyTunnel = t.description();
-            anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
-        }
-    }
-
-    /** 1: a TLS handshake record header (0x16 0x03 0x00-0x04), 0: not one, -1: need more bytes. */
-    private static int tlsRecordVerdict(byte[] s, int n) {
-        if (s[0] != 0x16) return 0;
-        if (n < 2) return -1;
-        if (s[1] != 0x03) return 0;
-        if (n < 3) return -1;
-        return s[2] >= 0 && s[2] <= 4 ? 1 : 0;
     }
 
     private void clientLine(long ts) {
@@ -559,46 +391,11 @@ public final class SmtpSession {
 
     // ------------------------------------------------------------------ server side
 
-    private void serverBytes(byte[] b, int i, int end, long ts) {
-        serverSpoke = true;
-        while (i < end) {
-            switch (server) {
-                case SNIFF:
-                    if (serverSniff == null) serverSniff = new byte[3];
-                    serverSniff[serverSniffLen++] = b[i++];
-                    sniffServer(ts);
-                    break;
-                case LINES:
-                    i = serverLines().feed(b, i, end);
-                    if (serverLines.ready()) serverLine(ts);
-                    break;
-                case TUNNEL:
-                    i = tunnel.server(b, i, end);
-                    tunnelProgress(ts);
-                    break;
-                default:
-                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
-                    return;
-            }
-        }
-    }
-
-    private void sniffServer(long ts) {
-        int verdict = tlsRecordVerdict(serverSniff, serverSniffLen);
-        if (verdict < 0) return;
-        byte[] sniffed = serverSniff;
-        int n = serverSniffLen;
-        serverSniff = null;
-        serverSniffLen = 0;
-        if (verdict > 0) {
-            // A server never speaks TLS first: the client's hello was not captured.
-            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
-            goOpaque(true);
-            return;
-        }
-        server = Mode.LINES;
-        serverBytes(sniffed, 0, n, ts);
+    @Override
+    protected int serverPlain(byte[] b, int i, int end, long ts) {
+        i = serverLines().feed(b, i, end);
+        if (serverLines.ready()) serverLine(ts);
+        return i;
     }
 
     private void serverLine(long ts) {
@@ -612,7 +409,7 @@ public final class SmtpSession {
                 anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
                 reply(ts);
                 r.reset();
-                if (server != Mode.LINES) return;
+                if (!isPlain(false)) return;
                 res = r.onLine(f.buffer(), f.length());
             }
             if (res == ReplyAssembler.Result.COMPLETE) {
@@ -744,14 +541,14 @@ public final class SmtpSession {
             }
             return;
         }
-        if (code == 354 && client == Mode.LINES) {
+        if (code == 354 && isPlain(true) && client == Mode.LINES) {
             // The server is reading message text now, whatever we thought the client had sent.
             anomaly(Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
             startBody(null);
             return;
         }
         res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-        if (!clientSpoke && oneWay == null) serverOnly(ts);
+        if (!clientSpoke() && oneWay == null) serverOnly(ts);
         if (oneWay != SERVER_ONLY && reportable(Anomaly.UNPAIRED_REPLY)) anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
@@ -763,7 +560,7 @@ public final class SmtpSession {
             complete(c, 0, ts); // no reply will come: the line takes effect now
             return;
         }
-        if (!serverSpoke && !awaitedUnseen && mustAwaitReply(c)) {
+        if (!serverSpoke() && !awaitedUnseen && mustAwaitReply(c)) {
             awaitedUnseen = true;
             awaitedTs = c.tsMicros;
         }
@@ -1022,7 +819,7 @@ public final class SmtpSession {
 
     /** A client line (or the end of a message) at {@code ts}: did the client go past a reply we never saw? */
     private void clientWentOn(long ts) {
-        if (!awaitedUnseen || oneWay != null || serverSpoke || ts <= awaitedTs) return;
+        if (!awaitedUnseen || oneWay != null || serverSpoke() || ts <= awaitedTs) return;
         awaitedUnseen = false;
         if (++awaitedPassed >= 2) clientOnly(ts);
     }
@@ -1056,10 +853,8 @@ public final class SmtpSession {
      * means it was accepted (the rest is opaque, {@code tls} true); plaintext, that it was refused.
      */
     private void tlsFollowsOrNot() {
-        tlsExpected = true;
-        client = Mode.SNIFF;
-        clientSniff = null;
-        clientSniffLen = 0;
+        client = Mode.LINES;
+        expectTlsFromClient();
     }
 
     private void startTls(long ts) {
@@ -1073,13 +868,9 @@ public final class SmtpSession {
         // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
         // decrypted, or a client that ignores the 220, goes on in plaintext, and that is worth
         // reading rather than going blind: sniff both directions again.
-        tlsExpected = true;
         tls = true;
-        client = Mode.SNIFF;
-        server = Mode.SNIFF;
-        clientSniff = serverSniff = null;
-        clientSniffLen = 0;
-        serverSniffLen = 0;
+        client = Mode.LINES;
+        expectTls();
         if (clientLines != null) clientLines.next();
         if (serverLines != null) serverLines.next();
     }
@@ -1139,66 +930,52 @@ public final class SmtpSession {
 
     // ------------------------------------------------------------------ gaps, end, give-up
 
-    private void gap(boolean fromClient, long bytes, long ts) {
+    /**
+     * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
+     * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
+     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
+     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
+     * the record (see serverHole).
+     */
+    @Override
+    protected void holeIn(boolean fromClient, long ts) {
         res.stats.inc(SmtpCounter.GAPS);
         gaps = true;
         if (txOpen()) tx.gaps = true;
         if (pending != null) for (PendingCommand c : pending) c.gap = true;
-        if ((fromClient ? client : server) == Mode.TUNNEL) {
-            // Where the handshake ends, and so where SMTP starts, is lost in the hole.
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
-            tunnel = null;
-            giveUp("gap in the proxy handshake", ts);
+        if (fromClient && auth != null) auth.hole(); // which SASL line comes next is no longer known
+    }
+
+    @Override
+    protected void plainGap(boolean fromClient, long bytes, long ts) {
+        if (!fromClient) {
+            serverHole(bytes, ts);
             return;
         }
-        if (fromClient) {
-            tunnelAllowed = false; // the first bytes are in the hole
-            clientSpoke = true;
-            if (auth != null) auth.hole(); // which SASL line comes next is no longer known
-        } else {
-            serverSpoke = true;
-        }
-        if (fromClient) {
-            switch (client) {
-                case SNIFF: case LINES:
-                    client = Mode.LINES;
-                    clientSniff = null;
-                    clientSniffLen = 0;
-                    // The partial line may be a SASL response: no secret goes back to the spares.
-                    if (auth != null && auth.active && clientLines != null) clientLines.wipe();
-                    clientLines().discardRestOfLine();
-                    break;
-                case BODY:
-                    body.midLine();
-                    bodyGap = true;
-                    break;
-                case CHUNK:
-                    // The hole's octets are in the chunk: TCP numbered them, the server received them.
-                    chunkOctets(Math.min(bytes, chunkRemaining));
-                    chunkRemaining -= bytes;
-                    if (chunkRemaining <= 0) {
-                        endChunk();
-                        if (chunkRemaining < 0) {
-                            clientLines().discardRestOfLine();
-                            anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
-                        }
-                        chunkRemaining = 0;
+        switch (client) {
+            case LINES:
+                // The partial line may be a SASL response: no secret goes back to the spares.
+                if (auth != null && auth.active && clientLines != null) clientLines.wipe();
+                clientLines().discardRestOfLine();
+                break;
+            case BODY:
+                body.midLine();
+                bodyGap = true;
+                break;
+            default:
+                // The hole's octets are in the chunk: TCP numbered them, the server received them.
+                chunkOctets(Math.min(bytes, chunkRemaining));
+                chunkRemaining -= bytes;
+                if (chunkRemaining <= 0) {
+                    endChunk();
+                    if (chunkRemaining < 0) {
+                        clientLines().discardRestOfLine();
+                        anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
                     }
-                    break;
-                default:
-                    res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
-                    break;
-            }
-            return;
+                    chunkRemaining = 0;
+                }
+                break;
         }
-        if (server == Mode.OPAQUE) {
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
-            return;
-        }
-        server = Mode.LINES;
-        serverSniff = null;
-        serverSniffLen = 0;
-        serverHole(bytes, ts);
     }
 
     /**
@@ -1232,17 +1009,12 @@ public final class SmtpSession {
         for (PendingCommand c : pending) c.uncertain = true;
     }
 
-    private void end(long ts, boolean serverPacketsSeen) {
-        if (tunnel != null) {
-            // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
-            res.stats.inc(SmtpCounter.NOT_SMTP);
-            anomaly(Anomaly.NOT_SMTP, "connection ended during the proxy handshake", ts);
-            tunnel = null;
-        }
+    @Override
+    protected void ending(long ts, boolean serverPacketsSeen) {
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
         // The whole connection without a server byte, though the client spoke SMTP and went past
         // a command it must wait for (or no server packet at all was captured).
-        if (oneWay == null && !serverSpoke && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
+        if (oneWay == null && !serverSpoke() && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
         flushPending(ts);
         if (auth != null && (auth.active || auth.awaitingProof)) finishAuth(AuthResult.UNKNOWN, 0, false, ts);
         if (client == Mode.BODY) {
@@ -1272,16 +1044,16 @@ public final class SmtpSession {
         goOpaque(false);
     }
 
-    private void goOpaque(boolean isTls) {
-        if (isTls) tls = true;
-        tunnel = null;
-        client = Mode.OPAQUE;
-        server = Mode.OPAQUE;
+    @Override
+    protected void wentOpaque(boolean encrypted) {
+        if (encrypted) tls = true;
+        client = Mode.LINES;
         if (clientLines != null) clientLines.next();
         if (serverLines != null) serverLines.next();
     }
 
-    private void internalError(RuntimeException e, long ts) {
+    @Override
+    protected void internalError(RuntimeException e, long ts) {
         res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         goOpaque(false);
         try {
@@ -1298,16 +1070,17 @@ public final class SmtpSession {
      * while a transaction is open (or, before any MAIL, holds recipients for the record). Opaque
      * directions never read lines again.
      */
-    private void park() {
-        if (clientLines != null && (clientLines.idle() || client == Mode.OPAQUE)) {
+    @Override
+    protected void idle() {
+        if (clientLines != null && (clientLines.idle() || isOpaque(true))) {
             parkClientLines(auth != null && auth.active); // a SASL response may have been cut off in it
         }
-        if (serverLines != null && (serverLines.idle() || server == Mode.OPAQUE)) {
+        if (serverLines != null && (serverLines.idle() || isOpaque(false))) {
             serverLines.reset();
             res.serverFramers.give(serverLines);
             serverLines = null;
         }
-        if (replies != null && (!replies.inProgress() || server == Mode.OPAQUE)) {
+        if (replies != null && (!replies.inProgress() || isOpaque(false))) {
             replies.reset();
             res.replies.give(replies);
             replies = null;
@@ -1333,12 +1106,9 @@ public final class SmtpSession {
 
     /** The connection is over: everything goes back, a finished session keeps nothing beyond its object. */
     private void release() {
-        tunnel = null;
-        clientSniff = serverSniff = null;
         body = null;
         chunkOf = null;
         chunkAfterReply = false;
-        client = server = Mode.OPAQUE; // nothing is read any more
         if (pending != null) pending.clear();
         if (tx != null) {
             tx.reset();
@@ -1347,7 +1117,7 @@ public final class SmtpSession {
         }
         // A connection cut inside a SASL response left part of it in the framer.
         if (clientLines != null) parkClientLines(auth != null);
-        park();
+        idle();
     }
 
     // ------------------------------------------------------------------ helpers

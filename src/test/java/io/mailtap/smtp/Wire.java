@@ -8,6 +8,7 @@ import io.mailtap.decode.PacketView;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.flow.FlowTable;
+import io.mailtap.stream.ConnectionRouter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A real flow table with an {@link SmtpAnalyzer} on top, fed hand-made Ethernet/IPv4/TCP frames
+ * A real flow table with the {@link ConnectionRouter} and SMTP on top, fed hand-made Ethernet/IPv4/TCP frames
  * through the real decoder: for tests of what the analyzer reports per flow (dynamic protocol
  * detection), where a bare {@link SmtpSession} is not enough.
  */
@@ -38,7 +39,7 @@ final class Wire {
         FlowSettings d = FlowSettings.defaults();
         FlowSettings fs = new FlowSettings(smtpPorts, trackAllTcp, 10_000, d.maxBufferedBytesPerDirection(),
                 d.maxBufferedBytesTotal(), d.attemptTimeoutMicros(), d.idleTimeoutMicros(), d.closedTimeoutMicros());
-        SmtpAnalyzer analyzer = new SmtpAnalyzer(SmtpSettings.defaults(), stats, events::add, fs::isSmtpPort);
+        ConnectionRouter analyzer = new ConnectionRouter(new SmtpConversations(SmtpSettings.defaults(), stats, events::add), fs::isSmtpPort);
         table = new FlowTable(fs, analyzer, new FlowStats());
     }
 
