@@ -1,7 +1,5 @@
 package io.mailtap.smtp;
 
-import java.util.ArrayDeque;
-
 /**
  * What the sessions of one analyzer share: settings, counters, the listener, and the working
  * objects a session only needs while bytes are being processed. An analyzer runs on one thread and
@@ -41,7 +39,8 @@ final class SessionResources {
     final FreeList<LineFramer> clientFramers;
     final FreeList<LineFramer> serverFramers;
     final FreeList<ReplyAssembler> replies;
-    final FreeList<ArrayDeque<PendingCommand>> queues;
+    /** Command queues with their pairing state ({@link ReplyPairing}). */
+    final FreeList<ReplyPairing> queues;
     final FreeList<TransactionBuilder> transactions;
 
     SessionResources(SmtpSettings settings, SmtpStats stats, SmtpEventListener out) {
@@ -52,8 +51,7 @@ final class SessionResources {
         this.clientFramers = new FreeList<>(SPARE, () -> new LineFramer(settings.maxCommandLineBytes()));
         this.serverFramers = new FreeList<>(SPARE, () -> new LineFramer(settings.maxReplyLineBytes()));
         this.replies = new FreeList<>(SPARE, () -> new ReplyAssembler(settings.maxReplyLineBytes(), settings.maxReplyLinesKept()));
-        // Small: most clients wait for each reply; a pipelining client grows its queue while it has it.
-        this.queues = new FreeList<>(SPARE, () -> new ArrayDeque<>(4));
+        this.queues = new FreeList<>(SPARE, ReplyPairing::new);
         this.transactions = new FreeList<>(SPARE, () -> new TransactionBuilder(settings.maxRcptPerTransaction()));
     }
 }

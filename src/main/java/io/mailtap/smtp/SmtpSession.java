@@ -1,14 +1,11 @@
 package io.mailtap.smtp;
 
-import io.mailtap.util.Ascii;
-
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.stream.Conversation;
-
-import java.util.ArrayDeque;
+import io.mailtap.util.Ascii;
 
 /**
  * The SMTP state machine of one connection, fed the two byte streams in packet order. Bytes may
@@ -68,8 +65,8 @@ public final class SmtpSession extends Conversation {
     private LineFramer clientLines;
     private LineFramer serverLines;
     private ReplyAssembler replies;
-    /** Commands awaiting their reply, oldest first. */
-    private ArrayDeque<PendingCommand> pending;
+    /** Commands awaiting their reply, replies owed to lines not queued, and whether pairing is a guess. */
+    private ReplyPairing pending;
     /** The open transaction (or, before any MAIL, recipients for the connection's record). */
     private TransactionBuilder tx;
 
@@ -87,8 +84,6 @@ public final class SmtpSession extends Conversation {
     private PendingCommand chunkOf;
     /** That BDAT was answered before its chunk ended: the rest of the chunk goes to the open transaction. */
     private boolean chunkAfterReply;
-    /** Replies owed to lines that were not queued as commands; they are not paired. */
-    private long absorbReplies;
 
     private boolean greetingSeen;
     private boolean smtpSeen;
@@ -107,8 +102,6 @@ public final class SmtpSession extends Conversation {
     private boolean gaps;
     /** The next reply follows a hole in the server's stream: its command is marked with the gap. */
     private boolean replyAfterHole;
-    /** A hole in the server's stream may have held replies: pairing is by position and code class until the queue drains. */
-    private boolean uncertain;
     /** Some command was paired by guess: for the record of a connection without MAIL. */
     private boolean pairedUncertain;
     /** What to do with the first server line after a hole: see serverHole(). */
@@ -432,7 +425,7 @@ public final class SmtpSession extends Conversation {
         byte how = serverResync;
         serverResync = RESYNC_NONE;
         if (ReplyPairing.isReplyLine(f.buffer(), f.length())) return false;
-        if (how == RESYNC_LOST) pairingUncertain();
+        if (how == RESYNC_LOST && pending != null) pending.uncertain();
         return true;
     }
 
@@ -466,16 +459,17 @@ public final class SmtpSession extends Conversation {
             }
             if (!midStream) anomaly(Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
         }
-        if (absorbReplies > 0) {
-            absorbReplies--;
+        if (pending != null && pending.absorbs()) {
             res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
             return;
         }
-        if (!skipUnansweredBefore(code, ts)) {
+        int skip = pending == null ? 0 : pending.answeredIndex(code);
+        if (skip < 0) {
             // After a hole no waiting command can take this code: it answers a command lost to us.
             res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
             return;
         }
+        if (skip > 0) skipUnanswered(skip, code, ts);
         PendingCommand c = pollPending();
         if (c == null) {
             replyToNothing(code, ts);
@@ -484,42 +478,17 @@ public final class SmtpSession extends Conversation {
         if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
         if (afterHole) c.gap = true; // bytes just before its reply are missing
         complete(c, code, ts);
-        if (pendingCount() == 0) uncertain = false; // every command that could have lost its reply is paired
+        if (pendingCount() == 0 && pending != null) pending.settled(); // every command that could have lost its reply is paired
     }
 
-    /**
-     * 334 only ever answers AUTH and 354 only DATA. When such a reply would pair with another
-     * command, the commands queued before the one it must answer never got a reply of their own (a
-     * reply swallowed by an unterminated line, as in suricata-verify smtp-bug-6053): they are
-     * reported unanswered rather than shifting every later pairing by one. After a hole that may
-     * have held replies every code class is used this way ({@link ReplyPairing}), and a reply no
-     * waiting command can take is not paired (false).
-     */
-    private boolean skipUnansweredBefore(int code, long ts) {
-        if (!uncertain && !ReplyPairing.namesItsCommand(code)) return true;
-        PendingCommand head = peekPending();
-        if (head == null || answers(code, head)) return true;
-        PendingCommand target = null;
-        for (PendingCommand c : pending) {
-            if (answers(code, c)) {
-                target = c;
-                break;
-            }
-        }
-        if (target == null) return !uncertain;
-        int skipped = 0;
-        while (pending.peek() != target) {
+    /** The {@code n} oldest commands got no reply before this one ({@link ReplyPairing#answeredIndex}). */
+    private void skipUnanswered(int n, int code, long ts) {
+        for (int k = 0; k < n; k++) {
             PendingCommand c = pending.poll();
             if (c.uncertain) res.stats.inc(SmtpCounter.GAP_UNPAIRED);
             complete(c, 0, ts);
-            skipped++;
         }
-        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, skipped + " commands got no reply before this " + code, ts);
-        return true;
-    }
-
-    private static boolean answers(int code, PendingCommand c) {
-        return ReplyPairing.canAnswer(code, c.kind, c.verb);
+        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, n + " commands got no reply before this " + code, ts);
     }
 
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
@@ -564,25 +533,23 @@ public final class SmtpSession extends Conversation {
             awaitedUnseen = true;
             awaitedTs = c.tsMicros;
         }
-        if (pendingCount() >= Math.max(1, res.settings.maxPendingCommands())) {
-            // Give up on the oldest: report it unanswered and let its reply pass unpaired.
-            PendingCommand oldest = pollPending();
+        if (pending == null) pending = res.queues.take();
+        PendingCommand oldest = pending.overflow(res.settings.maxPendingCommands());
+        if (oldest != null) {
+            // Gave up on the oldest: report it unanswered; its reply passes unpaired.
             res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
-            absorbReplies++;
             if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
                 anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
             complete(oldest, 0, ts);
         }
-        if (uncertain) c.uncertain = true; // a reply lost before it shifts its pairing too
-        if (pending == null) pending = res.queues.take();
         pending.add(c);
     }
 
     private void flushPending(long ts) {
         PendingCommand c;
         while ((c = pollPending()) != null) complete(c, 0, ts);
-        uncertain = false;
+        if (pending != null) pending.settled();
     }
 
     private PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
@@ -725,7 +692,8 @@ public final class SmtpSession extends Conversation {
             lines = next.lines;
         }
         if (lines > 0) {
-            absorbReplies += lines;
+            if (pending == null) pending = res.queues.take();
+            pending.owe(lines);
             anomaly(Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
         }
     }
@@ -942,7 +910,7 @@ public final class SmtpSession extends Conversation {
         res.stats.inc(SmtpCounter.GAPS);
         gaps = true;
         if (txOpen()) tx.gaps = true;
-        if (pending != null) for (PendingCommand c : pending) c.gap = true;
+        if (pending != null) pending.markGap();
         if (fromClient && auth != null) auth.hole(); // which SASL line comes next is no longer known
     }
 
@@ -985,7 +953,7 @@ public final class SmtpSession extends Conversation {
      * {@link ReplyPairing#MIN_REPLY_LINE} bytes, so a shorter hole at a line start lost no reply
      * and pairing goes on unchanged (pcaps2 snort3_demo/smtp-lorem.pcap: two 1-byte holes).
      * Otherwise replies may be in the hole: the waiting commands keep their places and are paired
-     * by position and code class, marked uncertain ({@link #skipUnansweredBefore}). Either way the
+     * by position and code class, marked uncertain ({@link ReplyPairing#answeredIndex}). Either way the
      * command whose reply comes next is marked with the gap.
      */
     private void serverHole(long bytes, long ts) {
@@ -998,15 +966,7 @@ public final class SmtpSession extends Conversation {
         replyAfterHole = true;
         if (bytes < ReplyPairing.MIN_REPLY_LINE && (!cut || headSeen)) return;
         greetingSeen = true; // whatever the first reply was, it may be in the hole
-        absorbReplies = 0;
-        pairingUncertain();
-    }
-
-    /** Replies may have been lost: the commands waiting now, and those queued until the queue drains, are paired by position and code class. */
-    private void pairingUncertain() {
-        if (pendingCount() == 0) return; // no reply was owed: the hole held none we would pair
-        uncertain = true;
-        for (PendingCommand c : pending) c.uncertain = true;
+        if (pending != null) pending.holeInReplies();
     }
 
     @Override
@@ -1085,7 +1045,7 @@ public final class SmtpSession extends Conversation {
             res.replies.give(replies);
             replies = null;
         }
-        if (pending != null && pending.isEmpty()) {
+        if (pending != null && pending.idle()) {
             res.queues.give(pending);
             pending = null;
         }
