@@ -41,7 +41,7 @@ final class SessionResources {
     final FreeList<ReplyAssembler> replies;
     /** Command queues with their pairing state ({@link ReplyPairing}). */
     final FreeList<ReplyPairing> queues;
-    final FreeList<TransactionBuilder> transactions;
+    final FreeList<TransactionState> transactions;
 
     SessionResources(SmtpSettings settings, SmtpStats stats, SmtpEventListener out) {
         this.settings = settings;
@@ -52,6 +52,6 @@ final class SessionResources {
         this.serverFramers = new FreeList<>(SPARE, () -> new LineFramer(settings.maxReplyLineBytes()));
         this.replies = new FreeList<>(SPARE, () -> new ReplyAssembler(settings.maxReplyLineBytes(), settings.maxReplyLinesKept()));
         this.queues = new FreeList<>(SPARE, ReplyPairing::new);
-        this.transactions = new FreeList<>(SPARE, () -> new TransactionBuilder(settings.maxRcptPerTransaction()));
+        this.transactions = new FreeList<>(SPARE, () -> new TransactionState(settings.maxRcptPerTransaction()));
     }
 }

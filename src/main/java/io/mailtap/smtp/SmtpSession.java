@@ -68,7 +68,7 @@ public final class SmtpSession extends Conversation {
     /** Commands awaiting their reply, replies owed to lines not queued, and whether pairing is a guess. */
     private ReplyPairing pending;
     /** The open transaction (or, before any MAIL, recipients for the connection's record). */
-    private TransactionBuilder tx;
+    private TransactionState tx;
 
     private BodyScanner body;
     /** Created by the first AUTH; then it remembers the outcome for the records. */
@@ -653,7 +653,7 @@ public final class SmtpSession extends Conversation {
             if (!accepted) return;
             openTransaction(c);
         }
-        TransactionBuilder t = tx();
+        TransactionState t = tx();
         if (accepted) t.rcptAccepted++;
         else if (code >= 400) t.rcptRejected++;
         if (!t.addRcpt(c.argument)) res.stats.inc(SmtpCounter.RCPT_DROPPED);
@@ -846,25 +846,8 @@ public final class SmtpSession extends Conversation {
     // ------------------------------------------------------------------ transactions
 
     private void openTransaction(PendingCommand c) {
-        TransactionBuilder tx = tx();
-        tx.reset();
-        tx.open = true;
         transactions++;
-        tx.tsMicros = transactions == 1 ? conn.startMicros() : c.tsMicros;
-        tx.helo = helo;
-        authForRecord(tx);
-        tx.gaps = c.gap;
-        tx.pairingUncertain = c.uncertain;
-    }
-
-    /** What the last AUTH exchange established, as a record lists it. */
-    private void authForRecord(TransactionBuilder tx) {
-        if (auth == null) return; // the builder was reset: no AUTH, nothing to list
-        tx.authMech = auth.lastMech;
-        tx.authUser = auth.lastUser;
-        tx.authzid = auth.lastAuthzid;
-        tx.authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
-        tx.authResultInferred = auth.lastInferred;
+        tx().open(transactions == 1 ? conn.startMicros() : c.tsMicros, helo, auth, c.gap, c.uncertain);
     }
 
     /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
@@ -874,8 +857,7 @@ public final class SmtpSession extends Conversation {
 
     private void endTransaction(MessageStatus status, long ts) {
         if (!txOpen()) return;
-        tx.open = false;
-        emitRecord(transactions, status == MessageStatus.ABORTED && tx.dataRefused ? MessageStatus.REJECTED : status, ts);
+        emitRecord(transactions, tx.close(status), ts);
         tx.reset();
     }
 
@@ -889,7 +871,7 @@ public final class SmtpSession extends Conversation {
 
     private boolean txOpen() { return tx != null && tx.open; }
 
-    private TransactionBuilder tx() {
+    private TransactionState tx() {
         if (tx == null) tx = res.transactions.take();
         return tx;
     }
@@ -985,13 +967,7 @@ public final class SmtpSession extends Conversation {
         endTransaction(MessageStatus.ABORTED, ts);
         if (transactions == 0) {
             // One record per connection that never reached MAIL FROM, so the log lists every client.
-            TransactionBuilder tx = tx();
-            tx.tsMicros = conn.startMicros();
-            tx.helo = helo;
-            authForRecord(tx);
-            tx.lastReply = lastReply;
-            tx.gaps = gaps;
-            tx.pairingUncertain = pairedUncertain;
+            tx().connectionOnly(conn.startMicros(), helo, auth, lastReply, gaps, pairedUncertain);
             emitRecord(1, MessageStatus.NONE, ts);
         }
     }

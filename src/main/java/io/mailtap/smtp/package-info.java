@@ -12,7 +12,7 @@
  * {@code LineFramer} (bounded lines), {@code CommandParser},
  * {@code ReplyAssembler} (multi-line replies), {@code BodyScanner} (DATA text, not kept),
  * {@code AuthTracker}/{@code AuthDecoder} (SASL user names, never passwords) and
- * {@code TransactionBuilder}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
+ * {@code TransactionState}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
  *
  * <h2>Memory</h2>
  * Sessions of one analyzer (one thread) borrow their working objects (line framers, reply

@@ -3,8 +3,13 @@ package io.mailtap.smtp;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects one transaction's facts as its commands are answered; reused for every transaction. */
-final class TransactionBuilder {
+/**
+ * The open transaction of a session: opened by an accepted MAIL (or a message without one),
+ * collecting its facts as its commands are answered, closed with the message's fate and built into
+ * its {@link TransactionRecord}. Before any MAIL it holds what the connection's own record lists
+ * (refused recipients, the last reply). Pooled: a session borrows one while a transaction is open.
+ */
+final class TransactionState {
     private final int maxRcpt;
 
     boolean open;
@@ -28,8 +33,48 @@ final class TransactionBuilder {
     /** DATA was refused and no later DATA accepted: if the transaction ends now, its message was rejected. */
     boolean dataRefused;
 
-    TransactionBuilder(int maxRcpt) {
+    TransactionState(int maxRcpt) {
         this.maxRcpt = Math.max(0, maxRcpt);
+    }
+
+    /** Opens a transaction dated {@code tsMicros} (its command's time, or the connection's start for the first). */
+    void open(long tsMicros, String helo, AuthTracker auth, boolean gap, boolean uncertain) {
+        reset();
+        open = true;
+        this.tsMicros = tsMicros;
+        this.helo = helo;
+        authFrom(auth);
+        gaps = gap;
+        pairingUncertain = uncertain;
+    }
+
+    /**
+     * The record of a connection that never reached MAIL FROM, dated from its start; the
+     * recipients it may hold (refused outside a transaction) stay.
+     */
+    void connectionOnly(long startMicros, String helo, AuthTracker auth, String lastReply, boolean gaps, boolean uncertain) {
+        tsMicros = startMicros;
+        this.helo = helo;
+        authFrom(auth);
+        this.lastReply = lastReply;
+        this.gaps = gaps;
+        pairingUncertain = uncertain;
+    }
+
+    /** What the last AUTH exchange established, as a record lists it (nothing without AUTH). */
+    private void authFrom(AuthTracker auth) {
+        if (auth == null) return; // reset or fresh: no AUTH, nothing to list
+        authMech = auth.lastMech;
+        authUser = auth.lastUser;
+        authzid = auth.lastAuthzid;
+        authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
+        authResultInferred = auth.lastInferred;
+    }
+
+    /** Closes it; returns the status its record gets: one abandoned after a refused DATA was rejected. */
+    MessageStatus close(MessageStatus status) {
+        open = false;
+        return status == MessageStatus.ABORTED && dataRefused ? MessageStatus.REJECTED : status;
     }
 
     void reset() {
