@@ -38,7 +38,7 @@ import io.mailtap.util.Ascii;
  * arrive and given back at the end of the call once they hold nothing ({@link #idle()}); the
  * SASL tracker only exists once the client sent AUTH; the last reply is a String shared with
  * every other session that got the same reply ({@link ReplyLines}). An idle session after
- * greeting and EHLO is this object (136 bytes with compressed oops), its HELO argument and
+ * greeting and EHLO is this object (144 bytes with compressed oops, its base class included), its HELO argument and
  * nothing else of its own.
  */
 public final class SmtpSession extends Conversation {
@@ -529,7 +529,7 @@ public final class SmtpSession extends Conversation {
             complete(c, 0, ts); // no reply will come: the line takes effect now
             return;
         }
-        if (!serverSpoke() && !awaitedUnseen && mustAwaitReply(c)) {
+        if (!serverSpoke() && !awaitedUnseen && c.mustAwaitReply()) {
             awaitedUnseen = true;
             awaitedTs = c.tsMicros;
         }
@@ -565,7 +565,7 @@ public final class SmtpSession extends Conversation {
             pairedUncertain = true;
             if (txOpen()) tx.pairingUncertain = true;
         }
-        if (code > 0 && txOpen() && !keepsVerdict(c)) tx.lastReply = replyLine();
+        if (code > 0 && txOpen() && !tx.keepsVerdict(c)) tx.lastReply = replyLine();
         if (code >= 400) rejection(c.rejectionName(), code, ts);
         if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
             authReply(code, ts);
@@ -608,20 +608,6 @@ public final class SmtpSession extends Conversation {
                 break;
             default:
                 break;
-        }
-    }
-
-    /**
-     * The refusal of a MAIL, or of a DATA the transaction ends after, stays its last_reply: the
-     * "503 Need MAIL" of the RCPTs behind a refused MAIL, or the "250" of the RSET after a refused
-     * DATA, would hide why the message went nowhere.
-     */
-    private boolean keepsVerdict(PendingCommand c) {
-        if (tx.mailRefused) return true;
-        if (!tx.dataRefused || c.kind != PendingCommand.Kind.COMMAND) return false;
-        switch (c.verb) {
-            case RSET: case QUIT: case HELO: case EHLO: case LHLO: case STARTTLS: case MAIL: return true;
-            default: return false;
         }
     }
 
@@ -769,20 +755,6 @@ public final class SmtpSession extends Conversation {
         int word = 0;
         while (word < len && !Ascii.isBlank(b[word])) word++;
         return SmtpVerb.of(b, 0, word) == SmtpVerb.UNKNOWN;
-    }
-
-    /** Commands after which a client waits for the reply before sending more (RFC 2920 §3.1, RFC 4954). */
-    private static boolean mustAwaitReply(PendingCommand c) {
-        if (c.kind != PendingCommand.Kind.COMMAND) return true; // a SASL response, the end of a message
-        switch (c.verb) {
-            case HELO: case EHLO: case LHLO: case AUTH: case DATA: case STARTTLS: case NOOP: case QUIT:
-            case VRFY: case EXPN:
-                return true;
-            case BDAT:
-                return c.bdatLast;
-            default:
-                return false;
-        }
     }
 
     /** A client line (or the end of a message) at {@code ts}: did the client go past a reply we never saw? */

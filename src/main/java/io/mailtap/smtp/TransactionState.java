@@ -92,6 +92,20 @@ final class TransactionState {
         pairingUncertain = mailRefused = dataRefused = false;
     }
 
+    /**
+     * The refusal of a MAIL, or of a DATA the transaction ends after, stays its last_reply: the
+     * "503 Need MAIL" of the RCPTs behind a refused MAIL, or the "250" of the RSET after a refused
+     * DATA, would hide why the message went nowhere.
+     */
+    boolean keepsVerdict(PendingCommand c) {
+        if (mailRefused) return true;
+        if (!dataRefused || c.kind != PendingCommand.Kind.COMMAND) return false;
+        switch (c.verb) {
+            case RSET: case QUIT: case HELO: case EHLO: case LHLO: case STARTTLS: case MAIL: return true;
+            default: return false;
+        }
+    }
+
     /** Lists the recipient unless the cap is reached; returns false when it was only counted. */
     boolean addRcpt(String argument) {
         if (rcpt.size() < maxRcpt) {
