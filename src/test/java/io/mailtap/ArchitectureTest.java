@@ -37,7 +37,7 @@ class ArchitectureTest {
             "capture",   // pcap handles: parses nothing beyond the link type
             "decode",    // frames → views
             "flow",      // TCP flows and reassembly
-            "stream",    // connection routing, TLS sniffing, tunnels (planned floor, DESIGN)
+            "stream",    // connection routing, content detection, TLS sniffing, tunnels
             "smtp",      // the protocol state machine: facts, no judgement
             "detect",    // policies over the facts
             "log",       // the transaction log writer (consumes smtp facts)

@@ -6,13 +6,14 @@ import io.mailtap.decode.PacketView;
 import io.mailtap.flow.FlowSettings;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.flow.FlowTable;
-import io.mailtap.smtp.SmtpAnalyzer;
+import io.mailtap.smtp.SmtpConversations;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.SmtpSettings;
 import io.mailtap.smtp.SmtpStats;
+import io.mailtap.stream.ConnectionRouter;
 
 /**
- * decode → flow → smtp for one thread: a replay runs one, a live sensor one per worker (each owns
+ * decode → flow → stream → smtp for one thread: a replay runs one, a live sensor one per worker (each owns
  * a disjoint shard of the flows). Not thread-safe by design; its stats are read racily by metrics.
  */
 public final class PacketPipeline {
@@ -27,7 +28,7 @@ public final class PacketPipeline {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PacketPipeline.class);
 
     public PacketPipeline(FlowSettings flowSettings, SmtpSettings smtpSettings, SmtpEventListener events) {
-        SmtpAnalyzer smtp = new SmtpAnalyzer(smtpSettings, smtpStats, events, flowSettings::isSmtpPort);
+        ConnectionRouter smtp = new ConnectionRouter(new SmtpConversations(smtpSettings, smtpStats, events), flowSettings::isSmtpPort);
         this.flows = new FlowTable(flowSettings, smtp, flowStats);
     }
 

@@ -1,5 +1,7 @@
 package io.mailtap.smtp;
 
+import io.mailtap.util.Ascii;
+
 /**
  * Walks DATA message text looking for the end-of-data line "." without keeping any of it. Counts
  * the message size as the server would store it (dot-stuffing removed, RFC 5321 section 4.5.2) and

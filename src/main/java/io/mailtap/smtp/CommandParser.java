@@ -1,5 +1,7 @@
 package io.mailtap.smtp;
 
+import io.mailtap.util.Ascii;
+
 /**
  * Parses one client command line in place. The parser is reused for every line of a session and
  * only records offsets into the line; callers build Strings for the few fields they report.

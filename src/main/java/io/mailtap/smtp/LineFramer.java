@@ -1,5 +1,7 @@
 package io.mailtap.smtp;
 
+import io.mailtap.util.Ascii;
+
 import java.util.Arrays;
 
 /**

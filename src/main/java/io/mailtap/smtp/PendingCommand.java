@@ -36,6 +36,20 @@ final class PendingCommand {
         this.tsMicros = tsMicros;
     }
 
+    /** Commands after which a client waits for the reply before sending more (RFC 2920 §3.1, RFC 4954). */
+    boolean mustAwaitReply() {
+        if (kind != Kind.COMMAND) return true; // a SASL response, the end of a message
+        switch (verb) {
+            case HELO: case EHLO: case LHLO: case AUTH: case DATA: case STARTTLS: case NOOP: case QUIT:
+            case VRFY: case EXPN:
+                return true;
+            case BDAT:
+                return bdatLast;
+            default:
+                return false;
+        }
+    }
+
     /** The name a Rejection reports for this line. */
     String rejectionName() {
         switch (kind) {

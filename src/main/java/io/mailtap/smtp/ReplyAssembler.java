@@ -1,5 +1,7 @@
 package io.mailtap.smtp;
 
+import io.mailtap.util.Ascii;
+
 /**
  * Assembles server lines into replies: {@code ddd-text} lines continue a reply, {@code ddd text}
  * or a bare {@code ddd} ends it (RFC 5321 section 4.2.1). The text of the first

@@ -1,7 +1,5 @@
 package io.mailtap.smtp;
 
-import java.util.ArrayDeque;
-
 /**
  * What the sessions of one analyzer share: settings, counters, the listener, and the working
  * objects a session only needs while bytes are being processed. An analyzer runs on one thread and
@@ -41,8 +39,9 @@ final class SessionResources {
     final FreeList<LineFramer> clientFramers;
     final FreeList<LineFramer> serverFramers;
     final FreeList<ReplyAssembler> replies;
-    final FreeList<ArrayDeque<PendingCommand>> queues;
-    final FreeList<TransactionBuilder> transactions;
+    /** Command queues with their pairing state ({@link ReplyPairing}). */
+    final FreeList<ReplyPairing> queues;
+    final FreeList<TransactionState> transactions;
 
     SessionResources(SmtpSettings settings, SmtpStats stats, SmtpEventListener out) {
         this.settings = settings;
@@ -52,8 +51,7 @@ final class SessionResources {
         this.clientFramers = new FreeList<>(SPARE, () -> new LineFramer(settings.maxCommandLineBytes()));
         this.serverFramers = new FreeList<>(SPARE, () -> new LineFramer(settings.maxReplyLineBytes()));
         this.replies = new FreeList<>(SPARE, () -> new ReplyAssembler(settings.maxReplyLineBytes(), settings.maxReplyLinesKept()));
-        // Small: most clients wait for each reply; a pipelining client grows its queue while it has it.
-        this.queues = new FreeList<>(SPARE, () -> new ArrayDeque<>(4));
-        this.transactions = new FreeList<>(SPARE, () -> new TransactionBuilder(settings.maxRcptPerTransaction()));
+        this.queues = new FreeList<>(SPARE, ReplyPairing::new);
+        this.transactions = new FreeList<>(SPARE, () -> new TransactionState(settings.maxRcptPerTransaction()));
     }
 }

@@ -1,11 +1,12 @@
 package io.mailtap.smtp;
 
-import io.mailtap.flow.ClientBy;
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
+import io.mailtap.stream.Conversation;
 import io.mailtap.text.WireText;
+import io.mailtap.util.Ascii;
 
 import java.util.ArrayDeque;
 
@@ -27,32 +28,30 @@ import java.util.ArrayDeque;
  * read those lines as commands and answers each one: the answers are absorbed instead of being
  * paired with later commands. A client that waits for the 354 (most do) is never affected.
  *
- * <p>Nothing thrown inside escapes: a bug is counted ({@link SmtpStats#internalErrors}), reported
- * as an Anomaly, and the session stops parsing the connection.
+ * <p>The bytes come through {@link Conversation}, which already told TLS, proxy handshakes and
+ * bytes it cannot read apart: this class sees plain SMTP only, and hears of the rest through the
+ * hooks (encrypted, tunnelled, not a conversation), which it turns into fields and anomalies of
+ * its records. Nothing thrown inside escapes: a bug is counted ({@link SmtpStats#internalErrors}),
+ * reported as an Anomaly, and the session stops parsing the connection.
  *
  * <p><b>Memory.</b> A sensor holds a session for every open connection, a million of them on a
  * busy link, most of them idle between commands. So a session keeps only what the connection
  * still needs: working objects (line buffers, the reply assembler, the command queue, the
  * transaction being built) are borrowed from the analyzer's {@link SessionResources} when bytes
- * arrive and given back at the end of the call once they hold nothing ({@link #park()}); the
+ * arrive and given back at the end of the call once they hold nothing ({@link #idle()}); the
  * SASL tracker only exists once the client sent AUTH; the last reply is a String shared with
  * every other session that got the same reply ({@link ReplyLines}). An idle session after
- * greeting and EHLO is this object (136 bytes with compressed oops), its HELO argument and
+ * greeting and EHLO is this object (144 bytes with compressed oops, its base class included), its HELO argument and
  * nothing else of its own.
  */
-public final class SmtpSession {
+public final class SmtpSession extends Conversation {
+    /** What the client's plain bytes are (the server's are always lines); LINES whenever the wire is not plain. */
     private enum Mode {
-        /** Before the first bytes of a direction: is it TLS? */
-        SNIFF,
         LINES,
-        /** Client: DATA message text, scanned for the "." line and not kept. */
+        /** DATA message text, scanned for the "." line and not kept. */
         BODY,
-        /** Client: a BDAT chunk, exactly chunkRemaining octets. */
-        CHUNK,
-        /** Proxy handshake (HTTP CONNECT, SOCKS) before the tunnelled SMTP starts. */
-        TUNNEL,
-        /** Bytes are counted and ignored (TLS, or not SMTP). */
-        OPAQUE
+        /** A BDAT chunk, exactly chunkRemaining octets. */
+        CHUNK
     }
 
     private static final int DETAIL_MAX = 200;
@@ -61,38 +60,18 @@ public final class SmtpSession {
     /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
     private static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
 
-    private final Connection conn;
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
     private final SessionResources res;
-    /** Picked up mid-stream: the greeting was probably missed and the first lines may be partial. */
-    private final boolean midStream;
+    private Mode client = Mode.LINES;
 
-    private Mode client = Mode.SNIFF;
-    private Mode server = Mode.SNIFF;
-    /**
-     * TLS needs 3 bytes to be told apart, "CONNECT " 8. Allocated when a direction's first byte
-     * arrives and let go once it is decided (sessions that sit idle hold none).
-     */
-    private byte[] clientSniff;
-    private byte clientSniffLen;
-    private byte[] serverSniff;
-    private byte serverSniffLen;
-    /** STARTTLS was accepted: the next bytes decide whether TLS really follows. */
-    private boolean tlsExpected;
-    /** The client's first bytes may still open a proxy tunnel (nothing decided, server silent). */
-    private boolean tunnelAllowed;
-    private boolean serverSpoke;
-    /** The proxy handshake being read; null when none or once it is over. */
-    private ProxyTunnel tunnel;
-
-    // Borrowed from res while they hold something (null otherwise): see park().
+    // Borrowed from res while they hold something (null otherwise): see idle().
     private LineFramer clientLines;
     private LineFramer serverLines;
     private ReplyAssembler replies;
-    /** Commands awaiting their reply, oldest first. */
-    private ArrayDeque<PendingCommand> pending;
+    /** Commands awaiting their reply, replies owed to lines not queued, and whether pairing is a guess. */
+    private ReplyPairing pending;
     /** The open transaction (or, before any MAIL, recipients for the connection's record). */
-    private TransactionBuilder tx;
+    private TransactionState tx;
 
     private BodyScanner body;
     /** Created by the first AUTH; then it remembers the outcome for the records. */
@@ -108,8 +87,6 @@ public final class SmtpSession {
     private PendingCommand chunkOf;
     /** That BDAT was answered before its chunk ended: the rest of the chunk goes to the open transaction. */
     private boolean chunkAfterReply;
-    /** Replies owed to lines that were not queued as commands; they are not paired. */
-    private long absorbReplies;
 
     private boolean greetingSeen;
     private boolean smtpSeen;
@@ -128,13 +105,10 @@ public final class SmtpSession {
     private boolean gaps;
     /** The next reply follows a hole in the server's stream: its command is marked with the gap. */
     private boolean replyAfterHole;
-    /** A hole in the server's stream may have held replies: pairing is by position and code class until the queue drains. */
-    private boolean uncertain;
     /** Some command was paired by guess: for the record of a connection without MAIL. */
     private boolean pairedUncertain;
     /** What to do with the first server line after a hole: see serverHole(). */
     private byte serverResync;
-    private boolean ended;
 
     /**
      * One-way capture (a mirror that carries one direction): {@link #CLIENT_ONLY} once the client
@@ -144,7 +118,6 @@ public final class SmtpSession {
      * otherwise. Written into every record and the ConnectionEnd.
      */
     private String oneWay;
-    private boolean clientSpoke;
     /**
      * A command the client must wait for (RFC 2920 §3.1) was sent, at {@link #awaitedTs}, while the
      * server had said nothing; {@link #awaitedPassed} counts such commands the client went past in
@@ -166,91 +139,52 @@ public final class SmtpSession {
     }
 
     SmtpSession(Connection conn, SessionResources res) {
-        this.conn = conn;
+        super(conn);
         this.res = res;
-        this.midStream = conn.clientBy() == ClientBy.PORT;
-        this.tunnelAllowed = !midStream;
         res.stats.inc(SmtpCounter.SESSIONS);
     }
 
-    // ------------------------------------------------------------------ input
+    // ------------------------------------------------------------------ what the stream layer tells
 
-    public void onClientData(byte[] b, int off, int len, long ts) {
-        if (ended || len <= 0) return;
-        clientSpoke = true;
-        try {
-            clientBytes(b, off, off + len, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        park();
+    @Override
+    protected void replaced(boolean fromClient, long bytes, long ts) {
+        anomaly(Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
+                + bytes, ts);
     }
 
-    public void onServerData(byte[] b, int off, int len, long ts) {
-        if (ended || len <= 0) return;
-        try {
-            serverBytes(b, off, off + len, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
+    @Override
+    protected void opaqueBytes(long n) { res.stats.add(SmtpCounter.OPAQUE_BYTES, n); }
+
+    @Override
+    protected void implicitTls() { res.stats.inc(SmtpCounter.IMPLICIT_TLS); }
+
+    @Override
+    protected void plaintextAfterTls(long ts) {
+        if (oneWay == CLIENT_ONLY) {
+            // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
+            tls = false;
+        } else {
+            plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
+            anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
         }
-        park();
     }
 
-    /**
-     * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
-     * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
-     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
-     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
-     * the record (see serverHole).
-     */
-    public void onGap(boolean fromClient, long bytes, long ts) {
-        if (ended) return;
-        try {
-            gap(fromClient, bytes, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        park();
+    @Override
+    protected void tunnelled(String description, long ts) {
+        res.stats.inc(SmtpCounter.PROXY_TUNNELS);
+        proxyTunnel = description;
+        anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
     }
 
-    /**
-     * The flow layer gave up {@code bytes} delivered bytes for a conflicting copy the receiver
-     * acknowledged (TCP insertion, a possible evasion): reported as an anomaly, then handled as a
-     * hole of that size, since what was made of them cannot be taken back.
-     */
-    public void onReplaced(boolean fromClient, long bytes, long ts) {
-        if (ended) return;
-        try {
-            anomaly(Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
-                    + bytes, ts);
-            gap(fromClient, bytes, ts);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        park();
-    }
+    @Override
+    protected void notConversation(String why, long ts) { giveUp(why, ts); }
 
     /**
      * The connection is gone: commands without a reply are reported with reply code 0, the open
      * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
      */
-    public void onEnd(ConnState finalState, EndReason reason, long ts) {
-        onEnd(finalState, reason, ts, false);
-    }
-
-    /**
-     * As {@link #onEnd(ConnState, EndReason, long)}; {@code serverPacketsSeen}: the flow layer saw
-     * packets from the server (SYN/ACK, FIN), so a server that sent no byte of SMTP was captured
-     * and merely silent, and the connection is not called one-way unless the client proved it.
-     */
-    public void onEnd(ConnState finalState, EndReason reason, long ts, boolean serverPacketsSeen) {
-        if (ended) return;
-        try {
-            end(ts, serverPacketsSeen);
-        } catch (RuntimeException e) {
-            internalError(e, ts);
-        }
-        ended = true;
+    @Override
+    protected void closed(ConnState finalState, EndReason reason, long ts) {
         try {
             res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps, oneWay));
         } catch (RuntimeException e) {
@@ -261,136 +195,29 @@ public final class SmtpSession {
 
     // ------------------------------------------------------------------ client side
 
-    private void clientBytes(byte[] b, int i, int end, long ts) {
-        while (i < end) {
-            switch (client) {
-                case SNIFF:
-                    if (clientSniff == null) clientSniff = new byte[8];
-                    clientSniff[clientSniffLen++] = b[i++];
-                    sniffClient(ts);
-                    break;
-                case LINES:
-                    if (awaitedUnseen && (clientLines == null || !clientLines.hasPartial())) {
-                        // A new line in a later packet: the client went on (e.g. TLS after STARTTLS).
-                        clientWentOn(ts);
-                        if (client != Mode.LINES) break;
-                    }
-                    i = clientLines().feed(b, i, end);
-                    if (clientLines.ready()) clientLine(ts);
-                    break;
-                case BODY:
-                    i = bodyText(b, i, end, ts);
-                    break;
-                case CHUNK: {
-                    long n = Math.min(chunkRemaining, end - i);
-                    chunkRemaining -= n;
-                    res.stats.add(SmtpCounter.MESSAGE_BYTES, n);
-                    chunkOctets(n);
-                    i += (int) n;
-                    if (chunkRemaining == 0) endChunk();
-                    break;
+    @Override
+    protected int clientPlain(byte[] b, int i, int end, long ts) {
+        switch (client) {
+            case LINES:
+                if (awaitedUnseen && (clientLines == null || !clientLines.hasPartial())) {
+                    // A new line in a later packet: the client went on (e.g. TLS after STARTTLS).
+                    clientWentOn(ts);
+                    if (!isPlain(true) || client != Mode.LINES) return i;
                 }
-                case TUNNEL:
-                    i = tunnel.client(b, i, end);
-                    tunnelProgress(ts);
-                    break;
-                default:
-                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
-                    return;
+                i = clientLines().feed(b, i, end);
+                if (clientLines.ready()) clientLine(ts);
+                return i;
+            case BODY:
+                return bodyText(b, i, end, ts);
+            default: {
+                long n = Math.min(chunkRemaining, end - i);
+                chunkRemaining -= n;
+                res.stats.add(SmtpCounter.MESSAGE_BYTES, n);
+                chunkOctets(n);
+                if (chunkRemaining == 0) endChunk();
+                return i + (int) n;
             }
         }
-    }
-
-    private void sniffClient(long ts) {
-        if (tunnelAllowed) {
-            int t = serverSpoke ? 0 : ProxyTunnel.sniff(clientSniff, clientSniffLen);
-            if (t < 0) return;
-            tunnelAllowed = false;
-            if (t > 0) {
-                startTunnel(ts);
-                return;
-            }
-        }
-        int verdict = tlsRecordVerdict(clientSniff, clientSniffLen);
-        if (verdict < 0) return;
-        byte[] sniffed = clientSniff;
-        int n = clientSniffLen;
-        clientSniff = null; // decided: the bytes are replayed from the local reference below
-        clientSniffLen = 0;
-        if (verdict > 0) {
-            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
-            goOpaque(true);
-            return;
-        }
-        if (tlsExpected) {
-            tlsExpected = false;
-            if (oneWay == CLIENT_ONLY) {
-                // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
-                tls = false;
-            } else {
-                plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
-                anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
-            }
-        }
-        client = Mode.LINES;
-        if (!midStream && Ascii.isBinary(sniffed[0])) {
-            giveUp("client sent binary data", ts);
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
-            return;
-        }
-        // Every byte seen so far sits in the sniff buffer: replay it through the normal path.
-        clientBytes(sniffed, 0, n, ts);
-    }
-
-    /**
-     * The client opened with a proxy handshake (its first bytes, before the server said anything):
-     * both directions go through the tunnel parser, and what follows it in each direction is read
-     * as a fresh conversation, greeting first.
-     */
-    private void startTunnel(long ts) {
-        tunnel = ProxyTunnel.start(clientSniff[0]);
-        client = Mode.TUNNEL;
-        server = Mode.TUNNEL;
-        byte[] head = java.util.Arrays.copyOf(clientSniff, clientSniffLen);
-        clientSniff = null;
-        clientSniffLen = 0;
-        clientBytes(head, 0, head.length, ts);
-    }
-
-    private void tunnelProgress(long ts) {
-        ProxyTunnel t = tunnel;
-        if (t == null) return;
-        if (t.failed()) {
-            tunnel = null;
-            giveUp(t.failure(), ts);
-            return;
-        }
-        if (client == Mode.TUNNEL && t.clientDone()) {
-            client = Mode.SNIFF;
-            clientSniff = null;
-            clientSniffLen = 0;
-        }
-        if (server == Mode.TUNNEL && t.serverDone()) {
-            server = Mode.SNIFF;
-            serverSniff = null;
-            serverSniffLen = 0;
-        }
-        if (t.established()) {
-            tunnel = null;
-            res.stats.inc(SmtpCounter.PROXY_TUNNELS);
-            proxyTunnel = t.description();
-            anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
-        }
-    }
-
-    /** 1: a TLS handshake record header (0x16 0x03 0x00-0x04), 0: not one, -1: need more bytes. */
-    private static int tlsRecordVerdict(byte[] s, int n) {
-        if (s[0] != 0x16) return 0;
-        if (n < 2) return -1;
-        if (s[1] != 0x03) return 0;
-        if (n < 3) return -1;
-        return s[2] >= 0 && s[2] <= 4 ? 1 : 0;
     }
 
     private void clientLine(long ts) {
@@ -560,46 +387,11 @@ public final class SmtpSession {
 
     // ------------------------------------------------------------------ server side
 
-    private void serverBytes(byte[] b, int i, int end, long ts) {
-        serverSpoke = true;
-        while (i < end) {
-            switch (server) {
-                case SNIFF:
-                    if (serverSniff == null) serverSniff = new byte[3];
-                    serverSniff[serverSniffLen++] = b[i++];
-                    sniffServer(ts);
-                    break;
-                case LINES:
-                    i = serverLines().feed(b, i, end);
-                    if (serverLines.ready()) serverLine(ts);
-                    break;
-                case TUNNEL:
-                    i = tunnel.server(b, i, end);
-                    tunnelProgress(ts);
-                    break;
-                default:
-                    res.stats.add(SmtpCounter.OPAQUE_BYTES, end - i);
-                    return;
-            }
-        }
-    }
-
-    private void sniffServer(long ts) {
-        int verdict = tlsRecordVerdict(serverSniff, serverSniffLen);
-        if (verdict < 0) return;
-        byte[] sniffed = serverSniff;
-        int n = serverSniffLen;
-        serverSniff = null;
-        serverSniffLen = 0;
-        if (verdict > 0) {
-            // A server never speaks TLS first: the client's hello was not captured.
-            if (!tlsExpected) res.stats.inc(SmtpCounter.IMPLICIT_TLS);
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, n);
-            goOpaque(true);
-            return;
-        }
-        server = Mode.LINES;
-        serverBytes(sniffed, 0, n, ts);
+    @Override
+    protected int serverPlain(byte[] b, int i, int end, long ts) {
+        i = serverLines().feed(b, i, end);
+        if (serverLines.ready()) serverLine(ts);
+        return i;
     }
 
     private void serverLine(long ts) {
@@ -613,7 +405,7 @@ public final class SmtpSession {
                 anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
                 reply(ts);
                 r.reset();
-                if (server != Mode.LINES) return;
+                if (!isPlain(false)) return;
                 res = r.onLine(f.buffer(), f.length());
             }
             if (res == ReplyAssembler.Result.COMPLETE) {
@@ -636,7 +428,7 @@ public final class SmtpSession {
         byte how = serverResync;
         serverResync = RESYNC_NONE;
         if (ReplyPairing.isReplyLine(f.buffer(), f.length())) return false;
-        if (how == RESYNC_LOST) pairingUncertain();
+        if (how == RESYNC_LOST && pending != null) pending.uncertain();
         return true;
     }
 
@@ -670,16 +462,17 @@ public final class SmtpSession {
             }
             if (!midStream) anomaly(Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
         }
-        if (absorbReplies > 0) {
-            absorbReplies--;
+        if (pending != null && pending.absorbs()) {
             res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
             return;
         }
-        if (!skipUnansweredBefore(code, ts)) {
+        int skip = pending == null ? 0 : pending.answeredIndex(code);
+        if (skip < 0) {
             // After a hole no waiting command can take this code: it answers a command lost to us.
             res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
             return;
         }
+        if (skip > 0) skipUnanswered(skip, code, ts);
         PendingCommand c = pollPending();
         if (c == null) {
             replyToNothing(code, ts);
@@ -688,42 +481,17 @@ public final class SmtpSession {
         if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
         if (afterHole) c.gap = true; // bytes just before its reply are missing
         complete(c, code, ts);
-        if (pendingCount() == 0) uncertain = false; // every command that could have lost its reply is paired
+        if (pendingCount() == 0 && pending != null) pending.settled(); // every command that could have lost its reply is paired
     }
 
-    /**
-     * 334 only ever answers AUTH and 354 only DATA. When such a reply would pair with another
-     * command, the commands queued before the one it must answer never got a reply of their own (a
-     * reply swallowed by an unterminated line, as in suricata-verify smtp-bug-6053): they are
-     * reported unanswered rather than shifting every later pairing by one. After a hole that may
-     * have held replies every code class is used this way ({@link ReplyPairing}), and a reply no
-     * waiting command can take is not paired (false).
-     */
-    private boolean skipUnansweredBefore(int code, long ts) {
-        if (!uncertain && !ReplyPairing.namesItsCommand(code)) return true;
-        PendingCommand head = peekPending();
-        if (head == null || answers(code, head)) return true;
-        PendingCommand target = null;
-        for (PendingCommand c : pending) {
-            if (answers(code, c)) {
-                target = c;
-                break;
-            }
-        }
-        if (target == null) return !uncertain;
-        int skipped = 0;
-        while (pending.peek() != target) {
+    /** The {@code n} oldest commands got no reply before this one ({@link ReplyPairing#answeredIndex}). */
+    private void skipUnanswered(int n, int code, long ts) {
+        for (int k = 0; k < n; k++) {
             PendingCommand c = pending.poll();
             if (c.uncertain) res.stats.inc(SmtpCounter.GAP_UNPAIRED);
             complete(c, 0, ts);
-            skipped++;
         }
-        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, skipped + " commands got no reply before this " + code, ts);
-        return true;
-    }
-
-    private static boolean answers(int code, PendingCommand c) {
-        return ReplyPairing.canAnswer(code, c.kind, c.verb);
+        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, n + " commands got no reply before this " + code, ts);
     }
 
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
@@ -745,14 +513,14 @@ public final class SmtpSession {
             }
             return;
         }
-        if (code == 354 && client == Mode.LINES) {
+        if (code == 354 && isPlain(true) && client == Mode.LINES) {
             // The server is reading message text now, whatever we thought the client had sent.
             anomaly(Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
             startBody(null);
             return;
         }
         res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-        if (!clientSpoke && oneWay == null) serverOnly(ts);
+        if (!clientSpoke() && oneWay == null) serverOnly(ts);
         if (oneWay != SERVER_ONLY && reportable(Anomaly.UNPAIRED_REPLY)) anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
         if (code >= 400) rejection("UNKNOWN", code, ts);
     }
@@ -764,29 +532,27 @@ public final class SmtpSession {
             complete(c, 0, ts); // no reply will come: the line takes effect now
             return;
         }
-        if (!serverSpoke && !awaitedUnseen && mustAwaitReply(c)) {
+        if (!serverSpoke() && !awaitedUnseen && c.mustAwaitReply()) {
             awaitedUnseen = true;
             awaitedTs = c.tsMicros;
         }
-        if (pendingCount() >= Math.max(1, res.settings.maxPendingCommands())) {
-            // Give up on the oldest: report it unanswered and let its reply pass unpaired.
-            PendingCommand oldest = pollPending();
+        if (pending == null) pending = res.queues.take();
+        PendingCommand oldest = pending.overflow(res.settings.maxPendingCommands());
+        if (oldest != null) {
+            // Gave up on the oldest: report it unanswered; its reply passes unpaired.
             res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
-            absorbReplies++;
             if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
                 anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
             complete(oldest, 0, ts);
         }
-        if (uncertain) c.uncertain = true; // a reply lost before it shifts its pairing too
-        if (pending == null) pending = res.queues.take();
         pending.add(c);
     }
 
     private void flushPending(long ts) {
         PendingCommand c;
         while ((c = pollPending()) != null) complete(c, 0, ts);
-        uncertain = false;
+        if (pending != null) pending.settled();
     }
 
     private PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
@@ -802,7 +568,7 @@ public final class SmtpSession {
             pairedUncertain = true;
             if (txOpen()) tx.pairingUncertain = true;
         }
-        if (code > 0 && txOpen() && !keepsVerdict(c)) tx.lastReply = replyLine();
+        if (code > 0 && txOpen() && !tx.keepsVerdict(c)) tx.lastReply = replyLine();
         if (code >= 400) rejection(c.rejectionName(), code, ts);
         if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
             authReply(code, ts);
@@ -848,20 +614,6 @@ public final class SmtpSession {
         }
     }
 
-    /**
-     * The refusal of a MAIL, or of a DATA the transaction ends after, stays its last_reply: the
-     * "503 Need MAIL" of the RCPTs behind a refused MAIL, or the "250" of the RSET after a refused
-     * DATA, would hide why the message went nowhere.
-     */
-    private boolean keepsVerdict(PendingCommand c) {
-        if (tx.mailRefused) return true;
-        if (!tx.dataRefused || c.kind != PendingCommand.Kind.COMMAND) return false;
-        switch (c.verb) {
-            case RSET: case QUIT: case HELO: case EHLO: case LHLO: case STARTTLS: case MAIL: return true;
-            default: return false;
-        }
-    }
-
     private void mail(PendingCommand c, int code, long ts) {
         res.out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
                 helo, authenticatedUser(), tls));
@@ -890,7 +642,7 @@ public final class SmtpSession {
             if (!accepted) return;
             openTransaction(c);
         }
-        TransactionBuilder t = tx();
+        TransactionState t = tx();
         if (accepted) t.rcptAccepted++;
         else if (code >= 400) t.rcptRejected++;
         if (!t.addRcpt(c.argument)) res.stats.inc(SmtpCounter.RCPT_DROPPED);
@@ -929,7 +681,8 @@ public final class SmtpSession {
             lines = next.lines;
         }
         if (lines > 0) {
-            absorbReplies += lines;
+            if (pending == null) pending = res.queues.take();
+            pending.owe(lines);
             anomaly(Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
         }
     }
@@ -1007,23 +760,9 @@ public final class SmtpSession {
         return SmtpVerb.of(b, 0, word) == SmtpVerb.UNKNOWN;
     }
 
-    /** Commands after which a client waits for the reply before sending more (RFC 2920 §3.1, RFC 4954). */
-    private static boolean mustAwaitReply(PendingCommand c) {
-        if (c.kind != PendingCommand.Kind.COMMAND) return true; // a SASL response, the end of a message
-        switch (c.verb) {
-            case HELO: case EHLO: case LHLO: case AUTH: case DATA: case STARTTLS: case NOOP: case QUIT:
-            case VRFY: case EXPN:
-                return true;
-            case BDAT:
-                return c.bdatLast;
-            default:
-                return false;
-        }
-    }
-
     /** A client line (or the end of a message) at {@code ts}: did the client go past a reply we never saw? */
     private void clientWentOn(long ts) {
-        if (!awaitedUnseen || oneWay != null || serverSpoke || ts <= awaitedTs) return;
+        if (!awaitedUnseen || oneWay != null || serverSpoke() || ts <= awaitedTs) return;
         awaitedUnseen = false;
         if (++awaitedPassed >= 2) clientOnly(ts);
     }
@@ -1057,10 +796,8 @@ public final class SmtpSession {
      * means it was accepted (the rest is opaque, {@code tls} true); plaintext, that it was refused.
      */
     private void tlsFollowsOrNot() {
-        tlsExpected = true;
-        client = Mode.SNIFF;
-        clientSniff = null;
-        clientSniffLen = 0;
+        client = Mode.LINES;
+        expectTlsFromClient();
     }
 
     private void startTls(long ts) {
@@ -1074,13 +811,9 @@ public final class SmtpSession {
         // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
         // decrypted, or a client that ignores the 220, goes on in plaintext, and that is worth
         // reading rather than going blind: sniff both directions again.
-        tlsExpected = true;
         tls = true;
-        client = Mode.SNIFF;
-        server = Mode.SNIFF;
-        clientSniff = serverSniff = null;
-        clientSniffLen = 0;
-        serverSniffLen = 0;
+        client = Mode.LINES;
+        expectTls();
         if (clientLines != null) clientLines.next();
         if (serverLines != null) serverLines.next();
     }
@@ -1088,25 +821,8 @@ public final class SmtpSession {
     // ------------------------------------------------------------------ transactions
 
     private void openTransaction(PendingCommand c) {
-        TransactionBuilder tx = tx();
-        tx.reset();
-        tx.open = true;
         transactions++;
-        tx.tsMicros = transactions == 1 ? conn.startMicros() : c.tsMicros;
-        tx.helo = helo;
-        authForRecord(tx);
-        tx.gaps = c.gap;
-        tx.pairingUncertain = c.uncertain;
-    }
-
-    /** What the last AUTH exchange established, as a record lists it. */
-    private void authForRecord(TransactionBuilder tx) {
-        if (auth == null) return; // the builder was reset: no AUTH, nothing to list
-        tx.authMech = auth.lastMech;
-        tx.authUser = auth.lastUser;
-        tx.authzid = auth.lastAuthzid;
-        tx.authResult = auth.lastResult == null ? null : auth.lastResult.name().toLowerCase(java.util.Locale.ROOT);
-        tx.authResultInferred = auth.lastInferred;
+        tx().open(transactions == 1 ? conn.startMicros() : c.tsMicros, helo, auth, c.gap, c.uncertain);
     }
 
     /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
@@ -1116,8 +832,7 @@ public final class SmtpSession {
 
     private void endTransaction(MessageStatus status, long ts) {
         if (!txOpen()) return;
-        tx.open = false;
-        emitRecord(transactions, status == MessageStatus.ABORTED && tx.dataRefused ? MessageStatus.REJECTED : status, ts);
+        emitRecord(transactions, tx.close(status), ts);
         tx.reset();
     }
 
@@ -1131,7 +846,7 @@ public final class SmtpSession {
 
     private boolean txOpen() { return tx != null && tx.open; }
 
-    private TransactionBuilder tx() {
+    private TransactionState tx() {
         if (tx == null) tx = res.transactions.take();
         return tx;
     }
@@ -1140,66 +855,52 @@ public final class SmtpSession {
 
     // ------------------------------------------------------------------ gaps, end, give-up
 
-    private void gap(boolean fromClient, long bytes, long ts) {
+    /**
+     * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
+     * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
+     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
+     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
+     * the record (see serverHole).
+     */
+    @Override
+    protected void holeIn(boolean fromClient, long ts) {
         res.stats.inc(SmtpCounter.GAPS);
         gaps = true;
         if (txOpen()) tx.gaps = true;
-        if (pending != null) for (PendingCommand c : pending) c.gap = true;
-        if ((fromClient ? client : server) == Mode.TUNNEL) {
-            // Where the handshake ends, and so where SMTP starts, is lost in the hole.
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
-            tunnel = null;
-            giveUp("gap in the proxy handshake", ts);
+        if (pending != null) pending.markGap();
+        if (fromClient && auth != null) auth.hole(); // which SASL line comes next is no longer known
+    }
+
+    @Override
+    protected void plainGap(boolean fromClient, long bytes, long ts) {
+        if (!fromClient) {
+            serverHole(bytes, ts);
             return;
         }
-        if (fromClient) {
-            tunnelAllowed = false; // the first bytes are in the hole
-            clientSpoke = true;
-            if (auth != null) auth.hole(); // which SASL line comes next is no longer known
-        } else {
-            serverSpoke = true;
-        }
-        if (fromClient) {
-            switch (client) {
-                case SNIFF: case LINES:
-                    client = Mode.LINES;
-                    clientSniff = null;
-                    clientSniffLen = 0;
-                    // The partial line may be a SASL response: no secret goes back to the spares.
-                    if (auth != null && auth.active && clientLines != null) clientLines.wipe();
-                    clientLines().discardRestOfLine();
-                    break;
-                case BODY:
-                    body.midLine();
-                    bodyGap = true;
-                    break;
-                case CHUNK:
-                    // The hole's octets are in the chunk: TCP numbered them, the server received them.
-                    chunkOctets(Math.min(bytes, chunkRemaining));
-                    chunkRemaining -= bytes;
-                    if (chunkRemaining <= 0) {
-                        endChunk();
-                        if (chunkRemaining < 0) {
-                            clientLines().discardRestOfLine();
-                            anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
-                        }
-                        chunkRemaining = 0;
+        switch (client) {
+            case LINES:
+                // The partial line may be a SASL response: no secret goes back to the spares.
+                if (auth != null && auth.active && clientLines != null) clientLines.wipe();
+                clientLines().discardRestOfLine();
+                break;
+            case BODY:
+                body.midLine();
+                bodyGap = true;
+                break;
+            default:
+                // The hole's octets are in the chunk: TCP numbered them, the server received them.
+                chunkOctets(Math.min(bytes, chunkRemaining));
+                chunkRemaining -= bytes;
+                if (chunkRemaining <= 0) {
+                    endChunk();
+                    if (chunkRemaining < 0) {
+                        clientLines().discardRestOfLine();
+                        anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
                     }
-                    break;
-                default:
-                    res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
-                    break;
-            }
-            return;
+                    chunkRemaining = 0;
+                }
+                break;
         }
-        if (server == Mode.OPAQUE) {
-            res.stats.add(SmtpCounter.OPAQUE_BYTES, bytes);
-            return;
-        }
-        server = Mode.LINES;
-        serverSniff = null;
-        serverSniffLen = 0;
-        serverHole(bytes, ts);
     }
 
     /**
@@ -1209,7 +910,7 @@ public final class SmtpSession {
      * {@link ReplyPairing#MIN_REPLY_LINE} bytes, so a shorter hole at a line start lost no reply
      * and pairing goes on unchanged (pcaps2 snort3_demo/smtp-lorem.pcap: two 1-byte holes).
      * Otherwise replies may be in the hole: the waiting commands keep their places and are paired
-     * by position and code class, marked uncertain ({@link #skipUnansweredBefore}). Either way the
+     * by position and code class, marked uncertain ({@link ReplyPairing#answeredIndex}). Either way the
      * command whose reply comes next is marked with the gap.
      */
     private void serverHole(long bytes, long ts) {
@@ -1222,28 +923,15 @@ public final class SmtpSession {
         replyAfterHole = true;
         if (bytes < ReplyPairing.MIN_REPLY_LINE && (!cut || headSeen)) return;
         greetingSeen = true; // whatever the first reply was, it may be in the hole
-        absorbReplies = 0;
-        pairingUncertain();
+        if (pending != null) pending.holeInReplies();
     }
 
-    /** Replies may have been lost: the commands waiting now, and those queued until the queue drains, are paired by position and code class. */
-    private void pairingUncertain() {
-        if (pendingCount() == 0) return; // no reply was owed: the hole held none we would pair
-        uncertain = true;
-        for (PendingCommand c : pending) c.uncertain = true;
-    }
-
-    private void end(long ts, boolean serverPacketsSeen) {
-        if (tunnel != null) {
-            // A proxy handshake that never completed carried no SMTP: say so, as for other non-SMTP bytes.
-            res.stats.inc(SmtpCounter.NOT_SMTP);
-            anomaly(Anomaly.NOT_SMTP, "connection ended during the proxy handshake", ts);
-            tunnel = null;
-        }
+    @Override
+    protected void ending(long ts, boolean serverPacketsSeen) {
         if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
         // The whole connection without a server byte, though the client spoke SMTP and went past
         // a command it must wait for (or no server packet at all was captured).
-        if (oneWay == null && !serverSpoke && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
+        if (oneWay == null && !serverSpoke() && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
         flushPending(ts);
         if (auth != null && (auth.active || auth.awaitingProof)) finishAuth(AuthResult.UNKNOWN, 0, false, ts);
         if (client == Mode.BODY) {
@@ -1254,13 +942,7 @@ public final class SmtpSession {
         endTransaction(MessageStatus.ABORTED, ts);
         if (transactions == 0) {
             // One record per connection that never reached MAIL FROM, so the log lists every client.
-            TransactionBuilder tx = tx();
-            tx.tsMicros = conn.startMicros();
-            tx.helo = helo;
-            authForRecord(tx);
-            tx.lastReply = lastReply;
-            tx.gaps = gaps;
-            tx.pairingUncertain = pairedUncertain;
+            tx().connectionOnly(conn.startMicros(), helo, auth, lastReply, gaps, pairedUncertain);
             emitRecord(1, MessageStatus.NONE, ts);
         }
     }
@@ -1273,16 +955,16 @@ public final class SmtpSession {
         goOpaque(false);
     }
 
-    private void goOpaque(boolean isTls) {
-        if (isTls) tls = true;
-        tunnel = null;
-        client = Mode.OPAQUE;
-        server = Mode.OPAQUE;
+    @Override
+    protected void wentOpaque(boolean encrypted) {
+        if (encrypted) tls = true;
+        client = Mode.LINES;
         if (clientLines != null) clientLines.next();
         if (serverLines != null) serverLines.next();
     }
 
-    private void internalError(RuntimeException e, long ts) {
+    @Override
+    protected void internalError(RuntimeException e, long ts) {
         res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         goOpaque(false);
         try {
@@ -1299,21 +981,22 @@ public final class SmtpSession {
      * while a transaction is open (or, before any MAIL, holds recipients for the record). Opaque
      * directions never read lines again.
      */
-    private void park() {
-        if (clientLines != null && (clientLines.idle() || client == Mode.OPAQUE)) {
+    @Override
+    protected void idle() {
+        if (clientLines != null && (clientLines.idle() || isOpaque(true))) {
             parkClientLines(auth != null && auth.active); // a SASL response may have been cut off in it
         }
-        if (serverLines != null && (serverLines.idle() || server == Mode.OPAQUE)) {
+        if (serverLines != null && (serverLines.idle() || isOpaque(false))) {
             serverLines.reset();
             res.serverFramers.give(serverLines);
             serverLines = null;
         }
-        if (replies != null && (!replies.inProgress() || server == Mode.OPAQUE)) {
+        if (replies != null && (!replies.inProgress() || isOpaque(false))) {
             replies.reset();
             res.replies.give(replies);
             replies = null;
         }
-        if (pending != null && pending.isEmpty()) {
+        if (pending != null && pending.idle()) {
             res.queues.give(pending);
             pending = null;
         }
@@ -1334,12 +1017,9 @@ public final class SmtpSession {
 
     /** The connection is over: everything goes back, a finished session keeps nothing beyond its object. */
     private void release() {
-        tunnel = null;
-        clientSniff = serverSniff = null;
         body = null;
         chunkOf = null;
         chunkAfterReply = false;
-        client = server = Mode.OPAQUE; // nothing is read any more
         if (pending != null) pending.clear();
         if (tx != null) {
             tx.reset();
@@ -1348,7 +1028,7 @@ public final class SmtpSession {
         }
         // A connection cut inside a SASL response left part of it in the framer.
         if (clientLines != null) parkClientLines(auth != null);
-        park();
+        idle();
     }
 
     // ------------------------------------------------------------------ helpers

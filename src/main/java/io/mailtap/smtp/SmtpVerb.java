@@ -1,5 +1,7 @@
 package io.mailtap.smtp;
 
+import io.mailtap.util.Ascii;
+
 /**
  * The client command verbs the analyzer tells apart. A fixed set so that counters are arrays and
  * event fields have bounded values: anything else is {@link #UNKNOWN}, whose text is never

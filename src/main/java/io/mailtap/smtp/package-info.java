@@ -4,13 +4,15 @@
  * the wire and never judges it.
  *
  * <h2>Units</h2>
- * {@link io.mailtap.smtp.SmtpAnalyzer} (flow glue) owns one {@link io.mailtap.smtp.SmtpSession} per
- * connection; on ports not configured for SMTP a {@code ContentProbe} first decides from the first
- * bytes whether there is one. A session uses {@code ProxyTunnel} (proxy handshakes at the start),
+ * {@link io.mailtap.smtp.SmtpConversations} is SMTP as the protocol of {@code stream/ConnectionRouter}
+ * (which decides which flows carry SMTP, by port or by content): it opens one
+ * {@link io.mailtap.smtp.SmtpSession} per connection. The session extends
+ * {@code stream/Conversation}, which has already read through TLS, proxy tunnels and bytes it cannot
+ * read, so the session sees plain SMTP only. It uses
  * {@code LineFramer} (bounded lines), {@code CommandParser},
  * {@code ReplyAssembler} (multi-line replies), {@code BodyScanner} (DATA text, not kept),
  * {@code AuthTracker}/{@code AuthDecoder} (SASL user names, never passwords) and
- * {@code TransactionBuilder}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
+ * {@code TransactionState}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
  *
  * <h2>Memory</h2>
  * Sessions of one analyzer (one thread) borrow their working objects (line framers, reply

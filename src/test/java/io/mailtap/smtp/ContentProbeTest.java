@@ -1,6 +1,7 @@
 package io.mailtap.smtp;
 
-import io.mailtap.smtp.ContentProbe.Verdict;
+import io.mailtap.stream.ContentProbe;
+import io.mailtap.stream.ContentProbe.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,7 +14,7 @@ import java.util.Random;
 import static io.mailtap.smtp.ProxyTunnelTest.b;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The verdict rules of dynamic protocol detection and the probe's bounds, on the probe alone. */
+/** The verdict rules of dynamic protocol detection (with SMTP's vocabulary) and the probe's bounds, on the probe alone. */
 class ContentProbeTest {
     /** Largest allocation the bounds allow: two directions' bytes and the chunk index. */
     static final int MAX_ALLOCATED = 2 * ContentProbe.MAX_BYTES_PER_DIRECTION + ContentProbe.MAX_CHUNKS * (8 + 4);
@@ -23,7 +24,7 @@ class ContentProbeTest {
      * verdict that is not UNDECIDED, or the end verdict.
      */
     static Verdict verdict(String... steps) {
-        ContentProbe p = new ContentProbe(true, true);
+        ContentProbe p = new ContentProbe(true, true, SmtpWords.INSTANCE);
         long ts = 1;
         for (String st : steps) {
             byte[] bytes = st.substring(2).replace("~", "\r\n").replace("<TAB>", "\t").getBytes(StandardCharsets.ISO_8859_1);
@@ -71,14 +72,14 @@ class ContentProbeTest {
 
     @Test
     void theEhloRuleNeedsTheSeparator() {
-        ContentProbe p = new ContentProbe(false, true);
+        ContentProbe p = new ContentProbe(false, true, SmtpWords.INSTANCE);
         assertThat(p.onData(true, "EHLO".getBytes(StandardCharsets.US_ASCII), 0, 4, 1)).isEqualTo(Verdict.UNDECIDED);
         assertThat(p.onData(true, " x".getBytes(StandardCharsets.US_ASCII), 0, 2, 2)).isEqualTo(Verdict.SMTP);
     }
 
     @Test
     void nothingIsHeldWhenTheFirstSegmentDecides() {
-        ContentProbe p = new ContentProbe(true, true);
+        ContentProbe p = new ContentProbe(true, true, SmtpWords.INSTANCE);
         byte[] tls = b(0x16, 3, 1, 0, 0x30, 1, 0, 0, 0x2c);
         assertThat(p.onData(true, tls, 0, tls.length, 1)).isEqualTo(Verdict.NOT_SMTP);
         assertThat(p.allocatedBytes()).isZero();
@@ -86,7 +87,7 @@ class ContentProbeTest {
 
     @Test
     void heldChunksReplayInArrivalOrderWithTheirTimes() {
-        ContentProbe p = new ContentProbe(true, true);
+        ContentProbe p = new ContentProbe(true, true, SmtpWords.INSTANCE);
         byte[] g1 = "220-a\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] g2 = "220 b\r\n".getBytes(StandardCharsets.US_ASCII);
         assertThat(p.onData(false, g1, 0, g1.length, 10)).isEqualTo(Verdict.UNDECIDED);
@@ -108,7 +109,7 @@ class ContentProbeTest {
     void memoryStaysWithinTheBoundsWhateverArrives() {
         Random rnd = new Random(99);
         for (int run = 0; run < 2000; run++) {
-            ContentProbe p = new ContentProbe(rnd.nextBoolean(), rnd.nextBoolean());
+            ContentProbe p = new ContentProbe(rnd.nextBoolean(), rnd.nextBoolean(), SmtpWords.INSTANCE);
             long ts = 0;
             Verdict v = Verdict.UNDECIDED;
             // Starts that keep the probe undecided as long as possible: a verb, a greeting, a tunnel.
@@ -131,7 +132,7 @@ class ContentProbeTest {
 
     @Test
     void manySmallSegmentsHitTheChunkBound() {
-        ContentProbe p = new ContentProbe(true, true);
+        ContentProbe p = new ContentProbe(true, true, SmtpWords.INSTANCE);
         byte[] one = {'a'};
         byte[] greeting = "220 x ESMTP".getBytes(StandardCharsets.US_ASCII);
         assertThat(p.onData(false, greeting, 0, greeting.length, 0)).isEqualTo(Verdict.UNDECIDED);

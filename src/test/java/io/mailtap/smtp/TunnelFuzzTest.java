@@ -3,6 +3,7 @@ package io.mailtap.smtp;
 import io.mailtap.flow.ClientBy;
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.EndReason;
+import io.mailtap.stream.ContentProbe;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ class TunnelFuzzTest {
         SmtpStats stats = new SmtpStats();
         List<SmtpEvent> events = new ArrayList<>();
         SmtpSession session = new SmtpSession(Harness.connection(ClientBy.SYN), SmtpSettings.defaults(), stats, events::add);
-        ContentProbe probe = new ContentProbe(true, true);
+        ContentProbe probe = new ContentProbe(true, true, SmtpWords.INSTANCE);
         ContentProbe.Verdict verdict = ContentProbe.Verdict.UNDECIDED;
         long ts = Harness.START;
         int c = 0, s = 0;

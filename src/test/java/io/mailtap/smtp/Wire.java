@@ -11,6 +11,7 @@ import io.mailtap.flow.FlowSettings;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.flow.FlowTable;
 import io.mailtap.testutil.TestConnections;
+import io.mailtap.stream.ConnectionRouter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A real flow table with an {@link SmtpAnalyzer} on top, fed the packet kit's Ethernet/IP/TCP frames
+ * A real flow table with the {@link ConnectionRouter} and SMTP on top, fed the packet kit's Ethernet/IP/TCP frames
  * ({@link TcpScript}) through the real decoder: for tests of what the analyzer reports per flow (dynamic protocol
  * detection), where a bare {@link SmtpSession} is not enough.
  */
@@ -42,7 +43,7 @@ final class Wire {
         FlowSettings d = FlowSettings.defaults();
         FlowSettings fs = new FlowSettings(smtpPorts, trackAllTcp, 10_000, d.maxBufferedBytesPerDirection(),
                 d.maxBufferedBytesTotal(), d.attemptTimeoutMicros(), d.idleTimeoutMicros(), d.closedTimeoutMicros());
-        SmtpAnalyzer analyzer = new SmtpAnalyzer(SmtpSettings.defaults(), stats, events::add, fs::isSmtpPort);
+        ConnectionRouter analyzer = new ConnectionRouter(new SmtpConversations(SmtpSettings.defaults(), stats, events::add), fs::isSmtpPort);
         table = new FlowTable(fs, analyzer, new FlowStats());
     }
 

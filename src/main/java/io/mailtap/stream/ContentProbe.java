@@ -1,9 +1,12 @@
-package io.mailtap.smtp;
+package io.mailtap.stream;
+
+import io.mailtap.stream.tunnel.ProxyTunnel;
+import io.mailtap.util.Ascii;
 
 import java.util.Arrays;
 
 /**
- * Dynamic protocol detection (Zeek's DPD, for SMTP only) for one flow whose server port is not a
+ * Dynamic protocol detection (Zeek's DPD, for SMTP) for one flow whose server port is not a
  * configured SMTP port: it holds the flow's first payload bytes, each chunk with its direction and
  * packet time, until they show whether the flow is SMTP. Nothing is reported before that, so
  * HTTPS, HTTP, SSH and the rest of a busy link never become SMTP sessions.
@@ -36,15 +39,15 @@ import java.util.Arrays;
  * decides with what is known. Buffers are allocated only when a chunk leaves the flow undecided,
  * so a flow rejected by its first segment (the usual HTTPS or HTTP flow) never allocates them.
  */
-final class ContentProbe {
-    static final int MAX_BYTES_PER_DIRECTION = 1024;
-    static final int MAX_CHUNKS = 64;
-    /** The longest SMTP verb (STARTTLS). */
+public final class ContentProbe implements FlowState {
+    public static final int MAX_BYTES_PER_DIRECTION = 1024;
+    public static final int MAX_CHUNKS = 64;
+    /** The longest verb a first word may be (STARTTLS). */
     private static final int MAX_VERB = 8;
     private static final byte[] GREETING_CODE = {'2', '2', '0'};
     private static final byte[] NO_WORD = new byte[0];
 
-    enum Verdict { UNDECIDED, SMTP, NOT_SMTP }
+    public enum Verdict { UNDECIDED, SMTP, NOT_SMTP }
 
     /**
      * What one direction's first bytes say. Client: HELLO, SMTP_VERB (only SMTP has it), VERB (FTP
@@ -57,6 +60,8 @@ final class ContentProbe {
     /** The flow was opened by the client's SYN (so the session reports the attempt). */
     final boolean synStart;
     private final boolean tunnelAllowed;
+    /** The protocol's commands, which tell what the client's first word says. */
+    private final ClientWords words;
     private boolean established;
     private long establishedTs;
     private boolean handshakeSeen;
@@ -90,10 +95,12 @@ final class ContentProbe {
      * @param synStart      the flow began with the client's SYN
      * @param tunnelAllowed the flow's start was seen (not a mid-stream pick-up), so its first client
      *                      bytes may be a proxy handshake
+     * @param words         the protocol's vocabulary for the client's first word
      */
-    ContentProbe(boolean synStart, boolean tunnelAllowed) {
+    public ContentProbe(boolean synStart, boolean tunnelAllowed, ClientWords words) {
         this.synStart = synStart;
         this.tunnelAllowed = tunnelAllowed;
+        this.words = words;
     }
 
     void established(long tsMicros, boolean handshake) {
@@ -117,7 +124,7 @@ final class ContentProbe {
      * {@link Verdict#UNDECIDED} are they held. Otherwise they are not: on SMTP the caller replays
      * what is held ({@link #replay}) and then hands these bytes on itself.
      */
-    Verdict onData(boolean fromClient, byte[] b, int off, int len, long ts) {
+    public Verdict onData(boolean fromClient, byte[] b, int off, int len, long ts) {
         if (len <= 0) return decide(false);
         if (fromClient) scanClient(b, off, off + len);
         else scanServer(b, off, off + len);
@@ -127,12 +134,12 @@ final class ContentProbe {
     }
 
     /** The flow ended (or a bound was hit): decide with what is known. Never UNDECIDED. */
-    Verdict atEnd() {
+    public Verdict atEnd() {
         return decide(true);
     }
 
     /** Feeds every held chunk to {@code session}, in arrival order with its own packet time, and lets go of them. */
-    void replay(SmtpSession session) {
+    public void replay(Conversation session) {
         int c = 0, s = 0;
         for (int k = 0; k < chunks; k++) {
             int n = chunkLen[k];
@@ -147,7 +154,7 @@ final class ContentProbe {
         release();
     }
 
-    void release() {
+    public void release() {
         clientBytes = serverBytes = null;
         chunkTs = null;
         chunkLen = null;
@@ -157,10 +164,10 @@ final class ContentProbe {
     }
 
     /** Bytes held now (both directions); for tests and bounds. */
-    int heldBytes() { return clientHeld + serverHeld; }
+    public int heldBytes() { return clientHeld + serverHeld; }
 
     /** Bytes of buffers allocated now; never more than the bounds allow. */
-    int allocatedBytes() {
+    public int allocatedBytes() {
         return (clientBytes == null ? 0 : clientBytes.length) + (serverBytes == null ? 0 : serverBytes.length)
                 + (chunkTs == null ? 0 : chunkTs.length * 8) + (chunkLen == null ? 0 : chunkLen.length * 4);
     }
@@ -219,21 +226,18 @@ final class ContentProbe {
     /** One byte of the client's first word. */
     private Says word(byte c) {
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            SmtpVerb v = SmtpVerb.of(word == null ? NO_WORD : word, 0, wordLen);
-            if (v.isHello() && c != '\t') return Says.HELLO;
-            if (v == SmtpVerb.UNKNOWN) return Says.OTHER;
-            return sharedWithFtp(v) ? Says.VERB : Says.SMTP_VERB;
+            switch (words.firstWord(word == null ? NO_WORD : word, wordLen)) {
+                case HELLO: return c != '\t' ? Says.HELLO : Says.VERB;
+                case OWN_VERB: return Says.SMTP_VERB;
+                case SHARED_VERB: return Says.VERB;
+                default: return Says.OTHER;
+            }
         }
         boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
         if (!letter || wordLen == MAX_VERB) return Says.OTHER;
         if (word == null) word = new byte[MAX_VERB];
         word[wordLen++] = c;
         return Says.NOTHING_YET;
-    }
-
-    /** Verbs FTP (RFC 959, 2228) has too: an answer to a 220 in one of them does not tell the two apart. */
-    private static boolean sharedWithFtp(SmtpVerb v) {
-        return v == SmtpVerb.QUIT || v == SmtpVerb.NOOP || v == SmtpVerb.HELP || v == SmtpVerb.AUTH || v.isHello();
     }
 
     private void scanServer(byte[] b, int i, int end) {

@@ -1,7 +1,7 @@
-package io.mailtap.smtp;
+package io.mailtap.util;
 
-/** Byte-level helpers for the ASCII parts of SMTP; no allocation. */
-final class Ascii {
+/** Byte-level helpers for the ASCII parts of SMTP and the protocols around it (proxy handshakes); no allocation. */
+public final class Ascii {
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
@@ -17,7 +17,7 @@ final class Ascii {
      * {@code (x - 0x01...) & ~x & 0x80...} has its lowest set bit in the first zero byte
      * (little-endian word, so the lowest bit is the earliest byte).
      */
-    static int indexOfNewline(byte[] b, int from, int to) {
+    public static int indexOfNewline(byte[] b, int from, int to) {
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
             long x = (long) LONGS.get(b, i) ^ NEWLINES;
@@ -28,20 +28,20 @@ final class Ascii {
         return i;
     }
 
-    static int upper(byte b) {
+    public static int upper(byte b) {
         return (b >= 'a' && b <= 'z') ? b - 32 : b & 0xff;
     }
 
-    static boolean isDigit(byte b) {
+    public static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
     }
 
-    static boolean isBlank(byte b) {
+    public static boolean isBlank(byte b) {
         return b == ' ' || b == '\t';
     }
 
     /** True if {@code b[off..]} starts with {@code prefix} ignoring ASCII letter case. */
-    static boolean startsWithIgnoreCase(byte[] b, int off, int end, String prefix) {
+    public static boolean startsWithIgnoreCase(byte[] b, int off, int end, String prefix) {
         if (end - off < prefix.length()) return false;
         for (int i = 0; i < prefix.length(); i++) {
             if (upper(b[off + i]) != Character.toUpperCase(prefix.charAt(i))) return false;
@@ -49,12 +49,12 @@ final class Ascii {
         return true;
     }
 
-    static int skipBlanks(byte[] b, int i, int end) {
+    public static int skipBlanks(byte[] b, int i, int end) {
         while (i < end && isBlank(b[i])) i++;
         return i;
     }
 
-    static int trimTrailingBlanks(byte[] b, int start, int end) {
+    public static int trimTrailingBlanks(byte[] b, int start, int end) {
         while (end > start && isBlank(b[end - 1])) end--;
         return end;
     }
@@ -63,13 +63,13 @@ final class Ascii {
      * Control bytes that never occur in an SMTP command line (NUL..BS, VT, FF, SO..US, DEL).
      * TAB, CR and LF are excluded; bytes >= 0x80 are allowed because SMTPUTF8 exists.
      */
-    static boolean isBinary(byte b) {
+    public static boolean isBinary(byte b) {
         int c = b & 0xff;
         return c < 0x09 || c == 0x0b || c == 0x0c || (c >= 0x0e && c < 0x20) || c == 0x7f;
     }
 
     /** The bytes as a String, UTF-8 with invalid sequences replaced (never throws). */
-    static String text(byte[] b, int off, int len) {
+    public static String text(byte[] b, int off, int len) {
         return len <= 0 ? "" : new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

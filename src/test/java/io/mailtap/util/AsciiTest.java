@@ -1,4 +1,4 @@
-package io.mailtap.smtp;
+package io.mailtap.util;
 
 import org.junit.jupiter.api.Test;
 
