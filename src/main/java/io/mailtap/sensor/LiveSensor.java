@@ -60,12 +60,6 @@ public final class LiveSensor {
     /** The stats line's own logger, so it can be routed or silenced apart from the sensor's log. */
     private static final Logger STATS = LoggerFactory.getLogger("io.mailtap.stats");
 
-    /** Arena bytes per ring slot: frames average well under this on a mail link (ACKs, MTU-sized data). */
-    static final int ARENA_BYTES_PER_SLOT = 1024;
-    static final Duration STOP_CAPTURE = Duration.ofSeconds(5);
-    static final Duration STOP_WORKERS = Duration.ofSeconds(10);
-    /** The event agent's last job is closing the sinks, which drain within their own timeouts. */
-    static final Duration STOP_EVENTS = Duration.ofSeconds(20);
 
     private enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
 
@@ -86,19 +80,14 @@ public final class LiveSensor {
     // Built by start().
     private PacketSource source;
     private String filter;
-    private int linkType;
-    private FrameRing[] rings;
-    private WorkerAgent[] workers;
     private EventChannel channel;
+    private LiveRuntime runtime;
+    private volatile LiveRuntime running; // set once its agents run: its volatile write publishes the fields above
     private LiveDetection events;
     private DetectionSlot detection;
     private Reloader reloader;
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
-    private volatile CaptureAgent capture; // assigned last: its volatile write publishes the other fields
-    private AgentRunner.Running captureRun;
-    private final List<AgentRunner.Running> workerRuns = new ArrayList<>();
-    private AgentRunner.Running eventRun;
     private final List<AgentRunner.Running> helpers = new ArrayList<>();
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
     /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
@@ -165,16 +154,12 @@ public final class LiveSensor {
         }
         source = opened.source();
         filter = opened.filter();
-        linkType = source.linkType();
         EventConsumers consumers = null;
         DetectionSlot.Generation generation = null;
-        boolean agentsStarted = false;
-        CaptureAgent c = null;
+        boolean starting = false;
         try {
-            int n = cap.workers();
-            long heartbeatNanos = Math.max(1, cap.heartbeat().toNanos());
-            PacketClock clock = new PacketClock(n);
-            events = new LiveDetection(clock, heartbeatNanos);
+            PacketClock clock = new PacketClock(cap.workers());
+            events = new LiveDetection(clock, Math.max(1, cap.heartbeat().toNanos()));
             Path outDir = cfg.outputDir();
             try {
                 Files.createDirectories(outDir);
@@ -193,43 +178,17 @@ public final class LiveSensor {
             detection = new DetectionSlot(generation);
             events.bind(detection);
             reloader = new Reloader(cfg, configFile, sinkFactory, detection, events);
-
             channel = new EventChannel(cap.eventQueueSize());
-            int arena = arenaBytes(cap.ringSize(), source.snaplen());
-            SensorAssembly.Pipelines pipelines = assembly.pipelines(n);
-            rings = new FrameRing[n];
-            workers = new WorkerAgent[n];
-            List<PacketPipeline> shards = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                rings[i] = new FrameRing(cap.ringSize(), arena);
-                workers[i] = new WorkerAgent(i, rings[i], linkType, pipelines, channel, clock, heartbeatNanos,
-                        cap.timeoutMs() * 1000L);
-                shards.add(workers[i].pipeline());
-            }
-            metrics = new MailtapMetrics(metricsSource(shards, clock), version, cfg.sensor().name(), cfg.sensor().site());
+            runtime = new LiveRuntime(runner, cap, source, assembly, channel, consumers, events, events.pollNanos(), clock,
+                    captureCounters);
+            metrics = new MailtapMetrics(metricsSource(runtime.shards(), clock), version, cfg.sensor().name(), cfg.sensor().site());
             if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
-
-            c = new CaptureAgent("mailtap-capture", source, rings, captureCounters,
-                    CaptureAgent.statsEveryNanos(cap.heartbeat().toNanos()));
-            eventRun = runner.add(new EventAgent(channel, consumers, events, events.pollNanos()), IdleStrategy.NONE);
-            for (WorkerAgent w : workers) workerRuns.add(runner.add(w, w.idleStrategy()));
-            captureRun = runner.add(c, IdleStrategy.NONE);
-            agentsStarted = true;
-            runner.start(eventRun);
-            for (AgentRunner.Running w : workerRuns) runner.start(w);
-            runner.start(captureRun);
-            capture = c;
-            helpers.add(runner.start(c.waker(), IdleStrategy.sleeping(CaptureAgent.statsEveryNanos(cap.heartbeat().toNanos()))));
+            starting = true;
+            runtime.start(); // from here the agents own the handle, the outputs and the sinks
+            running = runtime;
         } catch (SensorException | RuntimeException e) {
             if (endpoint != null) endpoint.close();
-            if (agentsStarted) { // a Thread.start failed (out of native threads): wind down what runs
-                if (captureRun.isAlive()) {
-                    source.breakLoop(); // the capture agent closes the handle and the rings
-                } else {
-                    source.close();
-                    for (FrameRing r : rings) r.close();
-                }
-            } else {
+            if (!starting) {
                 if (consumers != null) closeQuietly(consumers);
                 if (generation != null) closeGeneration(generation);
                 if (forwarding != null) forwarding.close();
@@ -239,10 +198,11 @@ public final class LiveSensor {
             throw e;
         }
         setState(State.RUNNING);
-        LOG.info("mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + linkType + ")"
+        FrameRing ring = runtime.rings()[0];
+        LOG.info("mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + source.linkType() + ")"
                 + ", filter '" + (filter == null ? "" : filter) + "'"
-                + ", " + workers.length + (workers.length == 1 ? " worker" : " workers")
-                + " (ring " + rings[0].capacity() + " frames / " + (rings[0].arenaBytes() >> 20) + " MiB each)"
+                + ", " + cap.workers() + (cap.workers() == 1 ? " worker" : " workers")
+                + " (ring " + ring.capacity() + " frames / " + (ring.arenaBytes() >> 20) + " MiB each)"
                 + ", heartbeat " + cap.heartbeat().toMillis() + " ms"
                 + ", metrics " + (endpoint == null ? "off" : endpoint.url())
                 + ", output " + cfg.outputDir().toAbsolutePath().normalize());
@@ -254,11 +214,7 @@ public final class LiveSensor {
     private SensorMetrics metricsSource(List<PacketPipeline> shards, PacketClock clock) {
         SensorMetrics m = new SensorMetrics(shards, detection);
         m.capture = captureCounters;
-        m.ringDrops = () -> {
-            long d = 0;
-            for (FrameRing r : rings) d += r.dropped();
-            return d;
-        };
+        m.ringDrops = runtime::ringDrops;
         m.eventQueueDepth = channel::size;
         m.eventWaits = channel::waits;
         m.eventsLost = channel::lost;
@@ -281,7 +237,7 @@ public final class LiveSensor {
             if (watch.watchable()) helpers.add(runner.start(once("mailtap-interface", watch), IdleStrategy.NONE));
         }
         if (notifier.watchdogIntervalNanos() > 0) {
-            helpers.add(runner.start(new HealthAgent(notifier, List.of(capture), workerRuns, this::healthy),
+            helpers.add(runner.start(new HealthAgent(notifier, List.of(runtime.capture()), runtime.workerRuns(), this::healthy),
                     IdleStrategy.sleeping(notifier.watchdogIntervalNanos())));
         }
         Duration every = cfg.output().statsInterval();
@@ -361,11 +317,8 @@ public final class LiveSensor {
         return SensorAssembly.shardFlowSettings(s, workers);
     }
 
-    /** Arena bytes per ring: ARENA_BYTES_PER_SLOT per slot, at least 1 MiB and 4 full frames, at most 1 GiB. */
     static int arenaBytes(int ringSize, int snaplen) {
-        long want = (long) ringSize * ARENA_BYTES_PER_SLOT;
-        long min = Math.max(1L << 20, 4L * Math.max(snaplen, 1));
-        return (int) Math.min(1L << 30, Math.max(want, min));
+        return LiveRuntime.arenaBytes(ringSize, snaplen);
     }
 
     private void setState(State s) {
@@ -378,9 +331,8 @@ public final class LiveSensor {
 
     /** The capture agent, every worker and the event agent are alive. */
     public boolean healthy() {
-        if (capture == null || !captureRun.isAlive() || !eventRun.isAlive()) return false;
-        for (AgentRunner.Running w : workerRuns) if (!w.isAlive()) return false;
-        return true;
+        LiveRuntime r = running;
+        return r != null && r.healthy();
     }
 
     // ================================================================== rotation
@@ -460,28 +412,8 @@ public final class LiveSensor {
 
     private boolean doStop() {
         notifier.stopping("stopping: draining the workers");
-        LOG.info("stopping: draining {} workers and flushing every flow", workers.length);
-        boolean clean = true;
-        capture.breakLoop();
-        if (!captureRun.join(STOP_CAPTURE)) {
-            LOG.error("the capture thread did not return from libpcap within {} s; stopping the workers anyway",
-                    STOP_CAPTURE.toSeconds());
-            for (WorkerAgent w : workers) w.abort();
-            clean = false;
-        }
-        long deadline = System.nanoTime() + STOP_WORKERS.toNanos();
-        for (AgentRunner.Running w : workerRuns) {
-            if (!w.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) clean = false;
-        }
-        if (!clean) {
-            for (WorkerAgent w : workers) w.abort();
-            for (AgentRunner.Running w : workerRuns) w.join(Duration.ofSeconds(2));
-        }
-        if (!eventRun.join(STOP_EVENTS)) {
-            LOG.error("the event thread did not finish within {} s (alert sinks still draining?); exiting anyway",
-                    STOP_EVENTS.toSeconds());
-            clean = false;
-        }
+        LOG.info("stopping: draining {} workers and flushing every flow", started.capture().workers());
+        boolean clean = runtime.stop();
         if (forwarding != null) forwarding.close(); // the writers are closed: send what is queued (bounded)
         for (AgentRunner.Running h : helpers) h.stop();
         for (AgentRunner.Running h : helpers) h.join(Duration.ofSeconds(1));
@@ -495,16 +427,16 @@ public final class LiveSensor {
 
     /** Blocks until the sensor's pipeline has finished: after {@link #stop} or when the capture ended by itself. */
     public void awaitTermination() throws InterruptedException {
-        AgentRunner.Running e = eventRun;
-        if (e != null) e.thread().join();
+        LiveRuntime r = running;
+        if (r != null) r.eventRun().thread().join();
     }
 
     /** As {@link #awaitTermination()}, at most {@code bound}; true if finished. */
     public boolean awaitTermination(Duration bound) throws InterruptedException {
-        AgentRunner.Running e = eventRun;
-        if (e == null) return true;
-        e.thread().join(Math.max(1, bound.toMillis()));
-        return !e.isAlive();
+        LiveRuntime r = running;
+        if (r == null) return true;
+        r.eventRun().thread().join(Math.max(1, bound.toMillis()));
+        return !r.eventRun().isAlive();
     }
 
     private static void closeQuietly(java.io.Closeable w) {
@@ -519,10 +451,8 @@ public final class LiveSensor {
 
     /** Why the capture ended by itself (interface gone, read error), or null. */
     public String failure() {
-        CaptureAgent c = capture;
-        if (c == null) return null;
-        Throwable t = captureRun.failure();
-        return t != null ? "capture thread failed: " + t : c.failure();
+        LiveRuntime r = running;
+        return r == null ? null : r.failure();
     }
 
     /** The configuration whose live parts are in effect (the last accepted reload). */
@@ -531,7 +461,7 @@ public final class LiveSensor {
     /** The BPF filter in use, or null. */
     public String filter() { return filter; }
 
-    public int linkType() { return linkType; }
+    public int linkType() { return source == null ? 0 : source.linkType(); }
 
     /** Write counters and state of smtp.jsonl and alerts.jsonl. */
     public OutputHealth outputs() { return outputs; }
@@ -551,7 +481,7 @@ public final class LiveSensor {
 
     DetectionSlot detection() { return detection; }
 
-    WorkerAgent[] workers() { return workers.clone(); }
+    WorkerAgent[] workers() { return runtime.workers(); }
 
     LiveDetection events() { return events; }
 
