@@ -55,7 +55,7 @@ public class DetectionBenchmark {
         conn = new Connection("Cbench", ts, c, c.getHostAddress(), 40000, s, s.getHostAddress(), 587,
                 0, 0, 4, ClientBy.SYN);
         for (int i = 0; i < DOMAINS; i++) rcpts[i] = "<u@d" + i + ".example.net>";
-        engine.onEvent(new SmtpEvent.Auth(conn, ts, "PLAIN", "alice", null, SmtpEvent.AuthResult.SUCCESS, 235));
+        engine.onEvent(new SmtpEvent.Auth(conn, ts, "PLAIN", "alice", null, SmtpEvent.AuthResult.SUCCESS, 235, false));
         engine.onEvent(new SmtpEvent.MailFrom(conn, ts, "<alice@example.org>", null, false, 250, "ok",
                 "ws.example.org", "alice", false));
         // fire the burst (more distinct recipient domains than the default limit)
