@@ -22,6 +22,21 @@ final class AgentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRunner.class);
     private final List<Running> running = new CopyOnWriteArrayList<>();
     private final AtomicLong errors = new AtomicLong();
+    private final boolean logFailures;
+
+    /** A runner that logs every agent failure (the live sensor). */
+    AgentRunner() {
+        this(true);
+    }
+
+    /**
+     * @param logFailures false when the caller reports each failure itself (a replay ends with the
+     *                    event consumer's reason as its one error line; a stack trace on stderr would
+     *                    only repeat it)
+     */
+    AgentRunner(boolean logFailures) {
+        this.logFailures = logFailures;
+    }
 
     /** One agent's thread and its progress. */
     final class Running {
@@ -75,7 +90,9 @@ final class AgentRunner {
 
         private void fail(Throwable t) {
             if (failure == null) failure = t;
-            if (errors.incrementAndGet() <= 10) LOG.error("{} failed", agent.roleName(), t);
+            long n = errors.incrementAndGet();
+            if (!logFailures) return;
+            if (n <= 10) LOG.error("{} failed", agent.roleName(), t);
             else LOG.error("{} failed: {}", agent.roleName(), t.toString());
         }
 

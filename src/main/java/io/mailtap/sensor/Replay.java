@@ -111,7 +111,7 @@ public final class Replay {
         // decode → flow → smtp on this thread, logs and detection on the event agent's: both cores
         EventChannel channel = new EventChannel(EVENT_CAPACITY);
         EventChannel.Producer events = channel.producer();
-        AgentRunner runner = new AgentRunner();
+        AgentRunner runner = new AgentRunner(false); // a consumer's failure ends the replay with its reason (check())
         AgentRunner.Running consumer = runner.start(new EventAgent(channel, chain, EventAgent.Between.NONE,
                 java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100)), IdleStrategy.NONE);
         PacketPipeline pipeline = assembly.pipelines(1).create(events);
