@@ -4,6 +4,7 @@ import io.mailtap.config.MailtapConfig;
 import io.mailtap.sensor.AlertDigest;
 import io.mailtap.sensor.Detection;
 import io.mailtap.sensor.Replay;
+import io.mailtap.sensor.SensorAssembly;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,7 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
         Replay.Report report;
         Path alertLog;
         try (Detection detection = Detection.build(cfg, outDir, false, List.of(digest))) {
-            Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), cfg.sensor().name(), List.of(detection.engine()), show)
+            Replay replay = new Replay(SensorAssembly.of(cfg), List.of(detection.engine()), show)
                     .progress(ProgressLine.forTerminal(err));
             report = replay.run(files, filter, outDir);
             digest.updateFrom(detection.tracker().openAlerts());

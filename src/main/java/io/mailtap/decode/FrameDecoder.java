@@ -131,8 +131,20 @@ public final class FrameDecoder {
      */
     public boolean decode(int linkType, byte[] frame, int capturedLength, int wireLength, long tsMicros,
                           PacketView out) {
+        return decode(linkType, frame, 0, capturedLength, wireLength, tsMicros, out);
+    }
+
+    /**
+     * As {@link #decode(int, byte[], int, int, long, PacketView)}, for a frame that starts at
+     * {@code offset} inside {@code frame} — a live worker decodes straight out of its ring's arena,
+     * without copying the frame first. The view's {@link PacketView#payloadOffset} is then an
+     * index into {@code frame} as well.
+     */
+    public boolean decode(int linkType, byte[] frame, int offset, int capturedLength, int wireLength, long tsMicros,
+                          PacketView out) {
         out.reset();
-        int cap = frame == null ? 0 : Math.max(0, Math.min(capturedLength, frame.length));
+        int base = frame == null ? 0 : Math.max(0, Math.min(offset, frame.length));
+        int cap = frame == null ? 0 : Math.max(0, Math.min(capturedLength, frame.length - base));
         // A wire length below the captured length is a broken writer; the captured bytes are real.
         int wire = Math.max(wireLength, cap);
         out.frame = frame;
@@ -149,7 +161,9 @@ public final class FrameDecoder {
         stats.add(DecodeCounter.BYTES, wire);
         if (cap < wire) stats.inc(DecodeCounter.TRUNCATED_FRAMES);
 
-        SkipReason reason = link(linkType, frame, cap, wire, out);
+        // Below, every position is an index into frame: cap and wire are where the captured bytes
+        // and the wire frame end (the wire end saturates rather than overflow past the array).
+        SkipReason reason = link(linkType, frame, base, base + cap, (int) Math.min(Integer.MAX_VALUE, (long) base + wire), out);
         if (reason == null) {
             stats.inc(DecodeCounter.DECODED_TCP);
             return true;
@@ -160,31 +174,31 @@ public final class FrameDecoder {
 
     // Every stage below returns null when the packet decoded as TCP, else the single reason to count.
 
-    private SkipReason link(int linkType, byte[] b, int cap, int wire, PacketView out) {
+    private SkipReason link(int linkType, byte[] b, int base, int cap, int wire, PacketView out) {
         switch (linkType) {
             case LinkType.ETHERNET:
-                if (cap < ETHERNET_HEADER) return SkipReason.TRUNCATED_LINK;
-                return ethertype(b, cap, wire, ETHERNET_HEADER, u16(b, 12), 0, out);
+                if (cap - base < ETHERNET_HEADER) return SkipReason.TRUNCATED_LINK;
+                return ethertype(b, cap, wire, base + ETHERNET_HEADER, u16(b, base + 12), 0, out);
             case LinkType.LINUX_SLL:
-                if (cap < SLL_HEADER) return SkipReason.TRUNCATED_LINK;
-                return ethertype(b, cap, wire, SLL_HEADER, u16(b, 14), 0, out);
+                if (cap - base < SLL_HEADER) return SkipReason.TRUNCATED_LINK;
+                return ethertype(b, cap, wire, base + SLL_HEADER, u16(b, base + 14), 0, out);
             case LinkType.LINUX_SLL2:
-                if (cap < SLL2_HEADER) return SkipReason.TRUNCATED_LINK;
-                return ethertype(b, cap, wire, SLL2_HEADER, u16(b, 0), 0, out);
+                if (cap - base < SLL2_HEADER) return SkipReason.TRUNCATED_LINK;
+                return ethertype(b, cap, wire, base + SLL2_HEADER, u16(b, base), 0, out);
             case LinkType.RAW:
             case LinkType.DLT_RAW_BSD:
             case LinkType.DLT_RAW_OPENBSD:
-                return ip(b, cap, wire, 0, 0, 0, out);
+                return ip(b, cap, wire, base, 0, 0, out);
             case LinkType.IPV4:
-                return ip(b, cap, wire, 0, 4, 0, out);
+                return ip(b, cap, wire, base, 4, 0, out);
             case LinkType.IPV6:
-                return ip(b, cap, wire, 0, 6, 0, out);
+                return ip(b, cap, wire, base, 6, 0, out);
             case LinkType.NULL:
-                if (cap < LOOPBACK_HEADER) return SkipReason.TRUNCATED_LINK;
-                return addressFamily(b, cap, wire, hostOrderFamily(b), out);
+                if (cap - base < LOOPBACK_HEADER) return SkipReason.TRUNCATED_LINK;
+                return addressFamily(b, base, cap, wire, hostOrderFamily(b, base), out);
             case LinkType.LOOP:
-                if (cap < LOOPBACK_HEADER) return SkipReason.TRUNCATED_LINK;
-                return addressFamily(b, cap, wire, u32(b, 0), out);
+                if (cap - base < LOOPBACK_HEADER) return SkipReason.TRUNCATED_LINK;
+                return addressFamily(b, base, cap, wire, u32(b, base), out);
             default:
                 return SkipReason.UNSUPPORTED_LINK_TYPE;
         }
@@ -194,19 +208,19 @@ public final class FrameDecoder {
      * DLT_NULL stores the family in the byte order of the machine that captured, which we do not
      * know; families are small numbers, so whichever order leaves the high half zero is the one.
      */
-    private static int hostOrderFamily(byte[] b) {
-        int littleEndian = (b[0] & 0xFF) | (b[1] & 0xFF) << 8 | (b[2] & 0xFF) << 16 | (b[3] & 0xFF) << 24;
+    private static int hostOrderFamily(byte[] b, int base) {
+        int littleEndian = (b[base] & 0xFF) | (b[base + 1] & 0xFF) << 8 | (b[base + 2] & 0xFF) << 16 | (b[base + 3] & 0xFF) << 24;
         return (littleEndian & 0xFFFF_0000) != 0 ? Integer.reverseBytes(littleEndian) : littleEndian;
     }
 
-    private SkipReason addressFamily(byte[] b, int cap, int wire, int family, PacketView out) {
+    private SkipReason addressFamily(byte[] b, int base, int cap, int wire, int family, PacketView out) {
         switch (family) {
             case AF_INET:
-                return ip(b, cap, wire, LOOPBACK_HEADER, 4, 0, out);
+                return ip(b, cap, wire, base + LOOPBACK_HEADER, 4, 0, out);
             case AF_INET6_NETBSD_OPENBSD:
             case AF_INET6_FREEBSD:
             case AF_INET6_DARWIN:
-                return ip(b, cap, wire, LOOPBACK_HEADER, 6, 0, out);
+                return ip(b, cap, wire, base + LOOPBACK_HEADER, 6, 0, out);
             default:
                 return SkipReason.NOT_IP;
         }

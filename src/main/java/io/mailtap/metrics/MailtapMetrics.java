@@ -226,6 +226,11 @@ public final class MailtapMetrics {
 
         // the sensor
         gauge("mailtap.event.queue.depth", "SMTP events waiting for the detection thread.", t -> t.eventQueueDepth);
+        counter("mailtap.event.queue.waits", "Hand-offs of SMTP events that waited for room in the event queue (back-pressure: the rings fill and drop, counted there).",
+                t -> t.eventWaits);
+        counter("mailtap.events.lost", "SMTP events lost because the event thread had failed or ended.", t -> t.eventsLost);
+        counter("mailtap.agent.errors", "Sensor threads (capture, worker, event, health) that ended by an error (logged).",
+                t -> t.agentErrors);
         counter("mailtap.config.reloads", "Configuration reloads (SIGHUP) by result.", t -> t.reloadsSuccess,
                 "result", "success");
         counter("mailtap.config.reloads", "Configuration reloads (SIGHUP) by result.", t -> t.reloadsFailure,

@@ -106,6 +106,12 @@ public final class SensorTotals {
 
     // ---- the sensor itself
     public long eventQueueDepth;
+    /** Hand-offs into the event channel that had to wait for room (back-pressure episodes). */
+    public long eventWaits;
+    /** SMTP events lost because the event thread had failed or ended. */
+    public long eventsLost;
+    /** Sensor threads (agents) that ended by an error. */
+    public long agentErrors;
     public long reloadsSuccess;
     public long reloadsFailure;
     /** False while the last reload was rejected (the sensor runs the previous configuration). */

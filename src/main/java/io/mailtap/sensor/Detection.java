@@ -11,7 +11,6 @@ import io.mailtap.log.OutputStats;
 import io.mailtap.log.ReopenRequest;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,21 +30,19 @@ public final class Detection implements AutoCloseable {
     private Path alertLog;
     private AlertSink log;
     private List<AlertSink> extras;
-    private final StagedFile staged; // a replay's alert log until keepOutput(); null live
+    private final OutputFiles files; // how the alert log opens (replay: staged until keepOutput())
     private final OutputStats alertLogStats;
-    private final ReopenRequest reopen; // live: the alert log follows log rotation; null in a replay
     private volatile boolean keep;
 
     private Detection(DetectionEngine engine, AlertTracker tracker, Path alertLog, AlertSink log, List<AlertSink> extras,
-                      StagedFile staged, OutputStats alertLogStats, ReopenRequest reopen) {
+                      OutputFiles files, OutputStats alertLogStats) {
         this.engine = engine;
         this.tracker = tracker;
         this.alertLog = alertLog;
         this.log = log;
         this.extras = List.copyOf(extras);
-        this.staged = staged;
+        this.files = files;
         this.alertLogStats = alertLogStats;
-        this.reopen = reopen;
     }
 
     /**
@@ -65,22 +62,21 @@ public final class Detection implements AutoCloseable {
      */
     public static Detection build(MailtapConfig cfg, Path outDir, boolean live, List<AlertSink> extraSinks,
                                   OutputStats alertLogStats, ReopenRequest reopen) throws IOException {
+        return build(cfg, outDir, live ? OutputFiles.live(reopen) : OutputFiles.replay(), extraSinks, alertLogStats);
+    }
+
+    /** As above, the alert log opened as {@code files} decides (the assembly's one choice of output mode). */
+    public static Detection build(MailtapConfig cfg, Path outDir, OutputFiles files, List<AlertSink> extraSinks,
+                                  OutputStats alertLogStats) throws IOException {
         Path logPath = logPath(cfg, outDir);
-        // a replay writes a complete new answer beside the old one and swaps it in at close
-        StagedFile staged = logPath == null || live ? null : StagedFile.beside(logPath);
-        AlertSink log = logPath == null ? null : openLog(staged == null ? logPath : staged.temp(), live, alertLogStats, reopen);
+        AlertSink log = logPath == null ? null : files.alertLog(logPath, alertLogStats);
         AlertTracker tracker = new AlertTracker(cfg.alertSettings(), sinks(log, extraSinks));
-        return new Detection(new DetectionEngine(DetectPlan.from(cfg.view()), tracker), tracker, logPath, log, extraSinks, staged,
-                alertLogStats, reopen);
+        return new Detection(new DetectionEngine(DetectPlan.from(cfg.view()), tracker), tracker, logPath, log, extraSinks, files,
+                alertLogStats);
     }
 
     private static Path logPath(MailtapConfig cfg, Path outDir) {
         return cfg.alerts().logPath() == null ? null : outDir.resolve(cfg.alerts().logPath());
-    }
-
-    private static AlertSink openLog(Path logPath, boolean live, OutputStats stats, ReopenRequest reopen) throws IOException {
-        if (logPath.getParent() != null) Files.createDirectories(logPath.getParent());
-        return JsonAlertLog.open(logPath, live, stats, reopen);
     }
 
     private static List<AlertSink> sinks(AlertSink log, List<AlertSink> extras) {
@@ -155,7 +151,7 @@ public final class Detection implements AutoCloseable {
     public Change prepare(MailtapConfig next, Path outDir, boolean live, List<AlertSink> newExtras) throws IOException {
         Path nextPath = logPath(next, outDir);
         boolean newLog = !java.util.Objects.equals(nextPath, alertLog);
-        AlertSink nextLog = newLog && nextPath != null ? openLog(nextPath, live, alertLogStats, reopen) : null;
+        AlertSink nextLog = newLog && nextPath != null ? files.alertLog(nextPath, alertLogStats) : null;
         return new Change(next, newLog, nextPath, nextLog, newExtras);
     }
 
@@ -184,16 +180,15 @@ public final class Detection implements AutoCloseable {
     public void close() {
         tracker.flush();
         tracker.close();
-        if (staged == null) return;
+        if (files.live()) return;
         if (keep) {
             try {
-                staged.commit();
+                files.commit();
             } catch (IOException e) {
-                staged.discard();
                 throw new java.io.UncheckedIOException("cannot move the alert log into place at " + alertLog, e);
             }
         } else {
-            staged.discard();
+            files.discard();
         }
     }
 }

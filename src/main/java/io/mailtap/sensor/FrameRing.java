@@ -1,5 +1,7 @@
 package io.mailtap.sensor;
 
+import java.util.concurrent.locks.LockSupport;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -50,6 +52,8 @@ final class FrameRing {
     private final ProducerState producer = new ProducerState();
     private final ConsumerState consumer = new ConsumerState();
     private volatile boolean closed;
+    /** The consumer thread while it is parked on an empty ring, else null ({@link #parkConsumer}). */
+    private volatile Thread parkedConsumer;
 
     /**
      * @param slots      frames the ring holds (rounded up to a power of two)
@@ -115,7 +119,15 @@ final class FrameRing {
         p.arenaHead = end;
         p.head = seq + 1;
         published.setRelease(seq + 1);
+        Thread sleeper = parkedConsumer;
+        if (sleeper != null) wake(sleeper);
         return true;
+    }
+
+    /** The consumer is parked on an empty ring: wake it (a futex call, only when it sleeps). */
+    private void wake(Thread sleeper) {
+        parkedConsumer = null;
+        LockSupport.unpark(sleeper);
     }
 
     private boolean drop(ProducerState p) {
@@ -127,6 +139,8 @@ final class FrameRing {
     /** No more frames will be offered. Producer thread, after its last {@link #offer}. */
     void close() {
         closed = true;
+        Thread sleeper = parkedConsumer;
+        if (sleeper != null) wake(sleeper);
     }
 
     /** Frames dropped because the ring was full. Any thread (racy, monotonic). */
@@ -157,6 +171,20 @@ final class FrameRing {
         consumedArena.setRelease(arenaEnd);
         consumed.setRelease(limit);
         return (int) (limit - next);
+    }
+
+    /**
+     * Blocks the consumer while the ring is empty, at most {@code maxNanos}: the producer's next
+     * {@link #offer} (or {@link #close}) wakes it, so an idle worker costs no CPU and a quiet wire
+     * costs one wake-up per packet instead of a timed wake-up every few microseconds. The producer
+     * reads the flag after its release store without a full fence, so a wake-up can be missed in a
+     * narrow race; {@code maxNanos} bounds what that costs (and the worker's heartbeat needs it).
+     * Consumer thread only.
+     */
+    void parkConsumer(long maxNanos) {
+        parkedConsumer = Thread.currentThread(); // volatile store, then re-check: no wake-up lost in the common case
+        if (published.getAcquire() == consumer.next && !closed) LockSupport.parkNanos(this, maxNanos);
+        parkedConsumer = null;
     }
 
     /** True once the producer closed the ring and the consumer has taken every frame. Consumer thread. */

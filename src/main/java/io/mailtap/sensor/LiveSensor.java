@@ -1,36 +1,22 @@
 package io.mailtap.sensor;
 
-import io.mailtap.smtp.SmtpCounter;
 import io.mailtap.alert.AlertSink;
 import io.mailtap.alert.MonitoredSink;
 import io.mailtap.capture.CaptureException;
-import io.mailtap.capture.CaptureStats;
 import io.mailtap.capture.LiveSource;
 import io.mailtap.capture.PacketSource;
-import io.mailtap.capture.RawFrame;
-import io.mailtap.config.ConfigException;
-import io.mailtap.config.ConfigLoader;
 import io.mailtap.config.MailtapConfig;
-import io.mailtap.decode.DecodeStats;
-import io.mailtap.decode.FrameDecoder;
-import io.mailtap.decode.PacketView;
-import io.mailtap.flow.FlowSettings;
 import io.mailtap.log.Output;
 import io.mailtap.log.OutputHealth;
-import io.mailtap.log.RecordFile;
 import io.mailtap.log.ReopenRequest;
-import io.mailtap.log.AnomalyLogWriter;
-import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.metrics.MetricsEndpoint;
 import io.mailtap.metrics.SensorTotals;
-import io.mailtap.smtp.SmtpEvent;
+import io.mailtap.smtp.SmtpEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,70 +24,42 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live sensor ({@code mailtap run}): one capture thread, {@code capture.workers} worker
- * threads, one event thread, and the metrics endpoint.
+ * The live sensor ({@code mailtap run}): the {@link SensorAssembly} a replay runs, with the live
+ * runtime around it — agents under one {@link AgentRunner}, the metrics endpoint, reload, rotation
+ * and the lifecycle (start, ready, stop). This class holds only the lifecycle.
  *
  * <pre>
- *  capture thread ──ring 0──► worker 0 (decode→flow→smtp, shard 0) ──┐
- *   (pcap read,    ──ring 1──► worker 1 (decode→flow→smtp, shard 1) ──┼─► event queue ──► event thread
- *    shard by a                          ...                          │    (bounded)      smtp.jsonl, detection,
- *    symmetric hash)                                                  ┘                   alert sinks
+ *  CaptureAgent ──ring 0──► WorkerAgent 0 (decode→flow→smtp, shard 0) ──┐
+ *   (pcap read,  ──ring 1──► WorkerAgent 1 (decode→flow→smtp, shard 1) ──┼─► EventChannel ──► EventAgent
+ *    shard by a                          ...                             │    (bounded,       smtp.jsonl, detection,
+ *    symmetric hash)                                                     ┘     batching)      alert sinks
  * </pre>
  *
  * <ul>
- *   <li><b>Capture thread</b>: reads packets, picks the worker by a symmetric hash of the 5-tuple
- *   and VLAN tags (both directions of a connection go to the same worker; the frame is decoded
- *   there just to find the tuple), and copies the frame into that worker's {@link FrameRing}. A
- *   full ring drops the packet and counts it — the sensor's <em>one</em> drop point
- *   ({@code mailtap_capture_packets_dropped_total{where="ring"}}); the capture thread never waits.
- *   It alone calls pcap_stats (not thread-safe) about once a heartbeat, into volatile fields. On
- *   an idle wire it sits in {@code pcap_next_ex}; {@link #stop} breaks that with pcap_breakloop,
- *   and a small timer thread wakes it ({@code PacketSource.wakeUp}) once a stats interval when it
- *   has been stuck in one read, so the pcap counters do not freeze on a quiet wire.</li>
- *   <li><b>Workers</b> ({@link Worker}): each owns a {@link PacketPipeline} with its share of
- *   {@code flow.max_flows} and {@code flow.max_buffered_bytes_total}, and advances its packet
- *   time with a heartbeat when its ring is idle.</li>
- *   <li><b>Event thread</b> ({@link EventLoop}): smtp.jsonl (flushed per line), detection, alert
- *   tracking and sinks. When it falls behind, workers wait for room in its queue, so packets are
- *   dropped (and counted) at the rings rather than events being lost.</li>
- *   <li><b>Health thread</b> (only under a systemd watchdog): sends WATCHDOG=1 at half of
- *   $WATCHDOG_USEC while every thread is alive and making progress.</li>
+ *   <li>{@link CaptureAgent}: reads, shards, copies into the rings — the one drop point; never waits.</li>
+ *   <li>{@link WorkerAgent}s: each owns a pipeline of its shard, a ring, a heartbeat, and parks on
+ *   an empty ring until the capture agent wakes it.</li>
+ *   <li>{@link EventAgent} with {@link LiveDetection}: smtp.jsonl (flushed per line), detection,
+ *   alert tracking and sinks. When it falls behind the workers wait, so packets drop (counted) at
+ *   the rings rather than events being lost.</li>
+ *   <li>{@link HealthAgent} (only under a systemd watchdog), the stats line, the interface watch
+ *   and the capture waker.</li>
  * </ul>
  *
- * <p>{@link #reload()} (SIGHUP) and {@link #stop()} (SIGTERM/SIGINT) are plain methods, so tests
- * drive them without signals; {@link SensorSignals} wires the signals. What a reload changes live
- * and what needs a restart: {@link ReloadPlan}.
+ * <p>Before it opens the capture it {@link WarmUp warms up} (bounded), so it reports READY=1 with
+ * the hot path compiled. {@link #reload()} (SIGHUP, {@link Reloader}) and {@link #stop()}
+ * (SIGTERM/SIGINT) are plain methods, so tests drive them without signals; {@link SensorSignals}
+ * wires the signals. What a reload changes live and what needs a restart: {@link ReloadPlan}.
  */
 public final class LiveSensor {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSensor.class);
     /** The stats line's own logger, so it can be routed or silenced apart from the sensor's log. */
     private static final Logger STATS = LoggerFactory.getLogger("io.mailtap.stats");
-    private static final VarHandle CAPTURE_LOOPS;
 
-    static {
-        try {
-            CAPTURE_LOOPS = MethodHandles.lookup().findVarHandle(LiveSensor.class, "captureLoops", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Arena bytes per ring slot: frames average well under this on a mail link (ACKs, MTU-sized data). */
-    static final int ARENA_BYTES_PER_SLOT = 1024;
-    static final Duration STOP_CAPTURE = Duration.ofSeconds(5);
-    static final Duration STOP_WORKERS = Duration.ofSeconds(10);
-    /** The event thread's last job is closing the sinks, which drain within their own timeouts. */
-    static final Duration STOP_EVENTS = Duration.ofSeconds(20);
-    static final Duration RELOAD_SWAP = Duration.ofSeconds(10);
 
     private enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
 
@@ -111,48 +69,33 @@ public final class LiveSensor {
     private final CaptureOpener opener;
     private final SinkFactory sinkFactory;
     private final SystemdNotifier notifier;
+    private final WarmUp warmUp;
 
     private final Object lifecycle = new Object();
     private State state = State.NEW;                       // guarded by lifecycle
     private CompletableFuture<Boolean> stopped;            // guarded by lifecycle
-    private final Object reloadLock = new Object();
-    private volatile MailtapConfig applied;
-    private final AtomicLong reloadsOk = new AtomicLong();
-    private final AtomicLong reloadsFailed = new AtomicLong();
-    private volatile boolean lastReloadOk = true;
+    private final AgentRunner runner = new AgentRunner();
+    private volatile WarmUp.Done warmedUp;
 
     // Built by start().
     private PacketSource source;
     private String filter;
-    private int linkType;
-    private FrameRing[] rings;
-    private Worker[] workers;
-    private BlockingQueue<SmtpEvent> events;
-    private EventLoop eventLoop;
+    private EventChannel channel;
+    private LiveRuntime runtime;
+    private volatile LiveRuntime running; // set once its agents run: its volatile write publishes the fields above
+    private LiveDetection events;
     private DetectionSlot detection;
-    private SensorMetrics metricsSource;
+    private Reloader reloader;
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
-    private volatile Thread captureThread; // assigned last: its volatile write publishes the other threads
-    private Thread[] workerThreads;
-    private Thread eventThread;
-    private Thread healthThread;
-    private Thread interfaceThread;
-    private Thread wakeThread;
-    private Thread statsThread;
+    private final List<AgentRunner.Running> helpers = new ArrayList<>();
     private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
-    /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
+    /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
-    /** output.stdout / output.syslog of this run (restart to change); closed after the event thread. */
+    /** output.stdout / output.syslog of this run (restart to change); closed after the event agent. */
     private volatile io.mailtap.log.Forwarding forwarding;
-    /** Log rotation: bumped by {@link #reopenOutputs()}, followed by the event thread's writers. */
+    /** Log rotation: bumped by {@link #reopenOutputs()}, followed by the event agent's writers. */
     private final ReopenRequest rotation = new ReopenRequest();
-
-    // Capture-thread progress, for the watchdog (opaque: hints, not synchronisation).
-    @SuppressWarnings("unused")
-    private long captureLoops;
-    private volatile boolean captureInRead;
-    private volatile String failure;
 
     /**
      * The live sensor on {@code cfg.capture().interface}.
@@ -161,13 +104,19 @@ public final class LiveSensor {
      * @param version    the build's version (for the log and {@code mailtap_build_info})
      */
     public LiveSensor(MailtapConfig cfg, Path configFile, String version) {
-        this(cfg, configFile, version, CaptureOpener.live(cfg), SinkFactory.standard(), SystemdNotifier.fromEnvironment());
+        this(cfg, configFile, version, CaptureOpener.live(cfg), SinkFactory.standard(), SystemdNotifier.fromEnvironment(),
+                WarmUp.standard());
+    }
+
+    /** For tests: no warm-up. */
+    LiveSensor(MailtapConfig cfg, Path configFile, String version, CaptureOpener opener, SinkFactory sinkFactory,
+               SystemdNotifier notifier) {
+        this(cfg, configFile, version, opener, sinkFactory, notifier, WarmUp.NONE);
     }
 
     LiveSensor(MailtapConfig cfg, Path configFile, String version, CaptureOpener opener, SinkFactory sinkFactory,
-               SystemdNotifier notifier) {
+               SystemdNotifier notifier, WarmUp warmUp) {
         this.started = cfg;
-        this.applied = cfg;
         this.configFile = configFile;
         this.version = version;
         this.opener = opener;
@@ -178,13 +127,14 @@ public final class LiveSensor {
             return l;
         };
         this.notifier = notifier;
+        this.warmUp = warmUp;
     }
 
     // ================================================================== start
 
     /**
-     * Opens the capture, the outputs and the metrics endpoint, starts every thread, and tells
-     * systemd READY=1. On failure everything opened so far is closed again.
+     * Warms up, opens the capture, the outputs and the metrics endpoint, starts every agent, and
+     * tells systemd READY=1. On failure everything opened so far is closed again.
      */
     public void start() throws SensorException {
         synchronized (lifecycle) {
@@ -193,6 +143,8 @@ public final class LiveSensor {
         }
         MailtapConfig cfg = started;
         MailtapConfig.Capture cap = cfg.capture();
+        SensorAssembly assembly = SensorAssembly.of(cfg);
+        warmedUp = warmUp.run(assembly, cfg);
         CaptureOpener.Opened opened;
         try {
             opened = opener.open();
@@ -202,24 +154,21 @@ public final class LiveSensor {
         }
         source = opened.source();
         filter = opened.filter();
-        linkType = source.linkType();
-        TransactionLogWriter log = null;
-        AnomalyLogWriter anomalies = null;
+        EventConsumers consumers = null;
         DetectionSlot.Generation generation = null;
-        boolean threadsStarted = false;
+        boolean starting = false;
         try {
+            PacketClock clock = new PacketClock(cap.workers());
+            events = new LiveDetection(clock, Math.max(1, cap.heartbeat().toNanos()));
             Path outDir = cfg.outputDir();
-            Path logPath = outDir.resolve(Replay.TRANSACTION_LOG);
             try {
                 Files.createDirectories(outDir);
                 forwarding = ForwardingSinks.create(cfg);
-                log = new TransactionLogWriter(RecordFile.open(Output.SMTP, logPath, true, outputs.of(Output.SMTP))
-                        .reopenOn(rotation), cfg.sensor().name());
-                anomalies = new AnomalyLogWriter(RecordFile.open(Output.ANOMALIES, outDir.resolve(Replay.ANOMALY_LOG), true,
-                        outputs.of(Output.ANOMALIES)).reopenOn(rotation), cfg.sensor().name());
-                log.forwardTo(forwarding);
-                anomalies.forwardTo(forwarding);
-                generation = buildGeneration(cfg);
+                OutputFiles files = OutputFiles.live(rotation);
+                consumers = assembly.consumers(files, outDir, outputs, List.<SmtpEventListener>of(events));
+                consumers.forwardTo(forwarding);
+                events.attach(consumers);
+                generation = buildGeneration(cfg, files);
             } catch (IOException e) {
                 String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
                 throw new SensorException("cannot write the outputs in " + outDir.toAbsolutePath() + " (output.dir): " + why, false, e);
@@ -227,65 +176,20 @@ public final class LiveSensor {
                 throw new SensorException("cannot set up alerting: " + e.getMessage(), false, e);
             }
             detection = new DetectionSlot(generation);
-
-            int n = cap.workers();
-            long heartbeatNanos = Math.max(1, cap.heartbeat().toNanos());
-            long lagMicros = cap.timeoutMs() * 1000L;
-            int arena = arenaBytes(cap.ringSize(), source.snaplen());
-            events = new ArrayBlockingQueue<>(cap.eventQueueSize());
-            eventLoop = new EventLoop(events, log, anomalies, detection, heartbeatNanos); // closes logs and generation when it ends
-            FlowSettings share = shardFlowSettings(cfg.flowSettings(), n);
-            rings = new FrameRing[n];
-            workers = new Worker[n];
-            List<PacketPipeline> pipelines = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                rings[i] = new FrameRing(cap.ringSize(), arena);
-                workers[i] = new Worker(i, rings[i], linkType, share, cfg.smtpSettings(), events, eventLoop,
-                        heartbeatNanos, lagMicros);
-                pipelines.add(workers[i].pipeline());
-            }
-            eventLoop.setWorkers(workers);
-
-            metricsSource = new SensorMetrics(pipelines, detection);
-            metricsSource.capture = captureCounters;
-            metricsSource.ringDrops = () -> {
-                long d = 0;
-                for (FrameRing r : rings) d += r.dropped();
-                return d;
-            };
-            metricsSource.eventQueueDepth = events::size;
-            metricsSource.reloadsSuccess = reloadsOk::get;
-            metricsSource.reloadsFailure = reloadsFailed::get;
-            metricsSource.lastReloadSuccessful = () -> lastReloadOk;
-            metricsSource.packetTimeMicros = eventLoop::slowestWorkerTime;
-            metricsSource.healthy = this::healthy;
-            metricsSource.outputs = outputs;
-            metricsSource.forwarding = forwarding;
-            metrics = new MailtapMetrics(metricsSource, version, cfg.sensor().name(), cfg.sensor().site());
+            events.bind(detection);
+            reloader = new Reloader(cfg, configFile, sinkFactory, detection, events);
+            channel = new EventChannel(cap.eventQueueSize());
+            runtime = new LiveRuntime(runner, cap, source, assembly, channel, consumers, events, events.pollNanos(), clock,
+                    captureCounters);
+            metrics = new MailtapMetrics(metricsSource(runtime.shards(), clock), version, cfg.sensor().name(), cfg.sensor().site());
             if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
-
-            eventThread = thread("mailtap-events", eventLoop);
-            workerThreads = new Thread[n];
-            for (int i = 0; i < n; i++) workerThreads[i] = thread("mailtap-worker-" + i, workers[i]);
-            captureThread = thread("mailtap-capture", this::captureLoop);
-            threadsStarted = true;
-            eventThread.start();
-            for (Thread t : workerThreads) t.start();
-            captureThread.start();
-            wakeThread = thread("mailtap-capture-wakeup", this::captureWakeLoop);
-            wakeThread.start();
+            starting = true;
+            runtime.start(); // from here the agents own the handle, the outputs and the sinks
+            running = runtime;
         } catch (SensorException | RuntimeException e) {
             if (endpoint != null) endpoint.close();
-            if (threadsStarted) { // a Thread.start failed (out of native threads): wind down what runs
-                if (captureThread.isAlive()) {
-                    source.breakLoop(); // the capture thread closes the handle and the rings
-                } else {
-                    source.close();
-                    for (FrameRing r : rings) r.close();
-                }
-            } else {
-                if (log != null) closeQuietly(log);
-                if (anomalies != null) closeQuietly(anomalies);
+            if (!starting) {
+                if (consumers != null) closeQuietly(consumers);
                 if (generation != null) closeGeneration(generation);
                 if (forwarding != null) forwarding.close();
                 source.close();
@@ -294,32 +198,79 @@ public final class LiveSensor {
             throw e;
         }
         setState(State.RUNNING);
-        String line = "mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + linkType + ")"
+        FrameRing ring = runtime.rings()[0];
+        LOG.info("mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + source.linkType() + ")"
                 + ", filter '" + (filter == null ? "" : filter) + "'"
-                + ", " + workers.length + (workers.length == 1 ? " worker" : " workers")
-                + " (ring " + rings[0].capacity() + " frames / " + (rings[0].arenaBytes() >> 20) + " MiB each)"
+                + ", " + cap.workers() + (cap.workers() == 1 ? " worker" : " workers")
+                + " (ring " + ring.capacity() + " frames / " + (ring.arenaBytes() >> 20) + " MiB each)"
                 + ", heartbeat " + cap.heartbeat().toMillis() + " ms"
                 + ", metrics " + (endpoint == null ? "off" : endpoint.url())
-                + ", output " + cfg.outputDir().toAbsolutePath().normalize();
-        LOG.info(line);
+                + ", output " + cfg.outputDir().toAbsolutePath().normalize());
         for (String w : cfg.warnings()) LOG.warn("config: {}", w);
         notifier.ready("capturing on " + cap.iface());
+        startHelpers(cfg);
+    }
+
+    private SensorMetrics metricsSource(List<PacketPipeline> shards, PacketClock clock) {
+        SensorMetrics m = new SensorMetrics(shards, detection);
+        m.capture = captureCounters;
+        m.ringDrops = runtime::ringDrops;
+        m.eventQueueDepth = channel::size;
+        m.eventWaits = channel::waits;
+        m.eventsLost = channel::lost;
+        m.agentErrors = runner::errors;
+        m.reloadsSuccess = reloader::succeeded;
+        m.reloadsFailure = reloader::failedCount;
+        m.lastReloadSuccessful = reloader::lastOk;
+        m.packetTimeMicros = clock::slowest;
+        m.healthy = this::healthy;
+        m.outputs = outputs;
+        m.forwarding = forwarding;
+        return m;
+    }
+
+    /** The interface watch, the watchdog (WATCHDOG=1 only after READY=1) and the stats line. */
+    private void startHelpers(MailtapConfig cfg) {
+        MailtapConfig.Capture cap = cfg.capture();
         if (source instanceof LiveSource) {
             InterfaceWatch watch = new InterfaceWatch(cap.iface(), Math.max(TimeUnit.MILLISECONDS.toNanos(200), cap.heartbeat().toNanos()));
-            if (watch.watchable()) {
-                interfaceThread = thread("mailtap-interface", watch);
-                interfaceThread.start();
+            if (watch.watchable()) helpers.add(runner.start(once("mailtap-interface", watch), IdleStrategy.NONE));
+        }
+        if (notifier.watchdogIntervalNanos() > 0) {
+            helpers.add(runner.start(new HealthAgent(notifier, List.of(runtime.capture()), runtime.workerRuns(), this::healthy),
+                    IdleStrategy.sleeping(notifier.watchdogIntervalNanos())));
+        }
+        Duration every = cfg.output().statsInterval();
+        if (!every.isZero()) {
+            StatsLine line = new StatsLine();
+            helpers.add(runner.start(new Agent() {
+                private boolean first = true; // the first line after one interval
+
+                @Override
+                public String roleName() { return "mailtap-stats"; }
+
+                @Override
+                public int doWork() {
+                    if (!first) STATS.info(line.next(metrics.refresh()));
+                    first = false;
+                    return 0;
+                }
+            }, IdleStrategy.sleeping(every.toNanos())));
+        }
+    }
+
+    /** An agent that runs {@code body} once (it loops until interrupted by its own design). */
+    private static Agent once(String name, Runnable body) {
+        return new Agent() {
+            @Override
+            public String roleName() { return name; }
+
+            @Override
+            public int doWork() {
+                body.run();
+                return DONE;
             }
-        }
-        if (notifier.watchdogIntervalNanos() > 0) { // WATCHDOG=1 only after READY=1
-            healthThread = thread("mailtap-health", this::healthLoop);
-            healthThread.start();
-        }
-        Duration statsEvery = cfg.output().statsInterval();
-        if (!statsEvery.isZero()) {
-            statsThread = thread("mailtap-stats", () -> statsLoop(statsEvery));
-            statsThread.start();
-        }
+        };
     }
 
     private MetricsEndpoint startEndpoint(MailtapConfig.Metrics m) throws SensorException {
@@ -338,11 +289,11 @@ public final class LiveSensor {
     }
 
     /** The alert stage of {@code cfg}: detection, tracker, alert log and the configured sinks. */
-    private DetectionSlot.Generation buildGeneration(MailtapConfig cfg) throws IOException {
+    private DetectionSlot.Generation buildGeneration(MailtapConfig cfg, OutputFiles files) throws IOException {
         List<AlertSink> extra = sinkFactory.create(cfg);
         Detection d;
         try {
-            d = Detection.build(cfg, started.outputDir(), true, extra, outputs.of(Output.ALERTS), rotation);
+            d = Detection.build(cfg, started.outputDir(), files, extra, outputs.of(Output.ALERTS));
         } catch (IOException | RuntimeException e) {
             for (AlertSink s : extra) s.close();
             throw e;
@@ -361,29 +312,13 @@ public final class LiveSensor {
         if (detection != null) detection.retired(g);
     }
 
-    /** A worker's part of the flow limits: max_flows and the total buffer budget are split evenly. */
-    static FlowSettings shardFlowSettings(FlowSettings s, int workers) {
-        if (workers <= 1) return s;
-        int maxFlows = (int) Math.max(1, (s.maxFlows() + (long) workers - 1) / workers);
-        long total = Math.max(1, s.maxBufferedBytesTotal() / workers);
-        int perDirection = (int) Math.min(s.maxBufferedBytesPerDirection(), total);
-        return new FlowSettings(s.smtpPorts(), s.trackAllTcp(), maxFlows, perDirection, total,
-                s.attemptTimeoutMicros(), s.idleTimeoutMicros(), s.closedTimeoutMicros(),
-                s.ackWaitMicros(), s.ackWaitMaxBytes(), Math.max(1, s.overlapCheckBuffers() / workers));
+    /** A worker's part of the flow limits (see {@link SensorAssembly#shardFlowSettings}). */
+    static io.mailtap.flow.FlowSettings shardFlowSettings(io.mailtap.flow.FlowSettings s, int workers) {
+        return SensorAssembly.shardFlowSettings(s, workers);
     }
 
-    /** Arena bytes per ring: ARENA_BYTES_PER_SLOT per slot, at least 1 MiB and 4 full frames, at most 1 GiB. */
     static int arenaBytes(int ringSize, int snaplen) {
-        long want = (long) ringSize * ARENA_BYTES_PER_SLOT;
-        long min = Math.max(1L << 20, 4L * Math.max(snaplen, 1));
-        return (int) Math.min(1L << 30, Math.max(want, min));
-    }
-
-    private static Thread thread(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.setUncaughtExceptionHandler((th, e) -> LOG.error("thread {} died", th.getName(), e));
-        return t;
+        return LiveRuntime.arenaBytes(ringSize, snaplen);
     }
 
     private void setState(State s) {
@@ -392,158 +327,12 @@ public final class LiveSensor {
         }
     }
 
-    // ================================================================== capture thread
-
-    private void captureLoop() {
-        PacketSource src = source;
-        FrameRing[] rs = rings;
-        int n = rs.length;
-        RawFrame f = new RawFrame(Math.min(Math.max(src.snaplen(), 64), 1 << 16));
-        FrameDecoder peek = new FrameDecoder(new DecodeStats()); // only to find the tuple; not counted
-        PacketView view = new PacketView();
-        long statsEvery = statsEveryNanos();
-        long nextStats = System.nanoTime() + statsEvery;
-        int roundRobin = 0;
-        long k = 0;
-        boolean statsBroken = false;
-        try {
-            while (true) {
-                captureInRead = true;
-                int r = src.read(f);
-                captureInRead = false;
-                CAPTURE_LOOPS.setOpaque(this, ++k);
-                if (r == PacketSource.PACKET) {
-                    captureCounters.packetAt(f.tsMicros);
-                    int shard;
-                    if (n == 1) {
-                        shard = 0;
-                    } else if (peek.decode(linkType, f.data, f.capturedLength, f.wireLength, f.tsMicros, view)) {
-                        shard = FlowHash.shard(view, n);
-                    } else {
-                        // Not TCP (or not decodable): no flow to keep together; the worker counts the skip.
-                        shard = roundRobin = roundRobin + 1 == n ? 0 : roundRobin + 1;
-                    }
-                    rs[shard].offer(f.data, f.capturedLength, f.wireLength, f.tsMicros);
-                    if ((k & 63) != 0) continue;
-                } else if (r == PacketSource.END) {
-                    break;
-                }
-                long now = System.nanoTime();
-                if (!statsBroken && now - nextStats >= 0) {
-                    nextStats = now + statsEvery;
-                    statsBroken = !pollStats(src);
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            failure = "capture thread failed: " + e;
-            LOG.error("capture thread failed", e);
-        } finally {
-            captureInRead = false;
-            if (!statsBroken) pollStats(src);
-            CaptureException err = src.error();
-            if (err != null) {
-                failure = err.getMessage();
-                LOG.error("capture stopped: {}", err.getMessage());
-            }
-            src.close(); // from the capture thread, as libpcap wants
-            for (FrameRing ring : rs) ring.close();
-        }
-    }
-
-    private long statsEveryNanos() {
-        return Math.max(TimeUnit.MILLISECONDS.toNanos(100), started.capture().heartbeat().toNanos());
-    }
-
-    /**
-     * On an idle wire pcap_next_ex never returns (libpcap 1.10, TPACKET_V3), so pcap_stats, which
-     * only the capture thread may call, would freeze at the last busy moment. Every stats interval,
-     * if the capture thread is still in the same read, wake it: the read returns TIMEOUT and the
-     * loop polls the counters. A busy wire is never woken.
-     */
-    private void captureWakeLoop() {
-        long every = statsEveryNanos();
-        long last = -1;
-        Thread capture = captureThread;
-        while (capture != null && capture.isAlive()) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(every);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long loops = (long) CAPTURE_LOOPS.getOpaque(this);
-            if (loops == last && captureInRead) source.wakeUp();
-            last = loops;
-        }
-    }
-
-    /** pcap_stats into the volatile counters; capture thread only. False if stats are unavailable. */
-    private boolean pollStats(PacketSource src) {
-        try {
-            CaptureStats s = src.stats();
-            captureCounters.received = s.received();
-            captureCounters.droppedByKernel = s.droppedByKernel();
-            captureCounters.droppedByInterface = s.droppedByInterface();
-            return true;
-        } catch (CaptureException | RuntimeException e) {
-            LOG.warn("capture statistics unavailable; kernel/interface drop counters stay at their last value: {}", e.getMessage());
-            return false;
-        }
-    }
-
     // ================================================================== health
 
-    /** The capture thread, every worker and the event thread are alive. */
+    /** The capture agent, every worker and the event agent are alive. */
     public boolean healthy() {
-        Thread c = captureThread;
-        if (c == null || !c.isAlive() || !eventThread.isAlive()) return false;
-        for (Thread t : workerThreads) if (!t.isAlive()) return false;
-        return true;
-    }
-
-    private void healthLoop() {
-        long interval = notifier.watchdogIntervalNanos();
-        long lastCapture = -1;
-        long[] lastWorker = new long[workers.length];
-        boolean warned = false;
-        while (true) {
-            synchronized (lifecycle) {
-                if (state == State.STOPPED) return;
-            }
-            long loops = (long) CAPTURE_LOOPS.getOpaque(this);
-            boolean progress = loops != lastCapture || captureInRead; // blocked in a read on a quiet wire is fine
-            lastCapture = loops;
-            for (int i = 0; i < workers.length; i++) {
-                long w = workers[i].loops();
-                if (w == lastWorker[i]) progress = false; // a worker loops at least every millisecond
-                lastWorker[i] = w;
-            }
-            boolean ok = healthy() && progress;
-            if (ok) {
-                notifier.watchdog();
-                warned = false;
-            } else if (!warned) {
-                LOG.error("sensor unhealthy (a thread died or stopped making progress); not petting the systemd watchdog");
-                warned = true;
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(interval);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    /** output.stats_interval: one stats line per interval until stopped (interrupted). */
-    private void statsLoop(Duration every) {
-        StatsLine line = new StatsLine();
-        while (true) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(every.toNanos());
-            } catch (InterruptedException e) {
-                return;
-            }
-            STATS.info(line.next(metrics.refresh()));
-        }
+        LiveRuntime r = running;
+        return r != null && r.healthy();
     }
 
     // ================================================================== rotation
@@ -551,7 +340,7 @@ public final class LiveSensor {
     /**
      * Log rotation (SIGUSR1, and SIGHUP after its reload): smtp.jsonl, alerts.jsonl and
      * anomalies.jsonl are closed and reopened by their paths. Only a flag is set here; the event
-     * thread, which writes all three, reopens each at a record boundary within one poll interval
+     * agent, which writes all three, reopens each at a record boundary within one poll interval
      * (at most 100 ms), so logrotate's renamed file holds every record written before and the new
      * file every record after. Counted in {@code mailtap_output_reopens_total{output,result}}.
      */
@@ -563,127 +352,23 @@ public final class LiveSensor {
     // ================================================================== reload
 
     /**
-     * Re-reads the configuration file (SIGHUP). A valid file takes effect without losing flow state:
-     * detection and alert settings are rebuilt and swapped in between two events; keys that need a
-     * restart are logged and keep their running value ({@link ReloadPlan}). An invalid file is
-     * logged in one line and the running configuration stays. Counted in
-     * {@code mailtap_config_reloads_total{result}}.
+     * Re-reads the configuration file (SIGHUP); see {@link Reloader}.
      *
      * @return true if the new configuration was accepted
      */
     public boolean reload() {
-        synchronized (reloadLock) {
-            synchronized (lifecycle) {
-                if (state != State.RUNNING) {
-                    LOG.warn("config reload ignored: the sensor is not running");
-                    return false;
-                }
-            }
-            if (configFile == null) return reloadFailed("the sensor was started without --config");
-            notifier.reloading();
-            try {
-                return doReload();
-            } finally {
-                notifier.ready("capturing on " + started.capture().iface());
+        synchronized (lifecycle) {
+            if (state != State.RUNNING) {
+                LOG.warn("config reload ignored: the sensor is not running");
+                return false;
             }
         }
-    }
-
-    private boolean doReload() {
-        MailtapConfig next;
+        notifier.reloading();
         try {
-            next = ConfigLoader.load(configFile);
-        } catch (ConfigException e) {
-            return reloadFailed(oneLine(e.getMessage()));
+            return reloader.reload();
+        } finally {
+            notifier.ready("capturing on " + started.capture().iface());
         }
-        ReloadPlan plan = ReloadPlan.of(started, applied, next);
-        if (plan.detectionChanged()) {
-            DetectionSlot.Generation g;
-            try {
-                g = prepareGeneration(plan, next);
-            } catch (IOException | RuntimeException e) {
-                return reloadFailed("cannot set up alerting: " + oneLine(String.valueOf(e.getMessage())));
-            }
-            CompletableFuture<DetectionSlot.Generation> swapped = eventLoop.swap(g);
-            DetectionSlot.Generation old;
-            try {
-                old = awaitSwap(swapped);
-            } catch (IllegalStateException e) {
-                g.change.discard();
-                return reloadFailed(e.getMessage());
-            }
-            closeReplaced(old, g.change);
-        }
-        applied = next;
-        reloadsOk.incrementAndGet();
-        lastReloadOk = true;
-        for (String k : plan.needsRestart()) {
-            LOG.warn("config reload: {} changed; it takes effect after a restart (the running value is kept)", k);
-        }
-        LOG.info("config reloaded from {}: {}", configFile,
-                plan.detectionChanged() ? "detection and alert settings applied (open alerts and unchanged rules keep their state)"
-                        : "no live setting changed");
-        for (String w : next.warnings()) LOG.warn("config: {}", w);
-        return true;
-    }
-
-    private DetectionSlot.Generation awaitSwap(CompletableFuture<DetectionSlot.Generation> swapped) {
-        try {
-            return swapped.get(RELOAD_SWAP.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            if (eventLoop.withdraw(swapped)) throw new IllegalStateException("the event thread did not take the new settings in time");
-            return swapped.join(); // taken just now
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (eventLoop.withdraw(swapped)) throw new IllegalStateException("interrupted");
-            return swapped.join();
-        }
-    }
-
-    /**
-     * The running detection after {@code plan}: only the sinks whose settings changed are opened;
-     * rule state and open alerts stay (applied on the event thread, {@link Detection.Change}).
-     */
-    private DetectionSlot.Generation prepareGeneration(ReloadPlan plan, MailtapConfig next) throws IOException {
-        DetectionSlot.Generation cur = detection.current();
-        List<AlertSink> extra = plan.alertSinksChanged() ? sinkFactory.create(next) : null;
-        Detection.Change change;
-        try {
-            change = cur.detection.prepare(next, started.outputDir(), true, extra);
-        } catch (IOException | RuntimeException e) {
-            if (extra != null) for (AlertSink s : extra) s.close();
-            throw e;
-        }
-        List<MonitoredSink> monitored = new ArrayList<>();
-        if (extra == null) monitored.addAll(cur.sinks);
-        else for (AlertSink s : extra) if (s instanceof MonitoredSink m) monitored.add(m);
-        return new DetectionSlot.Generation(cur.detection, change, next, monitored);
-    }
-
-    /** Closes (drains) the sinks a reload replaced, then folds the old generation's counters. */
-    private void closeReplaced(DetectionSlot.Generation old, Detection.Change change) {
-        for (AlertSink s : change.replaced()) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing a replaced alert sink failed", e);
-            }
-        }
-        if (!change.disabled().isEmpty()) LOG.info("config reload: rules switched off, their open alerts resolved: {}", change.disabled());
-        detection.retired(old);
-    }
-
-    private boolean reloadFailed(String why) {
-        reloadsFailed.incrementAndGet();
-        lastReloadOk = false;
-        LOG.error("config reload failed, keeping the running configuration: {}", why);
-        return false;
-    }
-
-    private static String oneLine(String s) {
-        return s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
     }
 
     // ================================================================== stop
@@ -727,43 +412,11 @@ public final class LiveSensor {
 
     private boolean doStop() {
         notifier.stopping("stopping: draining the workers");
-        LOG.info("stopping: draining {} workers and flushing every flow", workers.length);
-        boolean clean = true;
-        source.breakLoop();
-        if (!join(captureThread, STOP_CAPTURE)) {
-            LOG.error("the capture thread did not return from libpcap within {} s; stopping the workers anyway",
-                    STOP_CAPTURE.toSeconds());
-            for (Worker w : workers) w.abort();
-            clean = false;
-        }
-        long deadline = System.nanoTime() + STOP_WORKERS.toNanos();
-        for (Thread t : workerThreads) {
-            if (!join(t, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
-                clean = false;
-            }
-        }
-        if (!clean) {
-            for (Worker w : workers) w.abort();
-            for (Thread t : workerThreads) join(t, Duration.ofSeconds(2));
-        }
-        if (!join(eventThread, STOP_EVENTS)) {
-            LOG.error("the event thread did not finish within {} s (alert sinks still draining?); exiting anyway",
-                    STOP_EVENTS.toSeconds());
-            clean = false;
-        }
+        LOG.info("stopping: draining {} workers and flushing every flow", started.capture().workers());
+        boolean clean = runtime.stop();
         if (forwarding != null) forwarding.close(); // the writers are closed: send what is queued (bounded)
-        if (interfaceThread != null) {
-            interfaceThread.interrupt();
-            join(interfaceThread, Duration.ofSeconds(1));
-        }
-        if (statsThread != null) {
-            statsThread.interrupt();
-            join(statsThread, Duration.ofSeconds(1));
-        }
-        if (healthThread != null) {
-            healthThread.interrupt();
-            join(healthThread, Duration.ofSeconds(1));
-        }
+        for (AgentRunner.Running h : helpers) h.stop();
+        for (AgentRunner.Running h : helpers) h.join(Duration.ofSeconds(1));
         if (endpoint != null) endpoint.close();
         SensorTotals t = metrics.refresh();
         LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions; {}",
@@ -772,28 +425,18 @@ public final class LiveSensor {
         return clean;
     }
 
-    private static boolean join(Thread t, Duration bound) {
-        if (t == null) return true;
-        try {
-            t.join(Math.max(1, bound.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !t.isAlive();
-    }
-
     /** Blocks until the sensor's pipeline has finished: after {@link #stop} or when the capture ended by itself. */
     public void awaitTermination() throws InterruptedException {
-        Thread t = eventThread;
-        if (t != null) t.join();
+        LiveRuntime r = running;
+        if (r != null) r.eventRun().thread().join();
     }
 
     /** As {@link #awaitTermination()}, at most {@code bound}; true if finished. */
     public boolean awaitTermination(Duration bound) throws InterruptedException {
-        Thread t = eventThread;
-        if (t == null) return true;
-        t.join(Math.max(1, bound.toMillis()));
-        return !t.isAlive();
+        LiveRuntime r = running;
+        if (r == null) return true;
+        r.eventRun().thread().join(Math.max(1, bound.toMillis()));
+        return !r.eventRun().isAlive();
     }
 
     private static void closeQuietly(java.io.Closeable w) {
@@ -807,15 +450,18 @@ public final class LiveSensor {
     // ================================================================== accessors
 
     /** Why the capture ended by itself (interface gone, read error), or null. */
-    public String failure() { return failure; }
+    public String failure() {
+        LiveRuntime r = running;
+        return r == null ? null : r.failure();
+    }
 
     /** The configuration whose live parts are in effect (the last accepted reload). */
-    public MailtapConfig config() { return applied; }
+    public MailtapConfig config() { return reloader == null ? started : reloader.applied(); }
 
     /** The BPF filter in use, or null. */
     public String filter() { return filter; }
 
-    public int linkType() { return linkType; }
+    public int linkType() { return source == null ? 0 : source.linkType(); }
 
     /** Write counters and state of smtp.jsonl and alerts.jsonl. */
     public OutputHealth outputs() { return outputs; }
@@ -829,13 +475,18 @@ public final class LiveSensor {
     /** The sensor's meters (also usable without the endpoint). */
     public MailtapMetrics metrics() { return metrics; }
 
-    long reloadsSucceeded() { return reloadsOk.get(); }
+    long reloadsSucceeded() { return reloader.succeeded(); }
 
-    long reloadsFailedCount() { return reloadsFailed.get(); }
+    long reloadsFailedCount() { return reloader.failedCount(); }
 
     DetectionSlot detection() { return detection; }
 
-    Worker[] workers() { return workers.clone(); }
+    WorkerAgent[] workers() { return runtime.workers(); }
 
-    EventLoop eventLoop() { return eventLoop; }
+    LiveDetection events() { return events; }
+
+    AgentRunner runner() { return runner; }
+
+    /** What the warm-up did (null before start). */
+    WarmUp.Done warmedUp() { return warmedUp; }
 }

@@ -38,9 +38,14 @@ public final class PacketPipeline {
      * and the pipeline goes on, in a replay as in the live sensor.
      */
     public void onFrame(int linkType, byte[] frame, int capturedLength, int wireLength, long tsMicros) {
+        onFrame(linkType, frame, 0, capturedLength, wireLength, tsMicros);
+    }
+
+    /** As above, for a frame at {@code offset} inside {@code buffer} (a ring's arena: no copy first). */
+    public void onFrame(int linkType, byte[] buffer, int offset, int capturedLength, int wireLength, long tsMicros) {
         try {
             advanceTime(tsMicros);
-            if (decoder.decode(linkType, frame, capturedLength, wireLength, tsMicros, view)) {
+            if (decoder.decode(linkType, buffer, offset, capturedLength, wireLength, tsMicros, view)) {
                 flows.onPacket(view);
             }
         } catch (RuntimeException e) {

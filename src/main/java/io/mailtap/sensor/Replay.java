@@ -4,12 +4,6 @@ import io.mailtap.capture.CaptureException;
 import io.mailtap.capture.OfflineSource;
 import io.mailtap.capture.PacketSource;
 import io.mailtap.flow.FlowSettings;
-import io.mailtap.log.Output;
-import io.mailtap.log.OutputStats;
-import io.mailtap.log.RecordFile;
-import io.mailtap.log.AnomalyLogWriter;
-import io.mailtap.log.TransactionLogWriter;
-import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.SmtpSettings;
 
@@ -36,11 +30,12 @@ public final class Replay {
         }
     }
 
-    private final FlowSettings flowSettings;
-    private final SmtpSettings smtpSettings;
+    /** Events the replay's channel holds (what EventPipe held: 64 batches of 256). */
+    static final int EVENT_CAPACITY = 16_384;
+
+    private final SensorAssembly assembly;
     private final List<SmtpEventListener> consumers;
     private final int summaryLines;
-    private final String sensor;
     private ReplayProgress progress = ReplayProgress.NONE;
 
     /**
@@ -50,9 +45,12 @@ public final class Replay {
      */
     public Replay(FlowSettings flowSettings, SmtpSettings smtpSettings, String sensor, List<SmtpEventListener> consumers,
                   int summaryLines) {
-        this.sensor = java.util.Objects.requireNonNull(sensor, "sensor");
-        this.flowSettings = flowSettings;
-        this.smtpSettings = smtpSettings;
+        this(new SensorAssembly(flowSettings, smtpSettings, sensor), consumers, summaryLines);
+    }
+
+    /** A replay of {@code assembly}: the live sensor's chain, run by one reader thread and the event agent. */
+    public Replay(SensorAssembly assembly, List<SmtpEventListener> consumers, int summaryLines) {
+        this.assembly = java.util.Objects.requireNonNull(assembly, "assembly");
         this.consumers = List.copyOf(consumers);
         this.summaryLines = summaryLines;
     }
@@ -66,17 +64,19 @@ public final class Replay {
      */
     public Report run(List<Path> files, String bpfFilter, Path outDir) throws IOException {
         Files.createDirectories(outDir);
-        Path logPath = outDir.resolve(TRANSACTION_LOG);
-        StagedFile staged = StagedFile.beside(logPath);
-        StagedFile stagedAnomalies = StagedFile.beside(outDir.resolve(ANOMALY_LOG));
+        OutputFiles outputs = OutputFiles.replay();
         try {
-            Report report = run(files, bpfFilter, staged.temp(), logPath, stagedAnomalies.temp());
-            staged.commit();
-            stagedAnomalies.commit();
+            ReplaySummary summary = new ReplaySummary(summaryLines);
+            List<SmtpEventListener> then = new ArrayList<>(consumers);
+            then.add(summary);
+            Report report;
+            try (EventConsumers chain = assembly.consumers(outputs, outDir, null, then)) {
+                report = run(files, bpfFilter, chain, summary, outDir.resolve(TRANSACTION_LOG));
+            }
+            outputs.commit();
             return report;
         } finally {
-            staged.discard(); // after commit there is nothing left to delete
-            stagedAnomalies.discard();
+            outputs.discard(); // after commit there is nothing left to delete
         }
     }
 
@@ -103,44 +103,42 @@ public final class Replay {
         return null;
     }
 
-    private Report run(List<Path> files, String bpfFilter, Path writeTo, Path logPath, Path anomaliesTo) throws IOException {
-        ReplaySummary summary = new ReplaySummary(summaryLines);
-        try (TransactionLogWriter log = new TransactionLogWriter(
-                RecordFile.open(Output.SMTP, writeTo, false, new OutputStats()), sensor);
-             AnomalyLogWriter anomalies = new AnomalyLogWriter(
-                     RecordFile.open(Output.ANOMALIES, anomaliesTo, false, new OutputStats()), sensor)) {
-            List<SmtpEventListener> all = new ArrayList<>();
-            all.add(e -> {
-                if (e instanceof SmtpEvent.Transaction t) log.write(t.conn(), t.record());
-                else if (e instanceof SmtpEvent.Anomaly a) anomalies.write(a);
-            });
-            all.addAll(consumers);
-            all.add(summary);
-            long start = System.nanoTime();
-            List<FileReplayer.Result> results = new ArrayList<>();
-            long packets = 0;
-            PacketPipeline pipeline;
-            // decode → flow → smtp on this thread, logs and detection on the pipe's: both cores
-            try (EventPipe pipe = new EventPipe(new EventFanout(all))) {
-                pipeline = new PacketPipeline(flowSettings, smtpSettings, pipe);
-                long totalBytes = 0;
-                for (Path f : files) totalBytes += Files.size(f);
-                long total = totalBytes;
-                long[] before = new long[2]; // packets and bytes of the files already read
-                for (Path f : files) {
-                    FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline,
-                            (n, b) -> progress.update(before[0] + n, before[1] + b, total), pipe::failed);
-                    pipe.check(); // an output failed (disk full): stop with its reason, not read on
-                    results.add(r);
-                    packets += r.packets();
-                    before[0] = packets;
-                    before[1] += Files.size(f);
-                }
-                progress.done();
-                pipeline.finish();
+    private Report run(List<Path> files, String bpfFilter, EventConsumers chain, ReplaySummary summary, Path logPath)
+            throws IOException {
+        long start = System.nanoTime();
+        List<FileReplayer.Result> results = new ArrayList<>();
+        long packets = 0;
+        // decode → flow → smtp on this thread, logs and detection on the event agent's: both cores
+        EventChannel channel = new EventChannel(EVENT_CAPACITY);
+        EventChannel.Producer events = channel.producer();
+        AgentRunner runner = new AgentRunner(false); // a consumer's failure ends the replay with its reason (check())
+        AgentRunner.Running consumer = runner.start(new EventAgent(channel, chain, EventAgent.Between.NONE,
+                java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100)), IdleStrategy.NONE);
+        PacketPipeline pipeline = assembly.pipelines(1).create(events);
+        try {
+            long totalBytes = 0;
+            for (Path f : files) totalBytes += Files.size(f);
+            long total = totalBytes;
+            long[] before = new long[2]; // packets and bytes of the files already read
+            for (Path f : files) {
+                FileReplayer.Result r = FileReplayer.replay(f, bpfFilter, pipeline,
+                        (n, b) -> progress.update(before[0] + n, before[1] + b, total), channel::failed);
+                channel.check(); // an output failed (disk full): stop with its reason, not read on
+                results.add(r);
+                packets += r.packets();
+                before[0] = packets;
+                before[1] += Files.size(f);
             }
-            long nanos = System.nanoTime() - start;
-            return new Report(results, packets, nanos, pipeline, summary, logPath, log.lines());
+            progress.done();
+            pipeline.finish();
+        } finally {
+            events.close(); // delivers what is batched; the event agent ends once it has consumed it
+            while (!consumer.join(java.time.Duration.ofSeconds(1))) {
+                // a replay can wait: the consumer is writing the last batches
+            }
         }
+        channel.check();
+        long nanos = System.nanoTime() - start;
+        return new Report(results, packets, nanos, pipeline, summary, logPath, chain.transactionLines());
     }
 }

@@ -47,6 +47,9 @@ final class SensorMetrics implements MetricsSource {
     CaptureCounters capture = new CaptureCounters();
     LongSupplier ringDrops = () -> 0;
     IntSupplier eventQueueDepth = () -> 0;
+    LongSupplier eventWaits = () -> 0;
+    LongSupplier eventsLost = () -> 0;
+    LongSupplier agentErrors = () -> 0;
     LongSupplier reloadsSuccess = () -> 0;
     LongSupplier reloadsFailure = () -> 0;
     BooleanSupplier lastReloadSuccessful = () -> true;
@@ -83,6 +86,9 @@ final class SensorMetrics implements MetricsSource {
         }
         if (detection != null) detection.collect(t);
         t.eventQueueDepth = eventQueueDepth.getAsInt();
+        t.eventWaits = eventWaits.getAsLong();
+        t.eventsLost = eventsLost.getAsLong();
+        t.agentErrors = agentErrors.getAsLong();
         t.reloadsSuccess = reloadsSuccess.getAsLong();
         t.reloadsFailure = reloadsFailure.getAsLong();
         t.lastReloadSuccessful = lastReloadSuccessful.getAsBoolean();

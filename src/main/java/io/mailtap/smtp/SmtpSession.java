@@ -8,7 +8,6 @@ import io.mailtap.stream.Conversation;
 import io.mailtap.text.WireText;
 import io.mailtap.util.Ascii;
 
-import java.util.ArrayDeque;
 
 /**
  * The SMTP state machine of one connection, fed the two byte streams in packet order. Bytes may

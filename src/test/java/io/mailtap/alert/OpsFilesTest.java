@@ -48,7 +48,8 @@ class OpsFilesTest {
             "mailtap_output_write_errors_total", "mailtap_output_failing", "mailtap_output_reopens_total",
             "mailtap_forward_records_sent_total", "mailtap_forward_records_dropped_total", "mailtap_forward_queue_depth",
             "mailtap_kafka_records_delivered_total", "mailtap_kafka_records_failed_total",
-            "mailtap_event_queue_depth", "mailtap_config_reloads_total", "mailtap_packet_time_seconds", "mailtap_up",
+            "mailtap_event_queue_depth", "mailtap_event_queue_waits_total", "mailtap_events_lost_total", "mailtap_agent_errors_total",
+            "mailtap_config_reloads_total", "mailtap_packet_time_seconds", "mailtap_up",
             "mailtap_capture_last_packet_timestamp_seconds", "mailtap_config_last_reload_successful");
     /** The hand-written part plus the stage counters, which are declared once on their enums. */
     static final Set<String> CONTRACT = contract();

@@ -177,4 +177,40 @@ class FrameRingTest {
     private static int lengthOf(long seq) {
         return 8 + (int) new SplittableRandom(seq).nextLong(0, 1500);
     }
+
+    /**
+     * Issue 12: an idle worker parks on its empty ring instead of waking on a timer, and the
+     * producer's next offer wakes it — long before the park's bound (a minute here), so a quiet
+     * wire costs one wake-up per packet and an idle one none.
+     */
+    @Test
+    void anOfferWakesAConsumerParkedOnTheEmptyRing() throws Exception {
+        FrameRing ring = new FrameRing(8, 1 << 12);
+        AtomicLong got = new AtomicLong();
+        Thread consumer = new Thread(() -> {
+            while (got.get() == 0) {
+                ring.parkConsumer(java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+                ring.drain((b, off, len, wire, ts) -> got.set(ts), 8);
+            }
+        });
+        consumer.start();
+        while (consumer.getState() != Thread.State.TIMED_WAITING) Thread.onSpinWait(); // parked
+        assertThat(ring.offer(new byte[60], 60, 60, 42)).isTrue();
+        consumer.join(30_000);
+        assertThat(consumer.isAlive()).as("woken by the offer, not by the one-minute bound").isFalse();
+        assertThat(got.get()).isEqualTo(42);
+    }
+
+    @Test
+    void closingTheRingWakesAParkedConsumer() throws Exception {
+        FrameRing ring = new FrameRing(8, 1 << 12);
+        Thread consumer = new Thread(() -> {
+            while (!ring.isDrained()) ring.parkConsumer(java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+        });
+        consumer.start();
+        while (consumer.getState() != Thread.State.TIMED_WAITING) Thread.onSpinWait();
+        ring.close();
+        consumer.join(30_000);
+        assertThat(consumer.isAlive()).isFalse();
+    }
 }

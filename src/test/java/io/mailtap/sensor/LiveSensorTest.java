@@ -141,7 +141,7 @@ class LiveSensorTest {
         assertThat(m.value("mailtap_packets_total")).isEqualTo(1344);
         assertThat(m.value("mailtap_smtp_null_sender_total")).isEqualTo(60);
         assertThat(m.value("mailtap_alerts_raised_total", "rule", "null_sender_burst", "severity", "critical")).isPositive();
-        for (Worker w : s.workers()) {
+        for (WorkerAgent w : s.workers()) {
             assertThat(w.pipeline().decodeStats().get(DecodeCounter.FRAMES)).as("worker %d got a share", w.id()).isPositive();
             assertThat(w.eventsLost()).isZero();
         }

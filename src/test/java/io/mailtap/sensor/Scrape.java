@@ -152,6 +152,9 @@ final class Scrape {
         m("mailtap_kafka_records_delivered_total", "record", records);
         m("mailtap_kafka_records_failed_total", "record", records);
         m("mailtap_event_queue_depth");
+        m("mailtap_event_queue_waits_total");
+        m("mailtap_events_lost_total");
+        m("mailtap_agent_errors_total");
         m("mailtap_config_reloads_total", "result", Set.of("success", "failure"));
         m("mailtap_packet_time_seconds");
         m("mailtap_capture_last_packet_timestamp_seconds");

@@ -44,8 +44,7 @@ class SensorMetricsContractTest {
         DetectionSlot slot = new DetectionSlot(new DetectionSlot.Generation(d, cfg, List.of(sink)));
         List<PacketPipeline> pipelines = new ArrayList<>();
         for (Path f : files) { // one pipeline per file: like workers, their counters are summed
-            PacketPipeline p = new PacketPipeline(cfg.flowSettings(), cfg.smtpSettings(),
-                    new EventFanout(List.<SmtpEventListener>of(d.engine())));
+            PacketPipeline p = new PacketPipeline(cfg.flowSettings(), cfg.smtpSettings(), d.engine());
             FileReplayer.Result r = FileReplayer.replay(f, null, p);
             assertThat(r.packets()).as("packets of %s", f).isPositive();
             p.finish();

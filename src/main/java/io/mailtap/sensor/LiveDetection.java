@@ -1,119 +1,84 @@
 package io.mailtap.sensor;
 
-import io.mailtap.log.AnomalyLogWriter;
-import io.mailtap.log.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
+import io.mailtap.smtp.SmtpEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The event thread: takes the workers' SMTP events off one bounded queue, writes each transaction
- * to smtp.jsonl (flushed per line) and runs detection → alert tracking → sinks. It is off the
- * packet path: when it falls behind, the queue fills and the workers wait (see {@link Worker}).
+ * The live runtime around the {@link EventAgent}: detection through the {@link DetectionSlot}
+ * (a reload hands it a new generation, {@link #swap}, switched between two batches), detection's
+ * heartbeat, log rotation, the one-way-capture notice, and closing the outputs at the end.
  *
  * <p>When no event arrives for a heartbeat it advances detection's packet time to the slowest
- * worker's packet time, so windows slide and quiet alerts resolve on an idle wire; using the
- * slowest worker keeps detection from running ahead of events still to come.
- *
- * <p>A reload hands it a new detection stage ({@link #swap}); it switches between two events.
- * It ends once every worker is done and the queue is empty, then closes the log and the detection
- * stage (the sinks drain their queues within their own timeouts).
+ * worker's packet time ({@link PacketClock#slowest()}), so windows slide and quiet alerts resolve on
+ * an idle wire; using the slowest worker keeps detection from running ahead of events still to come.
  */
-final class EventLoop implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
-    private static final int BATCH = 1024;
+final class LiveDetection implements SmtpEventListener, EventAgent.Between {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveDetection.class);
 
-    private final BlockingQueue<SmtpEvent> queue;
-    private final TransactionLogWriter log;
-    private final AnomalyLogWriter anomalies;
-    private final DetectionSlot detection;
+    private EventConsumers consumers; // set once by attach(), before the event agent starts
+    private DetectionSlot detection; // set once by bind(), before the event agent starts
+    private final PacketClock clock;
     private final long heartbeatNanos;
-    private final long pollMillis;
-    private volatile Worker[] workers = new Worker[0];
 
     private final Object swapLock = new Object();
     private DetectionSlot.Generation pendingNext;               // guarded by swapLock
     private CompletableFuture<DetectionSlot.Generation> pendingDone; // guarded by swapLock
     private boolean finished;                                   // guarded by swapLock
 
-    private volatile boolean alive = true;
     private volatile long packetTimeMicros = Long.MIN_VALUE;
-    private long lastHeartbeatNanos;
-    private long logErrors;
+    private long lastHeartbeatNanos = System.nanoTime();
     private long eventErrors;
     /** One-way connections seen, and when the next line about them may be logged (at most one a minute). */
     private long oneWay, oneWayLogged;
     private long nextOneWayLogNanos = Long.MIN_VALUE;
     private static final long ONE_WAY_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    EventLoop(BlockingQueue<SmtpEvent> queue, TransactionLogWriter log, AnomalyLogWriter anomalies,
-              DetectionSlot detection, long heartbeatNanos) {
-        this.queue = queue;
-        this.log = log;
-        this.anomalies = anomalies;
-        this.detection = detection;
+    LiveDetection(PacketClock clock, long heartbeatNanos) {
+        this.clock = clock;
         this.heartbeatNanos = heartbeatNanos;
-        this.pollMillis = Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(heartbeatNanos) / 2));
     }
 
-    void setWorkers(Worker[] workers) { this.workers = workers.clone(); }
+    /** The assembly's consumers, this one among them: their files rotate and close with the event thread. */
+    void attach(EventConsumers consumers) {
+        this.consumers = consumers;
+    }
+
+    /** The running detection, swapped by reloads. */
+    void bind(DetectionSlot detection) {
+        this.detection = detection;
+    }
+
+    /** Poll interval of the event agent: half a heartbeat, 1..100 ms. */
+    long pollNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(heartbeatNanos) / 2)));
+    }
 
     @Override
-    public void run() {
-        try {
-            lastHeartbeatNanos = System.nanoTime();
-            while (true) {
-                applyPendingSwap();
-                boolean workersDone = allWorkersDone(); // read before draining: their last events are queued by then
-                SmtpEvent e = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
-                if (e != null) {
-                    handle(e);
-                    for (int i = 0; i < BATCH && (e = queue.poll()) != null; i++) handle(e);
-                }
-                heartbeat();
-                reopenIfRequested();
-                if (workersDone && queue.isEmpty()) break;
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            LOG.warn("event thread interrupted; {} events left unprocessed", queue.size());
-        } catch (RuntimeException | Error t) {
-            LOG.error("event thread failed; SMTP events are no longer logged or checked", t);
-        } finally {
-            alive = false;
-            finish();
-        }
+    public void onEvent(SmtpEvent e) {
+        if (e instanceof SmtpEvent.ConnectionEnd end && end.oneWay() != null) logOneWay(end);
+        detection.current().detection.engine().onEvent(e); // a failure is counted by EventConsumers
+        if (e.tsMicros() > packetTimeMicros) packetTimeMicros = e.tsMicros();
     }
 
-    private void handle(SmtpEvent e) {
-        if (e instanceof SmtpEvent.ConnectionEnd end && end.oneWay() != null) logOneWay(end);
-        if (e instanceof SmtpEvent.Transaction t) {
-            try {
-                log.write(t.conn(), t.record());
-            } catch (RuntimeException ex) { // UncheckedIOException: disk full, file gone
-                if (logErrors++ % 10_000 == 0) {
-                    LOG.error("cannot write smtp.jsonl ({} lines lost so far)", logErrors, ex);
-                }
-            }
-        } else if (e instanceof SmtpEvent.Anomaly a) {
-            try {
-                anomalies.write(a);
-            } catch (RuntimeException ex) { // counted with the transaction log's losses
-                if (logErrors++ % 10_000 == 0) {
-                    LOG.error("cannot write anomalies.jsonl ({} lines lost so far)", logErrors, ex);
-                }
-            }
-        }
-        try {
-            detection.current().detection.engine().onEvent(e);
-        } catch (RuntimeException ex) {
-            if (eventErrors++ < 10) LOG.error("detection failed on {}", e.getClass().getSimpleName(), ex);
-        }
-        if (e.tsMicros() > packetTimeMicros) packetTimeMicros = e.tsMicros();
+    @Override
+    public void beforeBatch() {
+        applyPendingSwap();
+    }
+
+    @Override
+    public void afterBatch() {
+        heartbeat();
+        reopenIfRequested();
+    }
+
+    @Override
+    public void onEnd() {
+        finish();
     }
 
     /**
@@ -136,8 +101,7 @@ final class EventLoop implements Runnable {
 
     /** Log rotation: the writers reopen their files here, between two batches, on the thread that writes them. */
     private void reopenIfRequested() {
-        log.reopenIfRequested();
-        anomalies.reopenIfRequested();
+        consumers.reopenIfRequested();
         try {
             detection.current().detection.reopenIfRequested();
         } catch (RuntimeException ex) {
@@ -149,29 +113,14 @@ final class EventLoop implements Runnable {
         long now = System.nanoTime();
         if (now - lastHeartbeatNanos < heartbeatNanos) return;
         lastHeartbeatNanos = now;
-        long t = slowestWorkerTime();
-        if (t == Long.MIN_VALUE) return;
+        long t = clock.slowest();
+        if (t == PacketClock.NONE) return;
         try {
             detection.current().detection.advanceTime(t);
         } catch (RuntimeException ex) {
             if (eventErrors++ < 10) LOG.error("detection failed to advance time", ex);
         }
         if (t > packetTimeMicros) packetTimeMicros = t;
-    }
-
-    /** The smallest packet time among workers that have one; MIN_VALUE if none has. */
-    long slowestWorkerTime() {
-        long min = Long.MAX_VALUE;
-        for (Worker w : workers) {
-            long t = w.packetTimeMicros();
-            if (t != Long.MIN_VALUE && t < min) min = t;
-        }
-        return min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
-    }
-
-    private boolean allWorkersDone() {
-        for (Worker w : workers) if (!w.done()) return false;
-        return true;
     }
 
     /**
@@ -226,14 +175,9 @@ final class EventLoop implements Runnable {
             pendingDone = null;
         }
         try {
-            log.close();
+            consumers.close();
         } catch (Exception e) {
-            LOG.error("cannot close smtp.jsonl", e);
-        }
-        try {
-            anomalies.close();
-        } catch (Exception e) {
-            LOG.error("cannot close anomalies.jsonl", e);
+            LOG.error("cannot close smtp.jsonl or anomalies.jsonl", e);
         }
         DetectionSlot.Generation g = detection.current();
         try {
@@ -243,9 +187,7 @@ final class EventLoop implements Runnable {
         }
     }
 
-    boolean isAlive() { return alive; }
-
     long packetTimeMicros() { return packetTimeMicros; }
 
-    long logErrors() { return logErrors; }
+    long logErrors() { return consumers.logErrors(); }
 }
