@@ -37,6 +37,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--show", paramLabel = "N", defaultValue = "50", description = "Transactions and findings listed in the summary (default: 50); the rest are counted.")
     int show;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = {
+            "Packet pipelines: flows split by the live sensor's flow hash, events merged back (default: 1). The output is",
+            "byte-identical to one pipeline's unless one flow table would have reached flow.max_flows,",
+            "flow.max_buffered_bytes_total or flow.max_overlap_check_buffers: the summary then says so. Each pipeline",
+            "gets those limits in full, so memory may reach N times them."})
+    int threads;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files.")
     List<Path> files;
 
@@ -50,6 +57,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         MailtapConfig cfg = ConfigArgument.load(configFile, err);
         if (cfg == null) return Main.EXIT_USAGE;
+        if (threads < 1 || threads > io.mailtap.sensor.ParallelReplay.MAX_THREADS) {
+            err.println("mailtap: --threads must be 1.." + io.mailtap.sensor.ParallelReplay.MAX_THREADS + ", not " + threads);
+            return Main.EXIT_USAGE;
+        }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
                 err.println("mailtap: cannot read " + f + ": " + (Files.exists(f) ? "not a readable file" : "no such file"));
@@ -68,7 +79,7 @@ final class ReplayCommand implements Callable<Integer> {
         Path alertLog;
         try (Detection detection = Detection.build(cfg, outDir, false, List.of(digest))) {
             Replay replay = new Replay(cfg.flowSettings(), cfg.smtpSettings(), cfg.sensor().name(), List.of(detection.engine()), show)
-                    .progress(ProgressLine.forTerminal(err));
+                    .progress(ProgressLine.forTerminal(err)).threads(threads);
             report = replay.run(files, filter, outDir);
             digest.updateFrom(detection.tracker().openAlerts());
             alertLog = detection.alertLog();

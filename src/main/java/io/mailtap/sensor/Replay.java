@@ -29,8 +29,12 @@ public final class Replay {
     public static final String ANOMALY_LOG = "anomalies.jsonl";
 
     /** What a replay did, for the summary and the exit code. */
+    /**
+     * @param limitsReached with {@code --threads} above 1: the flow limits one table might have reached,
+     *                      where the output may differ from a one-pipeline replay ({@link ParallelReplay})
+     */
     public record Report(List<FileReplayer.Result> files, long packets, long nanos, PacketPipeline pipeline,
-                         ReplaySummary summary, Path transactionLog, long transactionLines) {
+                         ReplaySummary summary, Path transactionLog, long transactionLines, List<String> limitsReached) {
         public boolean anyFileFailed() {
             return files.stream().anyMatch(r -> r.error() != null);
         }
@@ -42,6 +46,7 @@ public final class Replay {
     private final int summaryLines;
     private final String sensor;
     private ReplayProgress progress = ReplayProgress.NONE;
+    private int threads = 1;
 
     /**
      * @param consumers further event consumers (detection) run after the transaction log
@@ -86,6 +91,12 @@ public final class Replay {
         return this;
     }
 
+    /** Packet pipelines (flow shards) to run; above 1 a {@link ParallelReplay} with the same output. */
+    public Replay threads(int n) {
+        this.threads = n;
+        return this;
+    }
+
     /**
      * Checks every input before any output is touched: each file opens as a capture and the BPF
      * filter compiles for its link type.
@@ -117,6 +128,12 @@ public final class Replay {
             all.addAll(consumers);
             all.add(summary);
             long start = System.nanoTime();
+            if (threads > 1) {
+                ParallelReplay.Result p = new ParallelReplay(flowSettings, smtpSettings, threads)
+                        .run(files, bpfFilter, new EventFanout(all), progress);
+                return new Report(p.files(), p.packets(), System.nanoTime() - start, p.totals(), summary, logPath,
+                        log.lines(), p.limitsReached());
+            }
             List<FileReplayer.Result> results = new ArrayList<>();
             long packets = 0;
             PacketPipeline pipeline;
@@ -140,7 +157,7 @@ public final class Replay {
                 pipeline.finish();
             }
             long nanos = System.nanoTime() - start;
-            return new Report(results, packets, nanos, pipeline, summary, logPath, log.lines());
+            return new Report(results, packets, nanos, pipeline, summary, logPath, log.lines(), List.of());
         }
     }
 }
