@@ -48,7 +48,7 @@ public final class ParallelIdentity {
         Outputs serial = replay(cfg, files, 1, tmp.resolve("t1"));
         for (int n : threads) {
             Outputs parallel = replay(cfg, files, n, tmp.resolve("t" + n));
-            String what = files + " with " + n + " pipelines";
+            String what = (files.size() == 1 ? files.get(0).toString() : files.size() + " files") + " with " + n + " pipelines";
             assertThat(parallel.limitsReached()).as(what + ": limits").isEmpty();
             assertThat(parallel.smtp()).as(what + ": smtp.jsonl").isEqualTo(serial.smtp());
             assertThat(parallel.anomalies()).as(what + ": anomalies.jsonl").isEqualTo(serial.anomalies());
