@@ -3,6 +3,7 @@ package io.mailtap.cli;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.sensor.AlertDigest;
 import io.mailtap.sensor.Detection;
+import io.mailtap.sensor.ParallelReplay;
 import io.mailtap.sensor.Replay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,8 +58,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
         MailtapConfig cfg = ConfigArgument.load(configFile, err);
         if (cfg == null) return Main.EXIT_USAGE;
-        if (threads < 1 || threads > io.mailtap.sensor.ParallelReplay.MAX_THREADS) {
-            err.println("mailtap: --threads must be 1.." + io.mailtap.sensor.ParallelReplay.MAX_THREADS + ", not " + threads);
+        if (threads < 1 || threads > ParallelReplay.MAX_THREADS) {
+            err.println("mailtap: --threads must be 1.." + ParallelReplay.MAX_THREADS + ", not " + threads);
             return Main.EXIT_USAGE;
         }
         for (Path f : files) {

@@ -131,7 +131,8 @@ public final class ParallelReplay {
         fs.add(FlowCounter.ACTIVE_PEAK, merge.flowsPeak() - fs.get(FlowCounter.ACTIVE_PEAK)); // one table's peak, not the sum
         totals.addInternalErrors(reader.errors);
         if (reader.lastMicros != Long.MIN_VALUE) totals.advanceTime(reader.lastMicros);
-        return new Result(results, reader.frames, totals, limitsReached(shards, merge.flowsPeak()));
+        long packets = results.stream().mapToLong(FileReplayer.Result::packets).sum(); // as Replay counts them
+        return new Result(results, packets, totals, limitsReached(shards, merge.flowsPeak()));
     }
 
     private List<String> limitsReached(List<ReplayShard> shards, long flowsPeak) {
@@ -161,6 +162,7 @@ public final class ParallelReplay {
         private final ReplayProgress progress;
         private final int shards;
         private FrameBatch batch;
+        /** Frames read so far: the index of the next one. */
         long frames;
         long errors;
         long lastMicros = Long.MIN_VALUE;
@@ -182,7 +184,7 @@ public final class ParallelReplay {
             try (PacketSource source = OfflineSource.open(file, bpfFilter)) {
                 int linkType = source.linkType();
                 FileReplayer.Position position = (n, b) -> progress.update(before + n, bytesBefore + b, totalBytes);
-                boolean pcapng = progress != ReplayProgress.NONE && position.pcapng(file);
+                boolean pcapng = position.pcapng(file);
                 long bytes = 0;
                 int sinceUpdate = 0;
                 while (!halt.halted()) {
