@@ -38,11 +38,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--show", paramLabel = "N", defaultValue = "50", description = "Transactions and findings listed in the summary (default: 50); the rest are counted.")
     int show;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = {
-            "Packet pipelines: flows split by the live sensor's flow hash, events merged back (default: 1). The output is",
-            "byte-identical to one pipeline's unless one flow table would have reached flow.max_flows,",
-            "flow.max_buffered_bytes_total or flow.max_overlap_check_buffers: the summary then says so. Each pipeline",
-            "gets those limits in full, so memory may reach N times them."})
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Packet pipelines (default: 1, at most 64): "
+            + "flows split by the live sensor's flow hash, events merged back. The output is byte-identical to one pipeline's "
+            + "unless one flow table might have reached flow.max_flows, flow.max_buffered_bytes_total or "
+            + "flow.max_overlap_check_buffers: the summary then says so. Each pipeline gets those limits in full, so memory "
+            + "may reach N times them.")
     int threads;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files.")
