@@ -3,6 +3,7 @@ package io.mailtap.cli;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.sensor.AlertDigest;
 import io.mailtap.sensor.Detection;
+import io.mailtap.sensor.ParallelReplay;
 import io.mailtap.sensor.Replay;
 import io.mailtap.sensor.SensorAssembly;
 import picocli.CommandLine.Command;
@@ -38,6 +39,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--show", paramLabel = "N", defaultValue = "50", description = "Transactions and findings listed in the summary (default: 50); the rest are counted.")
     int show;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Packet pipelines (default: 1, at most 64): "
+            + "flows split by the live sensor's flow hash, events merged back. The output is byte-identical to one pipeline's "
+            + "unless one flow table might have reached flow.max_flows, flow.max_buffered_bytes_total or "
+            + "flow.max_overlap_check_buffers: the summary then says so. Each pipeline gets those limits in full, so memory "
+            + "may reach N times them.")
+    int threads;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files.")
     List<Path> files;
 
@@ -51,6 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         MailtapConfig cfg = ConfigArgument.load(configFile, err);
         if (cfg == null) return Main.EXIT_USAGE;
+        if (threads < 1 || threads > ParallelReplay.MAX_THREADS) {
+            err.println("mailtap: --threads must be 1.." + ParallelReplay.MAX_THREADS + ", not " + threads);
+            return Main.EXIT_USAGE;
+        }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
                 err.println("mailtap: cannot read " + f + ": " + (Files.exists(f) ? "not a readable file" : "no such file"));
@@ -69,7 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
         Path alertLog;
         try (Detection detection = Detection.build(cfg, outDir, false, List.of(digest))) {
             Replay replay = new Replay(SensorAssembly.of(cfg), List.of(detection.engine()), show)
-                    .progress(ProgressLine.forTerminal(err));
+                    .progress(ProgressLine.forTerminal(err)).threads(threads);
             report = replay.run(files, filter, outDir);
             digest.updateFrom(detection.tracker().openAlerts());
             alertLog = detection.alertLog();

@@ -51,6 +51,10 @@ final class SummaryPrinter {
             out.printf("Internal errors: %,d frames failed in the pipeline and were skipped (a bug: see the log)%n",
                     r.pipeline().internalErrors());
         }
+        if (!r.limitsReached().isEmpty()) {
+            out.printf("Parallel replay: one flow table might have reached %s; the output may differ from --threads 1%n",
+                    String.join(", ", r.limitsReached()));
+        }
         out.printf("Wrote %,d transaction%s to %s%n", r.transactionLines(), r.transactionLines() == 1 ? "" : "s", r.transactionLog());
         if (alertLog != null) {
             out.printf("Wrote %,d alert notification%s to %s%n", alerts.notifications(), alerts.notifications() == 1 ? "" : "s", alertLog);

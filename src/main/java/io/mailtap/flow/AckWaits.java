@@ -20,6 +20,9 @@ final class AckWaits {
     long now = Long.MIN_VALUE;
     /** Packet time at which the oldest wait expires; Long.MAX_VALUE when none is open. */
     long deadline = Long.MAX_VALUE;
+    /** The table's frame index ({@link FlowTable#frame}) and merge-order observer (null but in a shard). */
+    long frame;
+    ShardOrder order;
     private TcpReassembler.Held oldest, newest;
 
     AckWaits(long waitMicros, long maxBytes) {
@@ -31,6 +34,7 @@ final class AckWaits {
 
     void add(TcpReassembler.Held h) {
         h.waitSince = now;
+        h.waitFrame = frame;
         h.waitPrev = newest;
         h.waitNext = null;
         if (newest != null) newest.waitNext = h; else oldest = h;
@@ -49,6 +53,7 @@ final class AckWaits {
     void expireDue(long nowMicros) {
         TcpReassembler.Held h;
         while ((h = oldest) != null && nowMicros - h.waitSince >= waitMicros) {
+            if (order != null) order.timer(ShardOrder.ACK_WAIT, h.waitFrame);
             h.owner.expireWait(nowMicros); // removes h
         }
     }

@@ -9,6 +9,8 @@ package io.mailtap.flow;
 final class BufferBudget {
     final long max;
     long used;
+    /** Most bytes held at once. */
+    long peak;
     private final FlowStats stats;
     private TcpReassembler.Held oldest, newest;
 
@@ -21,6 +23,7 @@ final class BufferBudget {
         if (r.buffered == 0) link(r);
         r.buffered += bytes;
         used += bytes;
+        if (used > peak) peak = used;
         stats.add(FlowCounter.BUFFERED_BYTES_NOW, bytes);
     }
 

@@ -28,6 +28,8 @@ public final class Flow {
     Connection connection;
     ConnState state;
     long lastMicros;
+    /** Index of the frame that last touched the flow ({@link FlowTable#frame}): its place in its LRU list. */
+    long touched;
     boolean synSeen, synAckSeen, handshakeSeen, finFromClient, finFromServer, rstSeen;
     long clientPayloadBytes, serverPayloadBytes;
     long clientGapBytes, serverGapBytes;

@@ -40,7 +40,7 @@ import java.util.SplittableRandom;
  * <table>
  * <caption>bytes per tracked connection</caption>
  * <tr><th>what</th><th>bytes</th></tr>
- * <tr><td>{@link Flow}</td><td>152</td></tr>
+ * <tr><td>{@link Flow} (measured 152; 8 more since, the frame that last touched it, {@link ShardOrder})</td><td>160</td></tr>
  * <tr><td>2 {@link TcpReassembler}s (out-of-order state only while data is held)</td><td>80</td></tr>
  * <tr><td>their unacknowledged-bytes state once ACKs are seen (buffers pooled, only while data is
  * in flight; added after these measurements)</td><td>2 × 32</td></tr>
@@ -88,6 +88,10 @@ public final class FlowTable {
     private long now = Long.MIN_VALUE;
     /** Earliest packet time at which some flow may expire (may be early, never late). */
     private long nextDeadline = Long.MAX_VALUE;
+    /** Index of the frame being processed, as the owner numbers them ({@link #frame}); 0 if it does not. */
+    private long frame;
+    /** Told the merge keys of deferred work; null unless this table is one shard of a parallel replay. */
+    private ShardOrder order;
 
     // Working state of the packet being processed; fields rather than locals passed around or
     // objects returned, so the per-packet path allocates nothing.
@@ -121,6 +125,27 @@ public final class FlowTable {
     public FlowStats stats() { return stats; }
 
     /**
+     * The index of the frame about to be processed (or ticked). Only a table that is one shard of
+     * a parallel replay needs it: flows and ack waits are stamped with it for {@link ShardOrder}.
+     */
+    public void frame(long index) {
+        frame = index;
+        ackWaits.frame = index;
+    }
+
+    /** Tells {@code o} the merge key before each piece of deferred work (see {@link ShardOrder}). */
+    public void order(ShardOrder o) {
+        order = o;
+        ackWaits.order = o;
+    }
+
+    /** Most out-of-order bytes held at once (flow.max_buffered_bytes_total is hit above it). */
+    public long bufferedBytesPeak() { return budget.peak; }
+
+    /** Most overlap-check buffers out at once (flow.max_overlap_check_buffers is hit above it). */
+    public int overlapBuffersPeak() { return reassembly.unacked.peak(); }
+
+    /**
      * Expires flows whose timeout has passed at packet time {@code tsMicros}. Called by
      * {@link #onPacket} for every packet and by the live sensor's heartbeat when the wire is idle;
      * costs one comparison unless some flow is actually due.
@@ -130,9 +155,9 @@ public final class FlowTable {
         ackWaits.now = now;
         if (now >= ackWaits.deadline) ackWaits.expireDue(now);
         if (now < nextDeadline) return;
-        expire(attempting);
-        expire(open);
-        expire(closed);
+        expire(attempting, ShardOrder.ATTEMPT_TIMEOUT);
+        expire(open, ShardOrder.IDLE_TIMEOUT);
+        expire(closed, ShardOrder.CLOSED_TIMEOUT);
         nextDeadline = Math.min(attempting.nextDeadline(), Math.min(open.nextDeadline(), closed.nextDeadline()));
     }
 
@@ -145,6 +170,7 @@ public final class FlowTable {
         ackWaits.now = now;
         Flow f;
         while ((f = oldest()) != null) {
+            if (order != null) order.flush(f.lastMicros, f.lru == closed ? 0 : f.lru == attempting ? 1 : 2, f.touched);
             endFlow(f, f.closeReason != null ? f.closeReason : EndReason.SHUTDOWN);
         }
         nextDeadline = Long.MAX_VALUE;
@@ -209,6 +235,7 @@ public final class FlowTable {
         long ts = p.tsMicros;
         f.packets++;
         f.lastMicros = now;
+        f.touched = frame;
         f.lru.moveToFront(f);
         TcpReassembler own = fromClient ? f.toServer : f.toClient;
         TcpReassembler peer = fromClient ? f.toClient : f.toServer;
@@ -405,9 +432,10 @@ public final class FlowTable {
         return f;
     }
 
-    private void expire(LruList list) {
+    private void expire(LruList list, int kind) {
         Flow f;
         while ((f = list.tail) != null && now - f.lastMicros >= list.timeoutMicros) {
+            if (order != null) order.timer(kind, f.touched);
             if (list == attempting) stats.inc(FlowCounter.ATTEMPT_TIMEOUTS);
             else if (list == open) stats.inc(FlowCounter.IDLE_TIMEOUTS);
             else stats.inc(FlowCounter.CLOSED_EXPIRED);

@@ -95,6 +95,8 @@ final class TcpReassembler {
         boolean waiting;
         int ackLimit;
         long waitSince;
+        /** The frame the wait began at: its place in the wait list, for {@link ShardOrder}. */
+        long waitFrame;
         Held waitPrev, waitNext;
 
         Held(TcpReassembler owner) { this.owner = owner; }

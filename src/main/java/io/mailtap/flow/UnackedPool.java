@@ -17,6 +17,7 @@ final class UnackedPool {
     private final byte[][] free;
     private int freeCount;
     private int out;
+    private int peak;
 
     UnackedPool(FlowStats stats, int maxBuffers) {
         this.stats = stats;
@@ -34,9 +35,12 @@ final class UnackedPool {
             stats.inc(FlowCounter.UNACKED_NOT_KEPT);
             return false;
         }
-        out++;
+        if (++out > peak) peak = out;
         return true;
     }
+
+    /** Most buffers out at once. */
+    int peak() { return peak; }
 
     void release(TcpReassembler.Unacked u) {
         u.len = 0;

@@ -56,6 +56,9 @@ public final class PacketPipeline {
     /** Frames a stage failed on (a bug, never the input's fault): reported by replay and in the logs. */
     public long internalErrors() { return internalErrors; }
 
+    /** Counts frames other pipelines failed on into this one (a parallel replay's totals). */
+    void addInternalErrors(long n) { internalErrors += n; }
+
     /**
      * Moves packet time forward (never back: files of one replay or packets of different
      * interfaces can be slightly out of order) so idle flows expire even when no packet of theirs

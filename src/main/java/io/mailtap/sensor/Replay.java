@@ -23,8 +23,12 @@ public final class Replay {
     public static final String ANOMALY_LOG = "anomalies.jsonl";
 
     /** What a replay did, for the summary and the exit code. */
+    /**
+     * @param limitsReached with {@code --threads} above 1: the flow limits one table might have reached,
+     *                      where the output may differ from a one-pipeline replay ({@link ParallelReplay})
+     */
     public record Report(List<FileReplayer.Result> files, long packets, long nanos, PacketPipeline pipeline,
-                         ReplaySummary summary, Path transactionLog, long transactionLines) {
+                         ReplaySummary summary, Path transactionLog, long transactionLines, List<String> limitsReached) {
         public boolean anyFileFailed() {
             return files.stream().anyMatch(r -> r.error() != null);
         }
@@ -37,6 +41,7 @@ public final class Replay {
     private final List<SmtpEventListener> consumers;
     private final int summaryLines;
     private ReplayProgress progress = ReplayProgress.NONE;
+    private int threads = 1;
 
     /**
      * @param consumers further event consumers (detection) run after the transaction log
@@ -86,6 +91,12 @@ public final class Replay {
         return this;
     }
 
+    /** Packet pipelines (flow shards) to run; above 1 a {@link ParallelReplay} with the same output. */
+    public Replay threads(int n) {
+        this.threads = n;
+        return this;
+    }
+
     /**
      * Checks every input before any output is touched: each file opens as a capture and the BPF
      * filter compiles for its link type.
@@ -106,6 +117,13 @@ public final class Replay {
     private Report run(List<Path> files, String bpfFilter, EventConsumers chain, ReplaySummary summary, Path logPath)
             throws IOException {
         long start = System.nanoTime();
+        if (threads > 1) {
+            // N flow shards, events merged back into the order one pipeline gives (ParallelReplay)
+            ParallelReplay.Result p = new ParallelReplay(assembly.flowSettings(), assembly.smtpSettings(), threads)
+                    .run(files, bpfFilter, chain, progress);
+            return new Report(p.files(), p.packets(), System.nanoTime() - start, p.totals(), summary, logPath,
+                    chain.transactionLines(), p.limitsReached());
+        }
         List<FileReplayer.Result> results = new ArrayList<>();
         long packets = 0;
         // decode → flow → smtp on this thread, logs and detection on the event agent's: both cores
@@ -139,6 +157,6 @@ public final class Replay {
         }
         channel.check();
         long nanos = System.nanoTime() - start;
-        return new Report(results, packets, nanos, pipeline, summary, logPath, chain.transactionLines());
+        return new Report(results, packets, nanos, pipeline, summary, logPath, chain.transactionLines(), List.of());
     }
 }
