@@ -40,7 +40,7 @@ class ArchitectureTest {
             "stream",    // connection routing, content detection, TLS sniffing, tunnels
             "smtp",      // the protocol state machine: facts, no judgement
             "detect",    // policies over the facts
-            "log",       // the transaction log writer (consumes smtp facts)
+            "txlog",     // the transaction log writer (consumes smtp facts)
             "alert",     // alert model, de-duplication, sinks
             "metrics",   // reads the stages' counters
             "config",    // YAML → the stages' settings

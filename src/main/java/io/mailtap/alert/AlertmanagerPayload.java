@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailtap.detect.RuleId;
-import io.mailtap.log.SafeJson;
+import io.mailtap.txlog.SafeJson;
 import io.mailtap.text.WireText;
 import io.mailtap.time.PacketTime;
 

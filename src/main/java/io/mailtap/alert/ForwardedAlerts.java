@@ -1,7 +1,7 @@
 package io.mailtap.alert;
 
-import io.mailtap.log.Forwarded;
-import io.mailtap.log.LineTap;
+import io.mailtap.txlog.Forwarded;
+import io.mailtap.txlog.LineTap;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,12 +1,12 @@
 package io.mailtap.alert;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.mailtap.log.EventType;
-import io.mailtap.log.Output;
-import io.mailtap.log.OutputStats;
-import io.mailtap.log.RecordFile;
-import io.mailtap.log.ReopenRequest;
-import io.mailtap.log.SafeJson;
+import io.mailtap.txlog.EventType;
+import io.mailtap.txlog.Output;
+import io.mailtap.txlog.OutputStats;
+import io.mailtap.txlog.RecordFile;
+import io.mailtap.txlog.ReopenRequest;
+import io.mailtap.txlog.SafeJson;
 import io.mailtap.time.PacketTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

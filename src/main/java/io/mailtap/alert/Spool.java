@@ -1,6 +1,6 @@
 package io.mailtap.alert;
 
-import io.mailtap.log.RecordFile;
+import io.mailtap.txlog.RecordFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,11 +2,11 @@ package io.mailtap.alert;
 
 import io.mailtap.settings.Section;
 import static io.mailtap.settings.Leaf.live;
-import static io.mailtap.settings.Types.duration;
-import static io.mailtap.settings.Types.headerSecret;
-import static io.mailtap.settings.Types.integer;
-import static io.mailtap.settings.Types.string;
-import static io.mailtap.settings.Types.url;
+import static io.mailtap.settings.ValueTypes.duration;
+import static io.mailtap.settings.ValueTypes.headerSecret;
+import static io.mailtap.settings.ValueTypes.integer;
+import static io.mailtap.settings.ValueTypes.string;
+import static io.mailtap.settings.ValueTypes.url;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

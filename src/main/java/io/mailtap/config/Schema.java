@@ -19,7 +19,7 @@ import java.util.Map;
 
 import static io.mailtap.settings.Leaf.live;
 import static io.mailtap.settings.Leaf.restart;
-import static io.mailtap.settings.Types.*;
+import static io.mailtap.settings.ValueTypes.*;
 
 /**
  * The whole key tree, assembled from the stages' own fragments ({@link SmtpSettings#SCHEMA},
@@ -42,7 +42,7 @@ final class Schema {
 
     private static Duration d(String s) { return Units.parseDuration(s); }
 
-    /** The record kinds a forwarding sink carries (io.mailtap.log.Forwarded's config names; a test keeps them equal). */
+    /** The record kinds a forwarding sink carries (io.mailtap.txlog.Forwarded's config names; a test keeps them equal). */
     static final List<String> FORWARDED_ALL = List.of("transactions", "alerts", "anomalies");
 
     private static Section alerts() {

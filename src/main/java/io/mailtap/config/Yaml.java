@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.mailtap.log.SafeJson;
+import io.mailtap.txlog.SafeJson;
 import io.mailtap.settings.Problems;
 import io.mailtap.settings.Quoting;
 

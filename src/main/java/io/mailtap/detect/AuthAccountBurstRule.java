@@ -8,7 +8,7 @@ import io.mailtap.smtp.SmtpEvent;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.mailtap.settings.Types.*;
+import static io.mailtap.settings.ValueTypes.*;
 
 /**
  * {@code auth_account_burst}: one AUTH account, within the window, sends more than
@@ -88,19 +88,19 @@ final class AuthAccountBurstRule extends Rule {
         if (user == null || user.isEmpty()) return;
         Connection c = e.conn();
         long ts = e.tsMicros();
-        Account acc = accounts.getOrCreate(Text.key(user), Account::new);
+        Account acc = accounts.getOrCreate(Evidence.key(user), Account::new);
         String client = c.clientIpText();
 
         if (e instanceof SmtpEvent.Rcpt r) {
             // hashed and compared where it lies in the argument: a String only for a new sample entry
             String arg = r.argument();
-            long domain = Text.domainRegion(arg);
-            if (domain == Text.NONE) return;
-            acc.domains.add(Text.domainHash(arg, domain), ts);
+            long domain = Evidence.domainRegion(arg);
+            if (domain == Evidence.NONE) return;
+            acc.domains.add(Evidence.domainHash(arg, domain), ts);
             acc.sampleDomains.addRegion(arg, domain, true);
         } else {
             if (e instanceof SmtpEvent.MailFrom) acc.messages.add(ts, 0, 1);
-            acc.hosts.add(Text.hash64(client), ts);
+            acc.hosts.add(Evidence.hash64(client), ts);
             acc.sampleHosts.add(client);
         }
 
@@ -143,7 +143,7 @@ final class AuthAccountBurstRule extends Rule {
                 .window(cfg.windowMicros(), acc.lastMessages)
                 .account(acc.lastUser)
                 .summary("account " + acc.account + " exceeded " + String.join(" and ", names) + ": "
-                        + String.join(", ", why) + " in " + Text.span(cfg.windowMicros())
+                        + String.join(", ", why) + " in " + Evidence.span(cfg.windowMicros())
                         + ", latest from " + acc.lastConn.clientIpText())
                 .ev("which_limit", String.join(",", names))
                 .ev("messages", acc.lastMessages)

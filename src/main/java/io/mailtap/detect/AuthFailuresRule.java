@@ -6,7 +6,7 @@ import java.util.List;
 import io.mailtap.flow.Connection;
 import io.mailtap.smtp.SmtpEvent;
 
-import static io.mailtap.settings.Types.*;
+import static io.mailtap.settings.ValueTypes.*;
 
 /**
  * {@code auth_failures}: at least {@code threshold} failed AUTH exchanges from one client host
@@ -87,7 +87,7 @@ final class AuthFailuresRule extends Rule {
         return finding(cl.ip, cl.lastConn, cl.lastTs)
                 .window(cfg.windowMicros(), n)
                 .account(cl.lastUser)
-                .summary(cl.ip + " failed AUTH " + n + " times in " + Text.span(cfg.windowMicros())
+                .summary(cl.ip + " failed AUTH " + n + " times in " + Evidence.span(cfg.windowMicros())
                         + (cl.lastUsers.isEmpty() ? "" : " (accounts tried: " + String.join(", ", cl.lastUsers.list()) + ")"))
                 .ev("failures", n)
                 .ev("threshold", cfg.threshold())

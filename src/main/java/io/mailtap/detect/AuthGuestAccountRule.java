@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
-import static io.mailtap.settings.Types.*;
+import static io.mailtap.settings.ValueTypes.*;
 
 /**
  * {@code auth_guest_account}: a successful AUTH as a guest-like account (incident 2's variant: the
@@ -66,8 +66,8 @@ final class AuthGuestAccountRule extends Rule {
             which = "authzid";
         }
         if (matched == null) return;
-        String shown = Text.ev(matched);
-        finding("account:" + Text.key(matched), a.conn(), a.tsMicros())
+        String shown = Evidence.ev(matched);
+        finding("account:" + Evidence.key(matched), a.conn(), a.tsMicros())
                 .account(matched)
                 .summary("guest-like account \"" + shown + "\" logged in successfully (AUTH "
                         + (a.mechanism() == null ? "?" : a.mechanism()) + ") from " + a.conn().clientIpText()

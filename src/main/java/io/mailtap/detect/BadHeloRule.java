@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
-import static io.mailtap.settings.Types.*;
+import static io.mailtap.settings.ValueTypes.*;
 
 /**
  * {@code bad_helo}: an internal host greets an outside server with a HELO/EHLO name that spam
@@ -32,7 +32,7 @@ import static io.mailtap.settings.Types.*;
  * <p>One alert per (client, HELO name); the table of keys is capped like every other.
  */
 final class BadHeloRule extends Rule {
-    private final Network net;
+    private final AddressPlan net;
     private final boolean allPorts;
     private final Set<String> publicHelo = new HashSet<>();
     private final KeyedLru<int[]> keys;
@@ -58,7 +58,7 @@ final class BadHeloRule extends Rule {
         super(RuleId.BAD_HELO, ctx);
         this.net = ctx.net();
         this.allPorts = s.allPorts();
-        for (String h : s.publicHelo()) publicHelo.add(Text.hostName(h));
+        for (String h : s.publicHelo()) publicHelo.add(Evidence.hostName(h));
         this.keys = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
@@ -76,7 +76,7 @@ final class BadHeloRule extends Rule {
         Verdict v = check(arg, c.clientIp(), mailServer ? publicHelo : Set.of());
         if (v == null) return;
 
-        String key = c.clientIpText() + " " + Text.key(arg);
+        String key = c.clientIpText() + " " + Evidence.key(arg);
         int[] seen = keys.getOrCreate(key, k -> new int[1]);
         seen[0]++;
         String verb = h.verb() == null ? "HELO" : h.verb().toUpperCase(Locale.ROOT);
@@ -101,7 +101,7 @@ final class BadHeloRule extends Rule {
     static Verdict check(String arg, InetAddress client, Set<String> requiredNames) {
         String a = arg.trim();
         if (a.isEmpty()) return new Verdict("empty", "no name given");
-        String name = Text.hostName(a);
+        String name = Evidence.hostName(a);
         if (name.equals("localhost") || name.equals("localhost.localdomain") || name.endsWith(".localhost")) {
             return new Verdict("loopback", "a loopback name");
         }

@@ -17,7 +17,7 @@ import io.mailtap.text.WireText;
 final class BlocklistRejectionRule extends Rule {
     private static final int MAX_SUMMARY_REPLY = 160;
 
-    private final Network net;
+    private final AddressPlan net;
     private final BlocklistPatterns patterns;
     private final KeyedLru<Listing> listings;
 

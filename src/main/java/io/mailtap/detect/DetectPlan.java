@@ -30,7 +30,7 @@ public record DetectPlan(AddressSet internal, AddressSet mailServers, List<Integ
 
     /** One rule as configured. */
     public record Configured<S>(RuleSpec<S> spec, boolean enabled, Severity severity, S settings) {
-        Rule create(Network net, int maxTrackedKeys, FindingSink sink, DetectStats stats) {
+        Rule create(AddressPlan net, int maxTrackedKeys, FindingSink sink, DetectStats stats) {
             return spec.create(settings, new RuleContext(severity, net, maxTrackedKeys, sink, stats));
         }
 

@@ -8,8 +8,8 @@ import io.mailtap.settings.Type;
 import java.util.Locale;
 import java.util.regex.PatternSyntaxException;
 
-import static io.mailtap.settings.Types.list;
-import static io.mailtap.settings.Types.wrongType;
+import static io.mailtap.settings.ValueTypes.list;
+import static io.mailtap.settings.ValueTypes.wrongType;
 
 /** The config value types of detection's own values: severities, CIDR blocks, blocklist patterns, key kinds. */
 public final class DetectTypes {

@@ -23,7 +23,7 @@ public final class DetectionEngine implements SmtpEventListener {
 
     private final FindingSink sink;
     private final DetectStats stats = new DetectStats();
-    private final Network net;
+    private final AddressPlan net;
     private DetectPlan plan;
     private Rule[] rules;
     private long nowMicros = Long.MIN_VALUE;
@@ -32,7 +32,7 @@ public final class DetectionEngine implements SmtpEventListener {
     public DetectionEngine(DetectPlan plan, FindingSink sink) {
         this.sink = sink;
         this.plan = plan;
-        this.net = new Network(plan);
+        this.net = new AddressPlan(plan);
         List<Rule> all = new ArrayList<>();
         for (DetectPlan.Configured<?> r : plan.rules()) if (r.enabled()) all.add(build(r, plan));
         this.rules = all.toArray(new Rule[0]);

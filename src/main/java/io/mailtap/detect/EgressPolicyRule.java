@@ -29,7 +29,7 @@ final class EgressPolicyRule extends Rule {
     static final int R_ATTEMPTED = 1, R_ESTABLISHED = 2, R_SMTP = 3, R_MAIL = 4;
     private static final int MAX_DESTINATIONS_COUNTED = 100;
 
-    private final Network net;
+    private final AddressPlan net;
     /** Connections being watched (uid → what we know so far). */
     private final KeyedLru<Conn> conns;
     /** Per client host: where it went. */
@@ -157,7 +157,7 @@ final class EgressPolicyRule extends Rule {
         String dest = dest(c);
         if (isNew) {
             host.destinations.add(dest);
-            host.destination(Text.hash64(dest));
+            host.destination(Evidence.hash64(dest));
         }
 
         String state = conn.rank >= R_SMTP ? SMTP : conn.rank == R_ESTABLISHED ? ESTABLISHED : ATTEMPTED;

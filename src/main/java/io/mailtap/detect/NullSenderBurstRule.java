@@ -11,7 +11,7 @@ import io.mailtap.smtp.TransactionRecord;
 import java.util.EnumMap;
 import java.util.Map;
 
-import static io.mailtap.settings.Types.*;
+import static io.mailtap.settings.ValueTypes.*;
 
 /**
  * {@code null_sender_burst}: at least {@code threshold} {@code MAIL FROM:<>} within the window,
@@ -92,7 +92,7 @@ final class NullSenderBurstRule extends Rule {
         return switch (k) {
             case CLIENT -> c.clientIpText();
             case SERVER -> c.serverIpText();
-            case ACCOUNT -> authUser == null || authUser.isEmpty() ? null : Text.key(authUser);
+            case ACCOUNT -> authUser == null || authUser.isEmpty() ? null : Evidence.key(authUser);
         };
     }
 
@@ -101,7 +101,7 @@ final class NullSenderBurstRule extends Rule {
         if (e instanceof SmtpEvent.MailFrom m) {
             onMailFrom(m);
         } else if (e instanceof SmtpEvent.Rcpt r) {
-            if (Text.isNullPath(r.mailFrom())) addSample(r.conn(), r.authUser(), r.argument());
+            if (Evidence.isNullPath(r.mailFrom())) addSample(r.conn(), r.authUser(), r.argument());
         } else if (e instanceof SmtpEvent.Transaction t) {
             TransactionRecord rec = t.record();
             if (rec.nullSender() && rec.rcptTo() != null) {
@@ -113,7 +113,7 @@ final class NullSenderBurstRule extends Rule {
     // Per event: the tables by index (no iterator), the recipient parsed once for all keys and
     // made into Strings only when a sample does not hold it yet.
     private void addSample(Connection c, String authUser, String rcpt) {
-        long bare = Text.NONE, domain = Text.NONE;
+        long bare = Evidence.NONE, domain = Evidence.NONE;
         boolean parsed = false;
         for (NullSenderKey kind : KINDS) {
             KeyedLru<KeyState> t = tables.get(kind);
@@ -123,8 +123,8 @@ final class NullSenderBurstRule extends Rule {
             KeyState st = t.get(v);
             if (st == null) continue;
             if (!parsed) {
-                bare = Text.bareRegion(rcpt);
-                domain = Text.domainRegion(rcpt);
+                bare = Evidence.bareRegion(rcpt);
+                domain = Evidence.domainRegion(rcpt);
                 parsed = true;
             }
             Samples s = st.samples();
@@ -170,14 +170,14 @@ final class NullSenderBurstRule extends Rule {
         Connection c = st.lastConn;
         String value = st.value;
         long nulls = st.lastNulls, all = st.lastAll;
-        String span = Text.span(cfg.windowMicros());
-        String share = Text.percent(nulls, all);
+        String span = Evidence.span(cfg.windowMicros());
+        String share = Evidence.percent(nulls, all);
         String summary = switch (st.kind) {
-            case ACCOUNT -> "account " + Text.ev(value) + " sent " + nulls + " null-sender (MAIL FROM:<>) messages in "
+            case ACCOUNT -> "account " + Evidence.ev(value) + " sent " + nulls + " null-sender (MAIL FROM:<>) messages in "
                     + span + " (" + share + " of its MAIL FROMs), latest from " + c.clientIpText();
             case CLIENT -> c.clientIpText() + " sent " + nulls + " null-sender (MAIL FROM:<>) messages in " + span
                     + " (" + share + " of its MAIL FROMs)"
-                    + (st.lastUser != null ? ", latest as account " + Text.ev(st.lastUser) : "");
+                    + (st.lastUser != null ? ", latest as account " + Evidence.ev(st.lastUser) : "");
             case SERVER -> c.serverIpText() + " received " + nulls + " null-sender (MAIL FROM:<>) messages in " + span
                     + " (" + share + " of its MAIL FROMs), latest from " + c.clientIpText();
         };
@@ -189,7 +189,7 @@ final class NullSenderBurstRule extends Rule {
                 .ev("key_value", value)
                 .ev("null_senders", nulls)
                 .ev("mail_from_total", all)
-                .ev("share_null", Text.ratio(nulls, all))
+                .ev("share_null", Evidence.ratio(nulls, all))
                 .ev("threshold", cfg.threshold())
                 .ev("auth_user", st.lastUser)
                 .ev("helo", st.lastHelo)

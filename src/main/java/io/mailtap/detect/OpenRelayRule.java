@@ -14,7 +14,7 @@ import java.util.List;
  * ({@code <postmaster>}) are local.
  */
 final class OpenRelayRule extends Rule {
-    private final Network net;
+    private final AddressPlan net;
     private final List<String> localDomains;
     private final KeyedLru<Sample> servers;
 
@@ -36,7 +36,7 @@ final class OpenRelayRule extends Rule {
     OpenRelayRule(Settings s, RuleContext ctx) {
         super(RuleId.OPEN_RELAY, ctx);
         this.net = ctx.net();
-        this.localDomains = s.localDomains().stream().map(Text::hostName).toList();
+        this.localDomains = s.localDomains().stream().map(Evidence::hostName).toList();
         this.servers = new KeyedLru<>(ctx.maxTrackedKeys(), this.stats);
     }
 
@@ -57,11 +57,11 @@ final class OpenRelayRule extends Rule {
         if (r.authUser() != null) return;
         Connection c = r.conn();
         if (!net.inbound(c)) return;
-        String domain = Text.domainOf(r.argument());
+        String domain = Evidence.domainOf(r.argument());
         if (domain == null || isLocal(domain)) return;
         Sample clients = servers.getOrCreate(c.serverIpText(), k -> new Sample());
         clients.add(c.clientIpText());
-        String rcpt = Text.bare(r.argument());
+        String rcpt = Evidence.bare(r.argument());
         finding(c.serverIpText(), c, r.tsMicros())
                 .summary(c.serverIpText() + " accepted RCPT TO:<" + WireText.cap(rcpt, 100) + "> from unauthenticated "
                         + c.clientIpText() + " (" + WireText.cap(domain, 80) + " is not a local domain)")

@@ -83,7 +83,7 @@ abstract class Rule {
 
         Builder src(String v) { src = v; return this; }
         Builder dst(String v) { dst = v; return this; }
-        Builder account(String v) { account = Text.ev(v); return this; }
+        Builder account(String v) { account = Evidence.ev(v); return this; }
         Builder state(String v, int rank) { state = v; stateRank = rank; return this; }
         Builder count(long v) { count = v; return this; }
         Builder window(long micros, long countInWindow) { windowSeconds = Math.max(1, micros / 1_000_000L); count = countInWindow; return this; }
@@ -93,7 +93,7 @@ abstract class Rule {
         Builder list(String v) { list = v; return this; }
 
         Builder ev(String name, Object value) {
-            if (value instanceof String s) value = Text.ev(s);
+            if (value instanceof String s) value = Evidence.ev(s);
             if (value != null) evidence.put(name, value);
             return this;
         }

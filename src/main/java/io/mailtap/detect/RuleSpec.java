@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
-import static io.mailtap.settings.Types.bool;
-import static io.mailtap.settings.Types.duration;
+import static io.mailtap.settings.ValueTypes.bool;
+import static io.mailtap.settings.ValueTypes.duration;
 
 /**
  * One rule's declaration, in the rule's own file: its id, default severity, one-line doc, its own

@@ -7,7 +7,7 @@ import io.mailtap.settings.Section;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.mailtap.settings.Types.integer;
+import static io.mailtap.settings.ValueTypes.integer;
 
 /**
  * Every detection rule, in evaluation order: the one list a new rule is added to. The {@code detect}

@@ -17,7 +17,7 @@ final class Sample {
     /** Adds {@code s} unless present; when full, the oldest entry gives way so the sample stays current. */
     void add(String s) {
         if (s == null || s.isEmpty()) return;
-        String v = Text.ev(s);
+        String v = Evidence.ev(s);
         for (int i = 0; i < size; i++) if (items[i].equals(v)) return;
         if (size < items.length) {
             items[size++] = v;
@@ -29,13 +29,13 @@ final class Sample {
 
     /**
      * {@link #add} of {@code src.substring(from, to)}, lower-cased when {@code lower} (ASCII), for a
-     * region from {@link Text#bareRegion}/{@link Text#domainRegion}: the String is made only when it
+     * region from {@link Evidence#bareRegion}/{@link Evidence#domainRegion}: the String is made only when it
      * is not in the sample already, so a repeat costs a comparison, not an allocation.
      */
     void addRegion(String src, long region, boolean lower) {
-        if (region == Text.NONE) return;
-        int from = Text.from(region), len = Text.to(region) - from;
-        if (len > Text.MAX_EVIDENCE || (lower && !Text.ascii(src, from, from + len))) { // capped or case-mapped: as add() does
+        if (region == Evidence.NONE) return;
+        int from = Evidence.from(region), len = Evidence.to(region) - from;
+        if (len > Evidence.MAX_EVIDENCE || (lower && !Evidence.ascii(src, from, from + len))) { // capped or case-mapped: as add() does
             String v = src.substring(from, from + len);
             add(lower ? v.toLowerCase(java.util.Locale.ROOT) : v);
             return;

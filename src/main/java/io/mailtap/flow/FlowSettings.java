@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import static io.mailtap.settings.Leaf.restart;
-import static io.mailtap.settings.Types.bytes;
-import static io.mailtap.settings.Types.duration;
-import static io.mailtap.settings.Types.integer;
+import static io.mailtap.settings.ValueTypes.bytes;
+import static io.mailtap.settings.ValueTypes.duration;
+import static io.mailtap.settings.ValueTypes.integer;
 
 /**
  * Limits and timeouts of the flow table. Every bound has a default, a config key (documented in

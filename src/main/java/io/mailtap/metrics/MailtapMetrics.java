@@ -8,7 +8,7 @@ import io.mailtap.detect.Severity;
 import io.mailtap.flow.EndReason;
 import io.mailtap.flow.FlowCounter;
 import io.mailtap.flow.GapCause;
-import io.mailtap.log.Output;
+import io.mailtap.txlog.Output;
 import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.AuthMechanism;
 import io.mailtap.smtp.SmtpCounter;
@@ -187,7 +187,7 @@ public final class MailtapMetrics {
         for (DetectCounter c : DetectCounter.values()) if (!c.perRule()) stage(c, t -> t.detect[c.ordinal()]);
 
         // forwarding sinks (output.stdout, output.syslog, output.kafka): every target, zero while off
-        for (io.mailtap.log.ForwardTarget ft : io.mailtap.log.ForwardTarget.values()) {
+        for (io.mailtap.txlog.ForwardTarget ft : io.mailtap.txlog.ForwardTarget.values()) {
             int i = ft.ordinal();
             counter("mailtap.forward.records.sent", "Records a forwarding sink handed to its destination (stdout, syslog; kafka: accepted into the producer buffer, see mailtap_kafka_records_delivered_total).",
                     t -> t.forwardSent[i], "sink", ft.label());
@@ -199,7 +199,7 @@ public final class MailtapMetrics {
                     t -> t.forwardQueueDepth[i], "sink", ft.label());
         }
         // output.kafka: what the broker acknowledged, and what failed after the producer accepted it
-        for (io.mailtap.log.Forwarded k : io.mailtap.log.Forwarded.values()) {
+        for (io.mailtap.txlog.Forwarded k : io.mailtap.txlog.Forwarded.values()) {
             int i = k.ordinal();
             counter("mailtap.kafka.records.delivered", "Records the Kafka brokers acknowledged (acks=all), by record kind.",
                     t -> t.kafkaDelivered[i], "record", k.configName());

@@ -6,9 +6,9 @@ import io.mailtap.detect.DetectCounter;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
 import io.mailtap.flow.FlowStats;
-import io.mailtap.log.Output;
-import io.mailtap.log.OutputHealth;
-import io.mailtap.log.OutputStats;
+import io.mailtap.txlog.Output;
+import io.mailtap.txlog.OutputHealth;
+import io.mailtap.txlog.OutputStats;
 import io.mailtap.smtp.SmtpStats;
 
 import java.util.Map;
@@ -79,30 +79,30 @@ public final class SensorTotals {
     }
 
     // ---- forwarding sinks, indexed by ForwardTarget.ordinal()
-    public final long[] forwardSent = new long[io.mailtap.log.ForwardTarget.values().length];
-    public final long[] forwardDroppedQueueFull = new long[io.mailtap.log.ForwardTarget.values().length];
-    public final long[] forwardDroppedSendFailed = new long[io.mailtap.log.ForwardTarget.values().length];
-    public final long[] forwardQueueDepth = new long[io.mailtap.log.ForwardTarget.values().length];
+    public final long[] forwardSent = new long[io.mailtap.txlog.ForwardTarget.values().length];
+    public final long[] forwardDroppedQueueFull = new long[io.mailtap.txlog.ForwardTarget.values().length];
+    public final long[] forwardDroppedSendFailed = new long[io.mailtap.txlog.ForwardTarget.values().length];
+    public final long[] forwardQueueDepth = new long[io.mailtap.txlog.ForwardTarget.values().length];
 
     /** Adds the counters of every forwarding sink of {@code f}. */
-    public void addForwarding(io.mailtap.log.Forwarding f) {
-        for (io.mailtap.log.ForwardTarget t : io.mailtap.log.ForwardTarget.values()) {
-            io.mailtap.log.Forwarder.Stats s = f.stats(t);
+    public void addForwarding(io.mailtap.txlog.Forwarding f) {
+        for (io.mailtap.txlog.ForwardTarget t : io.mailtap.txlog.ForwardTarget.values()) {
+            io.mailtap.txlog.Forwarder.Stats s = f.stats(t);
             int i = t.ordinal();
             forwardSent[i] += s.sent.get();
             forwardDroppedQueueFull[i] += s.droppedQueueFull.get();
             forwardDroppedSendFailed[i] += s.droppedSendFailed.get();
             forwardQueueDepth[i] += s.queueDepth();
         }
-        for (io.mailtap.log.Forwarded k : io.mailtap.log.Forwarded.values()) {
+        for (io.mailtap.txlog.Forwarded k : io.mailtap.txlog.Forwarded.values()) {
             kafkaDelivered[k.ordinal()] += f.kafka().delivered(k);
             kafkaFailed[k.ordinal()] += f.kafka().failed(k);
         }
     }
 
     // ---- the Kafka sink's acknowledgements, indexed by Forwarded.ordinal()
-    public final long[] kafkaDelivered = new long[io.mailtap.log.Forwarded.values().length];
-    public final long[] kafkaFailed = new long[io.mailtap.log.Forwarded.values().length];
+    public final long[] kafkaDelivered = new long[io.mailtap.txlog.Forwarded.values().length];
+    public final long[] kafkaFailed = new long[io.mailtap.txlog.Forwarded.values().length];
 
     // ---- the sensor itself
     public long eventQueueDepth;

@@ -7,8 +7,8 @@ import io.mailtap.config.MailtapConfig;
 import io.mailtap.detect.DetectPlan;
 import io.mailtap.detect.DetectionEngine;
 import io.mailtap.detect.RuleId;
-import io.mailtap.log.OutputStats;
-import io.mailtap.log.ReopenRequest;
+import io.mailtap.txlog.OutputStats;
+import io.mailtap.txlog.ReopenRequest;
 
 import java.io.IOException;
 import java.nio.file.Path;

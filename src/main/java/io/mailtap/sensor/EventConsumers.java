@@ -1,7 +1,7 @@
 package io.mailtap.sensor;
 
-import io.mailtap.log.AnomalyLogWriter;
-import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.txlog.AnomalyLogWriter;
+import io.mailtap.txlog.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
 import org.slf4j.Logger;
@@ -80,7 +80,7 @@ public final class EventConsumers implements SmtpEventListener, java.io.Closeabl
     }
 
     /** Every smtp.jsonl and anomalies.jsonl line also goes to {@code tap} (output.stdout / output.syslog). */
-    void forwardTo(io.mailtap.log.LineTap tap) {
+    void forwardTo(io.mailtap.txlog.LineTap tap) {
         log.forwardTo(tap);
         anomalies.forwardTo(tap);
     }

@@ -1,14 +1,14 @@
 package io.mailtap.sensor;
 
 import io.mailtap.config.MailtapConfig;
-import io.mailtap.log.ForwardTarget;
-import io.mailtap.log.Forwarded;
-import io.mailtap.log.Forwarder;
-import io.mailtap.log.Forwarding;
-import io.mailtap.log.KafkaOptions;
-import io.mailtap.log.KafkaTransport;
-import io.mailtap.log.StdoutTransport;
-import io.mailtap.log.SyslogTransport;
+import io.mailtap.txlog.ForwardTarget;
+import io.mailtap.txlog.Forwarded;
+import io.mailtap.txlog.Forwarder;
+import io.mailtap.txlog.Forwarding;
+import io.mailtap.txlog.KafkaOptions;
+import io.mailtap.txlog.KafkaTransport;
+import io.mailtap.txlog.StdoutTransport;
+import io.mailtap.txlog.SyslogTransport;
 import io.mailtap.util.Redactor;
 
 import java.io.FileOutputStream;

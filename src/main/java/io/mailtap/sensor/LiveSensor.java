@@ -6,9 +6,9 @@ import io.mailtap.capture.CaptureException;
 import io.mailtap.capture.LiveSource;
 import io.mailtap.capture.PacketSource;
 import io.mailtap.config.MailtapConfig;
-import io.mailtap.log.Output;
-import io.mailtap.log.OutputHealth;
-import io.mailtap.log.ReopenRequest;
+import io.mailtap.txlog.Output;
+import io.mailtap.txlog.OutputHealth;
+import io.mailtap.txlog.ReopenRequest;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.metrics.MetricsEndpoint;
 import io.mailtap.metrics.SensorTotals;
@@ -93,7 +93,7 @@ public final class LiveSensor {
     /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
     /** output.stdout / output.syslog of this run (restart to change); closed after the event agent. */
-    private volatile io.mailtap.log.Forwarding forwarding;
+    private volatile io.mailtap.txlog.Forwarding forwarding;
     /** Log rotation: bumped by {@link #reopenOutputs()}, followed by the event agent's writers. */
     private final ReopenRequest rotation = new ReopenRequest();
 

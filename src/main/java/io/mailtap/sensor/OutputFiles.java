@@ -1,10 +1,10 @@
 package io.mailtap.sensor;
 
 import io.mailtap.alert.JsonAlertLog;
-import io.mailtap.log.Output;
-import io.mailtap.log.OutputStats;
-import io.mailtap.log.RecordFile;
-import io.mailtap.log.ReopenRequest;
+import io.mailtap.txlog.Output;
+import io.mailtap.txlog.OutputStats;
+import io.mailtap.txlog.RecordFile;
+import io.mailtap.txlog.ReopenRequest;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package io.mailtap.sensor;
 
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.flow.FlowSettings;
-import io.mailtap.log.AnomalyLogWriter;
-import io.mailtap.log.Output;
-import io.mailtap.log.OutputHealth;
-import io.mailtap.log.OutputStats;
-import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.txlog.AnomalyLogWriter;
+import io.mailtap.txlog.Output;
+import io.mailtap.txlog.OutputHealth;
+import io.mailtap.txlog.OutputStats;
+import io.mailtap.txlog.TransactionLogWriter;
 import io.mailtap.smtp.SmtpEventListener;
 import io.mailtap.smtp.SmtpSettings;
 

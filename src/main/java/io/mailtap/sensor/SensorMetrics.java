@@ -1,6 +1,6 @@
 package io.mailtap.sensor;
 
-import io.mailtap.log.OutputHealth;
+import io.mailtap.txlog.OutputHealth;
 import io.mailtap.metrics.MetricsSource;
 import io.mailtap.metrics.SensorTotals;
 
@@ -56,7 +56,7 @@ final class SensorMetrics implements MetricsSource {
     LongSupplier packetTimeMicros;
     BooleanSupplier healthy = () -> true;
     OutputHealth outputs;
-    io.mailtap.log.Forwarding forwarding;
+    io.mailtap.txlog.Forwarding forwarding;
 
     SensorMetrics(List<PacketPipeline> pipelines, DetectionSlot detection) {
         this.pipelines = List.copyOf(pipelines);

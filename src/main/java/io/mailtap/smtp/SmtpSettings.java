@@ -7,10 +7,10 @@ import java.util.List;
 
 import static io.mailtap.settings.Leaf.live;
 import static io.mailtap.settings.Leaf.restart;
-import static io.mailtap.settings.Types.bool;
-import static io.mailtap.settings.Types.bytes;
-import static io.mailtap.settings.Types.integer;
-import static io.mailtap.settings.Types.ports;
+import static io.mailtap.settings.ValueTypes.bool;
+import static io.mailtap.settings.ValueTypes.bytes;
+import static io.mailtap.settings.ValueTypes.integer;
+import static io.mailtap.settings.ValueTypes.ports;
 
 /**
  * Limits of the SMTP analyzer. Each has a config key, a default and a counter in

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailtap.detect.Harness;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
-import io.mailtap.log.SafeJson;
+import io.mailtap.txlog.SafeJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class JsonAlertLogTest {
     @Test
     void everyFieldIsPresentWithStableNames(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("alerts.jsonl");
-        JsonAlertLog log = JsonAlertLog.open(file, true, new io.mailtap.log.OutputStats());
+        JsonAlertLog log = JsonAlertLog.open(file, true, new io.mailtap.txlog.OutputStats());
         log.publish(alert("fw01"));
         log.publish(alert("fw02"));
         String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
@@ -78,7 +78,7 @@ class JsonAlertLogTest {
     void endToEndIntoAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("out/alerts.jsonl");
         Harness h = Harness.site();
-        JsonAlertLog log = JsonAlertLog.open(file, false, new io.mailtap.log.OutputStats());
+        JsonAlertLog log = JsonAlertLog.open(file, false, new io.mailtap.txlog.OutputStats());
         AlertTracker t = new AlertTracker(h.config.alertSettings(), log);
         io.mailtap.detect.DetectionEngine engine = new io.mailtap.detect.DetectionEngine(io.mailtap.detect.DetectPlan.from(h.config.view()), t);
         io.mailtap.detect.SmtpScript wire = new io.mailtap.detect.SmtpScript(engine);

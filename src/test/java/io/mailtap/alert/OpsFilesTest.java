@@ -137,7 +137,7 @@ class OpsFilesTest {
         for (RuleId r : RuleId.values()) ruleIds.add(r.id());
         assertThat(values("rule", s)).as(where).isSubsetOf(ruleIds);
         Set<String> sinks = new HashSet<>(Set.of(AlertmanagerSink.NAME, WebhookSink.NAME, "log"));
-        for (io.mailtap.log.ForwardTarget f : io.mailtap.log.ForwardTarget.values()) sinks.add(f.label()); // stdout, syslog
+        for (io.mailtap.txlog.ForwardTarget f : io.mailtap.txlog.ForwardTarget.values()) sinks.add(f.label()); // stdout, syslog
         assertThat(values("sink", s)).as(where).isSubsetOf(sinks);
         assertThat(values("where", s)).as(where).isSubsetOf("kernel", "interface", "ring");
         if (s.contains("mailtap_alert_sink_dropped_total")) {

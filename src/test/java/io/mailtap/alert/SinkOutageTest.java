@@ -1,7 +1,7 @@
 package io.mailtap.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailtap.log.SafeJson;
+import io.mailtap.txlog.SafeJson;
 import io.mailtap.time.PacketTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

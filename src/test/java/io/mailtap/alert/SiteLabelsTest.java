@@ -3,7 +3,7 @@ package io.mailtap.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailtap.detect.RuleId;
 import io.mailtap.detect.Severity;
-import io.mailtap.log.SafeJson;
+import io.mailtap.txlog.SafeJson;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.mailtap.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailtap.log.TransactionLogWriter;
+import io.mailtap.txlog.TransactionLogWriter;
 import io.mailtap.testutil.TcpConversation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

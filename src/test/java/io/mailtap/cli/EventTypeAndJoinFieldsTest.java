@@ -2,7 +2,7 @@ package io.mailtap.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailtap.alert.JsonAlertLog;
-import io.mailtap.log.AnomalyLogWriter;
+import io.mailtap.txlog.AnomalyLogWriter;
 import io.mailtap.testutil.TcpConversation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package io.mailtap.config;
 
-import io.mailtap.log.Forwarded;
+import io.mailtap.txlog.Forwarded;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -28,11 +28,11 @@ class HelpersTest {
     @Test
     void distinctWindowIsExactAtTheLimit() {
         DistinctWindow d = new DistinctWindow(60 * S, 6);
-        for (int i = 0; i < 100; i++) d.add(Text.hash64("h" + (i % 5)), i * S / 10);
+        for (int i = 0; i < 100; i++) d.add(Evidence.hash64("h" + (i % 5)), i * S / 10);
         assertThat(d.count(10 * S)).isEqualTo(5);
-        d.add(Text.hash64("h5"), 11 * S);
+        d.add(Evidence.hash64("h5"), 11 * S);
         assertThat(d.count(11 * S)).isEqualTo(6);
-        d.add(Text.hash64("h6"), 12 * S);
+        d.add(Evidence.hash64("h6"), 12 * S);
         assertThat(d.count(12 * S)).isEqualTo(6); // capped at limit + 1
         assertThat(d.count(200 * S)).isZero();
     }
@@ -75,14 +75,14 @@ class HelpersTest {
 
     @Test
     void text() {
-        assertThat(Text.domainOf("<Bob@Example.ORG.>")).isEqualTo("example.org");
-        assertThat(Text.domainOf("<@relay.example:bob@dest.example>")).isEqualTo("dest.example");
-        assertThat(Text.domainOf("<postmaster>")).isNull();
-        assertThat(Text.domainOf("<>")).isNull();
-        assertThat(Text.isNullPath("<>")).isTrue();
-        assertThat(Text.isNullPath("<a@b>")).isFalse();
-        assertThat(Text.ev("x".repeat(500))).hasSize(300).endsWith("…");
-        assertThat(Text.span(600_000_000L)).isEqualTo("10m");
-        assertThat(Text.span(3_600_000_000L)).isEqualTo("1h");
+        assertThat(Evidence.domainOf("<Bob@Example.ORG.>")).isEqualTo("example.org");
+        assertThat(Evidence.domainOf("<@relay.example:bob@dest.example>")).isEqualTo("dest.example");
+        assertThat(Evidence.domainOf("<postmaster>")).isNull();
+        assertThat(Evidence.domainOf("<>")).isNull();
+        assertThat(Evidence.isNullPath("<>")).isTrue();
+        assertThat(Evidence.isNullPath("<a@b>")).isFalse();
+        assertThat(Evidence.ev("x".repeat(500))).hasSize(300).endsWith("…");
+        assertThat(Evidence.span(600_000_000L)).isEqualTo("10m");
+        assertThat(Evidence.span(3_600_000_000L)).isEqualTo("1h");
     }
 }

@@ -35,7 +35,7 @@ class MetricsEndpointTest {
     Path dir;
 
     private final AtomicBoolean healthy = new AtomicBoolean(true);
-    private final io.mailtap.log.OutputHealth outputs = new io.mailtap.log.OutputHealth();
+    private final io.mailtap.txlog.OutputHealth outputs = new io.mailtap.txlog.OutputHealth();
 
     private MailtapMetrics metrics() {
         return new MailtapMetrics(new MetricsSource() {
@@ -59,9 +59,9 @@ class MetricsEndpointTest {
     @Test
     void anOutputThatCannotBeWrittenMakesTheSensorNotReady(@TempDir Path out) throws Exception {
         java.nio.file.Path file = out.resolve("smtp.jsonl");
-        io.mailtap.log.OutputStats smtp = outputs.of(io.mailtap.log.Output.SMTP);
-        io.mailtap.log.RecordFile f = io.mailtap.log.RecordFile.open(io.mailtap.log.Output.SMTP, file, true, smtp,
-                io.mailtap.log.SpaceLimitedChannel.opener(0, new io.mailtap.log.SpaceLimitedChannel[1]), System::nanoTime);
+        io.mailtap.txlog.OutputStats smtp = outputs.of(io.mailtap.txlog.Output.SMTP);
+        io.mailtap.txlog.RecordFile f = io.mailtap.txlog.RecordFile.open(io.mailtap.txlog.Output.SMTP, file, true, smtp,
+                io.mailtap.txlog.SpaceLimitedChannel.opener(0, new io.mailtap.txlog.SpaceLimitedChannel[1]), System::nanoTime);
         try (MetricsEndpoint e = MetricsEndpoint.start(
                 new MetricsEndpoint.Settings("127.0.0.1:0", "/metrics", null, null, null, null), metrics())) {
             HttpClient c = HttpClient.newHttpClient();

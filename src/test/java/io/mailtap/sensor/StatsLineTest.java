@@ -2,7 +2,7 @@ package io.mailtap.sensor;
 
 import io.mailtap.decode.DecodeCounter;
 import io.mailtap.flow.FlowCounter;
-import io.mailtap.log.Output;
+import io.mailtap.txlog.Output;
 import io.mailtap.metrics.SensorTotals;
 import io.mailtap.smtp.Anomaly;
 import io.mailtap.smtp.SmtpCounter;
