@@ -71,7 +71,7 @@ public class DetectionReplayBenchmark {
     @Benchmark
     public long allEvents() {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
-        DetectionEngine engine = new DetectionEngine(cfg.detectSettings(), new AlertTracker(cfg.alertSettings(), discard));
+        DetectionEngine engine = new DetectionEngine(io.mailtap.detect.DetectPlan.from(cfg.view()), new AlertTracker(cfg.alertSettings(), discard));
         for (SmtpEvent e : events) engine.onEvent(e);
         cpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
         ops++;
