@@ -224,19 +224,21 @@ mailtap_msgs=""
 mailtap_row() {
   local name="$1" label="$2"; shift 2
   rm -f "$work/logs/$name.times" "$work/logs/$name.gcms"
-  local ok=1 i out_dir gc_log saved_opts base_opts
+  local ok=1 i out_dir gc_log saved_opts base_opts had_opts
   for i in $(seq 1 "$runs"); do
     out_dir="$work/replay-out-$name"
     rm -rf "$out_dir"
     mkdir -p "$out_dir"
     gc_log="$work/logs/$name-gc-$i.log"
     rm -f "$gc_log"
+    # restored as it was: unset stays unset (an empty MAILTAP_JAVA_OPTS would mean the JVM's defaults)
+    had_opts="${MAILTAP_JAVA_OPTS+set}"
     saved_opts="${MAILTAP_JAVA_OPTS-}"
     # the launcher's replay defaults (C1, serial GC) unless the caller chose options, plus the GC log
     base_opts="${MAILTAP_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
     export MAILTAP_JAVA_OPTS="${base_opts:+$base_opts }-Xlog:gc*:file=$gc_log"
     measure "$name" "$i" "$mailtap_bin" replay "$@" --out "$out_dir" "$capture" || ok=0
-    export MAILTAP_JAVA_OPTS="$saved_opts"
+    if [ -n "$had_opts" ]; then export MAILTAP_JAVA_OPTS="$saved_opts"; else unset MAILTAP_JAVA_OPTS; fi
     [ "$ok" = 1 ] || return 1
     # pauses only: "[gc] GC(n) Pause Young ... 1.234ms" (not the concurrent phases)
     grep -E '\]\[gc *\] GC\([0-9]+\) Pause' "$gc_log" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' \
@@ -261,7 +263,7 @@ mailtap_row() {
 }
 
 jdk25="${MAILTAP_JAVA25:-$(ls -d /usr/lib/jvm/*-25* 2>/dev/null | sort | tail -n 1)}"
-[ -z "$jdk25" ] || [ -x "$jdk25" ] || jdk25="$jdk25/bin/java"
+[ -z "$jdk25" ] || [ ! -d "$jdk25" ] || jdk25="$jdk25/bin/java"
 if [ -x "$mailtap_bin" ] && "$mailtap_bin" replay --help >"$work/logs/mailtap-help.out" 2>&1; then
   if mailtap_row mailtap "mailtap replay (end to end, JDK 17)"; then
     mailtap_pps="$last_pps"
