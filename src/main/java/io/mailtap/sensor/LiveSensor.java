@@ -29,14 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -85,15 +84,6 @@ public final class LiveSensor {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSensor.class);
     /** The stats line's own logger, so it can be routed or silenced apart from the sensor's log. */
     private static final Logger STATS = LoggerFactory.getLogger("io.mailtap.stats");
-    private static final VarHandle CAPTURE_LOOPS;
-
-    static {
-        try {
-            CAPTURE_LOOPS = MethodHandles.lookup().findVarHandle(LiveSensor.class, "captureLoops", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Arena bytes per ring slot: frames average well under this on a mail link (ACKs, MTU-sized data). */
     static final int ARENA_BYTES_PER_SLOT = 1024;
@@ -122,7 +112,9 @@ public final class LiveSensor {
     private volatile boolean lastReloadOk = true;
 
     // Built by start().
-    private PacketSource source;
+    // fanout (issue 12): capture.threads handles, each with its own capture thread and workers/threads workers
+    private PacketSource[] sources;
+    private int fanoutGroup = -1;
     private String filter;
     private int linkType;
     private FrameRing[] rings;
@@ -133,14 +125,14 @@ public final class LiveSensor {
     private SensorMetrics metricsSource;
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
-    private volatile Thread captureThread; // assigned last: its volatile write publishes the other threads
+    private volatile Thread[] captureThreads; // assigned last: its volatile write publishes the other threads
     private Thread[] workerThreads;
     private Thread eventThread;
     private Thread healthThread;
     private Thread interfaceThread;
     private Thread wakeThread;
     private Thread statsThread;
-    private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
+    private SensorMetrics.CaptureCounters[] captureCounters; // one per handle
     /** Write counters of smtp.jsonl and alerts.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
     /** output.stdout / output.syslog of this run (restart to change); closed after the event thread. */
@@ -148,10 +140,14 @@ public final class LiveSensor {
     /** Log rotation: bumped by {@link #reopenOutputs()}, followed by the event thread's writers. */
     private final ReopenRequest rotation = new ReopenRequest();
 
-    // Capture-thread progress, for the watchdog (opaque: hints, not synchronisation).
-    @SuppressWarnings("unused")
-    private long captureLoops;
-    private volatile boolean captureInRead;
+    /** A capture thread's progress, for the watchdog and the wake-up timer (hints, not synchronisation). */
+    private static final class CaptureProgress {
+        final AtomicLong loops = new AtomicLong(); // opaque stores: no fence on the packet path
+        volatile boolean inRead;
+        boolean startReported; // capture thread only
+    }
+
+    private CaptureProgress[] progress; // one per handle
     private volatile String failure;
 
     /**
@@ -200,9 +196,16 @@ public final class LiveSensor {
             setState(State.STOPPED);
             throw SensorException.capture(cap.iface(), e);
         }
-        source = opened.source();
+        sources = opened.sources().toArray(PacketSource[]::new);
+        fanoutGroup = opened.fanoutGroup();
         filter = opened.filter();
-        linkType = source.linkType();
+        linkType = sources[0].linkType();
+        captureCounters = new SensorMetrics.CaptureCounters[sources.length];
+        progress = new CaptureProgress[sources.length];
+        for (int h = 0; h < sources.length; h++) {
+            captureCounters[h] = new SensorMetrics.CaptureCounters();
+            progress[h] = new CaptureProgress();
+        }
         TransactionLogWriter log = null;
         AnomalyLogWriter anomalies = null;
         DetectionSlot.Generation generation = null;
@@ -231,7 +234,8 @@ public final class LiveSensor {
             int n = cap.workers();
             long heartbeatNanos = Math.max(1, cap.heartbeat().toNanos());
             long lagMicros = cap.timeoutMs() * 1000L;
-            int arena = arenaBytes(cap.ringSize(), source.snaplen());
+            if (n % sources.length != 0) throw new IllegalStateException(n + " workers for " + sources.length + " capture handles");
+            int arena = arenaBytes(cap.ringSize(), sources[0].snaplen());
             events = new ArrayBlockingQueue<>(cap.eventQueueSize());
             eventLoop = new EventLoop(events, log, anomalies, detection, heartbeatNanos); // closes logs and generation when it ends
             FlowSettings share = shardFlowSettings(cfg.flowSettings(), n);
@@ -248,6 +252,11 @@ public final class LiveSensor {
 
             metricsSource = new SensorMetrics(pipelines, detection);
             metricsSource.capture = captureCounters;
+            metricsSource.handleRingDrops = h -> {
+                long d = 0;
+                for (FrameRing r : handleRings(h)) d += r.dropped();
+                return d;
+            };
             metricsSource.ringDrops = () -> {
                 long d = 0;
                 for (FrameRing r : rings) d += r.dropped();
@@ -267,28 +276,35 @@ public final class LiveSensor {
             eventThread = thread("mailtap-events", eventLoop);
             workerThreads = new Thread[n];
             for (int i = 0; i < n; i++) workerThreads[i] = thread("mailtap-worker-" + i, workers[i]);
-            captureThread = thread("mailtap-capture", this::captureLoop);
+            Thread[] capture = new Thread[sources.length];
+            for (int h = 0; h < capture.length; h++) {
+                int handle = h;
+                capture[h] = thread(capture.length == 1 ? "mailtap-capture" : "mailtap-capture-" + h, () -> captureLoop(handle));
+            }
+            captureThreads = capture;
             threadsStarted = true;
             eventThread.start();
             for (Thread t : workerThreads) t.start();
-            captureThread.start();
+            for (Thread t : capture) t.start();
             wakeThread = thread("mailtap-capture-wakeup", this::captureWakeLoop);
             wakeThread.start();
         } catch (SensorException | RuntimeException e) {
             if (endpoint != null) endpoint.close();
             if (threadsStarted) { // a Thread.start failed (out of native threads): wind down what runs
-                if (captureThread.isAlive()) {
-                    source.breakLoop(); // the capture thread closes the handle and the rings
-                } else {
-                    source.close();
-                    for (FrameRing r : rings) r.close();
+                for (int h = 0; h < sources.length; h++) {
+                    if (captureThreads[h].isAlive()) {
+                        sources[h].breakLoop(); // the capture thread closes the handle and the rings
+                    } else {
+                        sources[h].close();
+                        for (FrameRing r : handleRings(h)) r.close();
+                    }
                 }
             } else {
                 if (log != null) closeQuietly(log);
                 if (anomalies != null) closeQuietly(anomalies);
                 if (generation != null) closeGeneration(generation);
                 if (forwarding != null) forwarding.close();
-                source.close();
+                for (PacketSource src : sources) src.close();
             }
             setState(State.STOPPED);
             throw e;
@@ -297,6 +313,7 @@ public final class LiveSensor {
         String line = "mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + linkType + ")"
                 + ", filter '" + (filter == null ? "" : filter) + "'"
                 + ", " + workers.length + (workers.length == 1 ? " worker" : " workers")
+                + (sources.length == 1 ? "" : " behind " + sources.length + " capture threads (PACKET_FANOUT group " + fanoutGroup + ")")
                 + " (ring " + rings[0].capacity() + " frames / " + (rings[0].arenaBytes() >> 20) + " MiB each)"
                 + ", heartbeat " + cap.heartbeat().toMillis() + " ms"
                 + ", metrics " + (endpoint == null ? "off" : endpoint.url())
@@ -304,7 +321,7 @@ public final class LiveSensor {
         LOG.info(line);
         for (String w : cfg.warnings()) LOG.warn("config: {}", w);
         notifier.ready("capturing on " + cap.iface());
-        if (source instanceof LiveSource) {
+        if (sources[0] instanceof LiveSource) {
             InterfaceWatch watch = new InterfaceWatch(cap.iface(), Math.max(TimeUnit.MILLISECONDS.toNanos(200), cap.heartbeat().toNanos()));
             if (watch.watchable()) {
                 interfaceThread = thread("mailtap-interface", watch);
@@ -394,9 +411,17 @@ public final class LiveSensor {
 
     // ================================================================== capture thread
 
-    private void captureLoop() {
-        PacketSource src = source;
-        FrameRing[] rs = rings;
+    /** The rings of capture handle {@code h}: workers/threads consecutive workers. */
+    private FrameRing[] handleRings(int h) {
+        int per = rings.length / sources.length;
+        return Arrays.copyOfRange(rings, h * per, h * per + per);
+    }
+
+    private void captureLoop(int handle) {
+        PacketSource src = sources[handle];
+        FrameRing[] rs = handleRings(handle);
+        CaptureProgress mark = progress[handle];
+        SensorMetrics.CaptureCounters counters = captureCounters[handle];
         int n = rs.length;
         RawFrame f = new RawFrame(Math.min(Math.max(src.snaplen(), 64), 1 << 16));
         FrameDecoder peek = new FrameDecoder(new DecodeStats()); // only to find the tuple; not counted
@@ -408,12 +433,12 @@ public final class LiveSensor {
         boolean statsBroken = false;
         try {
             while (true) {
-                captureInRead = true;
+                mark.inRead = true;
                 int r = src.read(f);
-                captureInRead = false;
-                CAPTURE_LOOPS.setOpaque(this, ++k);
+                mark.inRead = false;
+                mark.loops.setOpaque(++k);
                 if (r == PacketSource.PACKET) {
-                    captureCounters.packetAt(f.tsMicros);
+                    counters.packetAt(f.tsMicros);
                     int shard;
                     if (n == 1) {
                         shard = 0;
@@ -431,15 +456,15 @@ public final class LiveSensor {
                 long now = System.nanoTime();
                 if (!statsBroken && now - nextStats >= 0) {
                     nextStats = now + statsEvery;
-                    statsBroken = !pollStats(src);
+                    statsBroken = !pollStats(handle);
                 }
             }
         } catch (RuntimeException | Error e) {
             failure = "capture thread failed: " + e;
             LOG.error("capture thread failed", e);
         } finally {
-            captureInRead = false;
-            if (!statsBroken) pollStats(src);
+            mark.inRead = false;
+            if (!statsBroken) pollStats(handle);
             CaptureException err = src.error();
             if (err != null) {
                 failure = err.getMessage();
@@ -447,6 +472,9 @@ public final class LiveSensor {
             }
             src.close(); // from the capture thread, as libpcap wants
             for (FrameRing ring : rs) ring.close();
+            // One handle ending (stop, interface gone, read error) ends the capture: a sensor that
+            // silently watches only part of the wire would be worse than one that stops.
+            for (PacketSource other : sources) if (other != src) other.breakLoop();
         }
     }
 
@@ -462,22 +490,40 @@ public final class LiveSensor {
      */
     private void captureWakeLoop() {
         long every = statsEveryNanos();
-        long last = -1;
-        Thread capture = captureThread;
-        while (capture != null && capture.isAlive()) {
+        long[] last = new long[sources.length];
+        Arrays.fill(last, -1);
+        Thread[] capture = captureThreads;
+        while (anyAlive(capture)) {
             try {
                 TimeUnit.NANOSECONDS.sleep(every);
             } catch (InterruptedException e) {
                 return;
             }
-            long loops = (long) CAPTURE_LOOPS.getOpaque(this);
-            if (loops == last && captureInRead) source.wakeUp();
-            last = loops;
+            for (int h = 0; h < capture.length; h++) {
+                long loops = progress[h].loops.getOpaque();
+                if (loops == last[h] && progress[h].inRead) sources[h].wakeUp();
+                last[h] = loops;
+            }
         }
     }
 
-    /** pcap_stats into the volatile counters; capture thread only. False if stats are unavailable. */
-    private boolean pollStats(PacketSource src) {
+    private static boolean anyAlive(Thread[] threads) {
+        for (Thread t : threads) if (t.isAlive()) return true;
+        return false;
+    }
+
+    /** pcap_stats of one handle into its volatile counters; its capture thread only. False if stats are unavailable. */
+    private boolean pollStats(int handle) {
+        PacketSource src = sources[handle];
+        CaptureProgress mark = progress[handle];
+        if (!mark.startReported && src.packetsRead() > 0) {
+            mark.startReported = true;
+            if (src instanceof LiveSource l && l.discardedAtStart() > 0) {
+                LOG.info("capture handle {}: {} frames captured before every handle had joined the fanout group were dropped (duplicates)",
+                        handle, l.discardedAtStart());
+            }
+        }
+        SensorMetrics.CaptureCounters captureCounters = this.captureCounters[handle];
         try {
             CaptureStats s = src.stats();
             captureCounters.received = s.received();
@@ -494,24 +540,29 @@ public final class LiveSensor {
 
     /** The capture thread, every worker and the event thread are alive. */
     public boolean healthy() {
-        Thread c = captureThread;
-        if (c == null || !c.isAlive() || !eventThread.isAlive()) return false;
+        Thread[] capture = captureThreads;
+        if (capture == null || !eventThread.isAlive()) return false;
+        for (Thread c : capture) if (!c.isAlive()) return false;
         for (Thread t : workerThreads) if (!t.isAlive()) return false;
         return true;
     }
 
     private void healthLoop() {
         long interval = notifier.watchdogIntervalNanos();
-        long lastCapture = -1;
+        long[] lastCapture = new long[sources.length];
+        Arrays.fill(lastCapture, -1);
         long[] lastWorker = new long[workers.length];
         boolean warned = false;
         while (true) {
             synchronized (lifecycle) {
                 if (state == State.STOPPED) return;
             }
-            long loops = (long) CAPTURE_LOOPS.getOpaque(this);
-            boolean progress = loops != lastCapture || captureInRead; // blocked in a read on a quiet wire is fine
-            lastCapture = loops;
+            boolean progress = true;
+            for (int h = 0; h < sources.length; h++) {
+                long loops = this.progress[h].loops.getOpaque();
+                if (loops == lastCapture[h] && !this.progress[h].inRead) progress = false; // blocked in a read on a quiet wire is fine
+                lastCapture[h] = loops;
+            }
             for (int i = 0; i < workers.length; i++) {
                 long w = workers[i].loops();
                 if (w == lastWorker[i]) progress = false; // a worker loops at least every millisecond
@@ -729,8 +780,13 @@ public final class LiveSensor {
         notifier.stopping("stopping: draining the workers");
         LOG.info("stopping: draining {} workers and flushing every flow", workers.length);
         boolean clean = true;
-        source.breakLoop();
-        if (!join(captureThread, STOP_CAPTURE)) {
+        for (PacketSource src : sources) src.breakLoop();
+        long captureDeadline = System.nanoTime() + STOP_CAPTURE.toNanos();
+        boolean captureEnded = true;
+        for (Thread t : captureThreads) {
+            captureEnded &= join(t, Duration.ofNanos(Math.max(1, captureDeadline - System.nanoTime())));
+        }
+        if (!captureEnded) {
             LOG.error("the capture thread did not return from libpcap within {} s; stopping the workers anyway",
                     STOP_CAPTURE.toSeconds());
             for (Worker w : workers) w.abort();

@@ -46,6 +46,8 @@ record ReloadPlan(boolean detectionChanged, boolean alertSinksChanged, List<Stri
             key("capture.timeout_ms", c -> c.capture().timeoutMs()),
             key("capture.filter", c -> c.capture().filter()),
             key("capture.workers", c -> c.capture().workers()),
+            key("capture.threads", c -> c.capture().threads()),
+            key("capture.fanout_id", c -> c.capture().fanoutId()),
             key("capture.ring_size", c -> c.capture().ringSize()),
             key("capture.event_queue_size", c -> c.capture().eventQueueSize()),
             key("capture.heartbeat", c -> c.capture().heartbeat()),
