@@ -148,6 +148,12 @@ public final class MirrorLab implements AutoCloseable {
         run(true, cmd.toArray(String[]::new));
     }
 
+    /** {@link #injectConnections} in the background; wait for the returned process to end. */
+    public Process injectConnectionsInBackground(int connections) throws Exception {
+        return new ProcessBuilder("ip", "netns", "exec", server, "python3", "-c", INJECT_PY, Integer.toString(connections))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     @Override
     public void close() throws Exception {
         if (smtpServer != null) {
