@@ -20,10 +20,11 @@ import com.sun.jna.Platform;
  *   addresses) all land on one socket, correct but not spread; a VXLAN or GENEVE mirror is hashed
  *   on its outer addresses and UDP ports, so the two directions of an inner connection only meet
  *   if the encapsulator gives them the same outer source port.</li>
- *   <li><b>IPv6 with a flow label:</b> the kernel stops at a non-zero flow label and hashes the
- *   addresses only (still symmetric when both directions carry a label, as Linux peers do by
- *   default). A connection whose one side sends label 0 and the other a label hashes differently
- *   per direction and can be split across sockets; run one capture thread on such links.</li>
+ *   <li><b>IPv6 flow labels:</b> kernels whose symmetric dissector stops at a non-zero flow label
+ *   ({@code FLOW_DISSECTOR_F_STOP_AT_FLOW_LABEL}, older ones) hash such packets on the addresses
+ *   only, so a connection whose one side sends label 0 and the other a label could be split
+ *   across sockets. On Linux 6.18 it is not: 200 hand-made IPv6 connections with label 0 one way
+ *   and a label the other all stayed whole.</li>
  *   <li>DEFRAG: IPv4 fragments are reassembled before hashing (a later fragment has no ports), so
  *   with fanout the sensor receives whole datagrams where a single handle sees the fragments.</li>
  * </ul>

@@ -66,6 +66,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   an idle wire it sits in {@code pcap_next_ex}; {@link #stop} breaks that with pcap_breakloop,
  *   and a small timer thread wakes it ({@code PacketSource.wakeUp}) once a stats interval when it
  *   has been stuck in one read, so the pcap counters do not freeze on a quiet wire.</li>
+ *   <li><b>Capture threads</b> (fanout, issue 12): with {@code capture.threads} N the opener
+ *   returns N handles of one PACKET_FANOUT group ({@code capture.CaptureGroup}); handle h has its
+ *   own capture thread, counters and the workers {@code h*W/N .. (h+1)*W/N-1}, and the thread
+ *   works exactly as above on that slice. One handle ending breaks the others.</li>
  *   <li><b>Workers</b> ({@link Worker}): each owns a {@link PacketPipeline} with its share of
  *   {@code flow.max_flows} and {@code flow.max_buffered_bytes_total}, and advances its packet
  *   time with a heartbeat when its ring is idle.</li>
