@@ -146,8 +146,11 @@ class CaptureGroupFanoutTest {
             LiveOptions options = LiveOptions.defaults(lab.device()).withBufferSizeBytes(32 << 20).withReadTimeoutMillis(10)
                     .withBpfFilter("tcp port 25");
             Process flood = lab.injectConnectionsInBackground(40_000);
-            Thread.sleep(300); // the stream is flowing
+            try (LiveSource probe = LiveSource.open(options)) { // wait until the stream flows
+                assertThat(probe.next(new RawFrame())).isTrue();
+            }
             CaptureGroup group = CaptureGroup.open(options, HANDLES, PacketFanout.AUTO);
+            assertThat(flood.isAlive()).as("the stream still flows once the group is open").isTrue();
             List<Thread> threads = new ArrayList<>();
             List<Map<Long, Integer>> seen = new ArrayList<>();
             long[] discarded = new long[HANDLES];
