@@ -20,6 +20,11 @@ import org.pcap4j.core.Pcaps;
 public final class LiveSource implements PacketSource {
     private final PcapReader reader;
     private final LiveOptions options;
+    /** Fanout start (CaptureGroup): frames stamped before it are dropped; 0 when nothing is dropped. */
+    private long discardBeforeMicros;
+    /** System.nanoTime after which the start check ends even if the clock stepped back meanwhile. */
+    private long discardUntilNanos;
+    private long discarded;
 
     private LiveSource(PcapReader reader, LiveOptions options) {
         this.reader = reader;
@@ -83,11 +88,58 @@ public final class LiveSource implements PacketSource {
 
     @Override public String name() { return reader.name(); }
 
-    @Override public int read(RawFrame frame) { return reader.read(frame); }
+    @Override
+    public int read(RawFrame frame) {
+        int r = reader.read(frame);
+        while (r == PACKET && discardBeforeMicros != 0 && frame.tsMicros < discardBeforeMicros) {
+            if (System.nanoTime() - discardUntilNanos > 0) {
+                discardBeforeMicros = 0;
+                break;
+            }
+            discarded++;
+            r = reader.read(frame);
+        }
+        if (r == PACKET) discardBeforeMicros = 0; // the ring is past the start: no more checks
+        return r;
+    }
+
+    /**
+     * Joins this handle to a {@code PACKET_FANOUT} group ({@link PacketFanout}).
+     *
+     * @param groupId the group id
+     * @param first   this handle opens the group: {@link PacketFanout#AUTO} means a new group with a
+     *                kernel-chosen id; for the others {@code groupId} is the id the first one got
+     * @return the group id the handle is in
+     */
+    int joinFanout(int groupId, boolean first) throws CaptureException {
+        int fd = reader.fileno();
+        if (fd < 0) throw new CaptureException(name() + ": no packet socket to join a fanout group");
+        return first ? PacketFanout.create(fd, groupId, name()) : PacketFanout.join(fd, groupId, name());
+    }
+
+    /** The handle's fanout group id, or -1 when it is in none. */
+    public int fanoutGroup() throws CaptureException {
+        int fd = reader.fileno();
+        return fd < 0 ? -1 : PacketFanout.currentGroup(fd);
+    }
+
+    /**
+     * Drops frames stamped before {@code micros}: what the handle captured before every handle of
+     * its group had joined (then each handle received the whole wire, so those frames are
+     * duplicates). Ends at the first later frame, or after {@code boundNanos} should the clock have
+     * stepped back. Call before the capture thread starts (its start publishes the fields).
+     */
+    void discardBefore(long micros, long boundNanos) {
+        discardBeforeMicros = micros;
+        discardUntilNanos = System.nanoTime() + boundNanos;
+    }
+
+    /** Frames dropped by {@link #discardBefore} (capture thread). */
+    public long discardedAtStart() { return discarded; }
 
     @Override public CaptureException error() { return reader.error(); }
 
-    @Override public long packetsRead() { return reader.packetsRead(); }
+    @Override public long packetsRead() { return reader.packetsRead() - discarded; }
 
     @Override public void breakLoop() { reader.breakLoop(); }
 

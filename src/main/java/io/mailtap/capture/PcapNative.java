@@ -60,4 +60,7 @@ final class PcapNative {
     static native int pcap_datalink(Pointer p);
 
     static native int pcap_snapshot(Pointer p);
+
+    /** The packet socket under a live handle (for PACKET_FANOUT); -1 for a file. */
+    static native int pcap_fileno(Pointer p);
 }

@@ -72,6 +72,13 @@ final class PcapReader {
 
     CaptureException error() { return error; }
 
+    /** The handle's socket descriptor (live) or -1 (file); the handle stays owned by this reader. */
+    int fileno() {
+        synchronized (nativeLock) {
+            return nativeClosed ? -1 : PcapNative.pcap_fileno(pcap);
+        }
+    }
+
     int read(RawFrame frame) {
         if (!state.compareAndSet(IDLE, BUSY)) return PacketSource.END; // closed (or a second reader)
         try {

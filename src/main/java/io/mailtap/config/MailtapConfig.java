@@ -66,7 +66,8 @@ public final class MailtapConfig {
         capture = new Capture(str("capture.interface"), integer("capture.snaplen"), bool("capture.promiscuous"),
                 (int) lng("capture.buffer_size"), bool("capture.immediate_mode"), integer("capture.timeout_ms"),
                 str("capture.filter"), integer("capture.workers"), integer("capture.ring_size"),
-                integer("capture.event_queue_size"), dur("capture.heartbeat"));
+                integer("capture.event_queue_size"), dur("capture.heartbeat"),
+                integer("capture.threads"), integer("capture.fanout_id"));
         alerts = new Alerts(str("alerts.log.path"),
                 new Dedup(dur("alerts.dedup.renotify_interval"), dur("alerts.dedup.resolve_after"),
                         integer("alerts.dedup.max_open_alerts")));
@@ -116,7 +117,8 @@ public final class MailtapConfig {
 
     /** {@code capture}; {@code filter} "auto" means: derive from smtp.ports / detect_on_any_port. */
     public record Capture(String iface, int snaplen, boolean promiscuous, int bufferSize, boolean immediateMode,
-                          int timeoutMs, String filter, int workers, int ringSize, int eventQueueSize, Duration heartbeat) {
+                          int timeoutMs, String filter, int workers, int ringSize, int eventQueueSize, Duration heartbeat,
+                          int threads, int fanoutId) {
         public boolean autoFilter() { return "auto".equals(filter); }
     }
 
@@ -251,6 +253,10 @@ public final class MailtapConfig {
         }
         if (flow.maxBufferedBytesPerDirection() > flow.maxBufferedBytesTotal()) {
             p.add("flow.max_buffered_bytes_per_direction", "is larger than flow.max_buffered_bytes_total");
+        }
+        if (capture.workers() < capture.threads() || capture.workers() % capture.threads() != 0) {
+            p.add("capture.threads", "capture.workers (" + capture.workers() + ") must be a multiple of capture.threads ("
+                    + capture.threads() + "): each capture thread feeds workers/threads workers of its own");
         }
         BasicAuth ba = metrics.basicAuth();
         if ((ba.username() == null) != (ba.password() == null)) {

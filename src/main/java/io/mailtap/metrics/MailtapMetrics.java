@@ -249,6 +249,22 @@ public final class MailtapMetrics {
     }
 
     private void registerDynamic(SensorTotals t) {
+        // capture handles (capture.threads): known once the sensor has opened them
+        for (int h = 0; h < t.handleReceived.length; h++) {
+            if (!dynamic.add("handle/" + h)) continue;
+            int i = h;
+            String handle = Integer.toString(h);
+            counter("mailtap.capture.handle.packets.received",
+                    "Packets one capture handle received (pcap_stats); the handles' sum is mailtap_capture_packets_received_total.",
+                    x -> i < x.handleReceived.length ? x.handleReceived[i] : 0, "handle", handle);
+            String dropped = "Packets lost before decoding, per capture handle: kernel (its buffer was full), interface, ring (one of its workers' queues was full); the handles' sum is mailtap_capture_packets_dropped_total.";
+            counter("mailtap.capture.handle.packets.dropped", dropped,
+                    x -> i < x.handleDroppedKernel.length ? x.handleDroppedKernel[i] : 0, "handle", handle, "where", "kernel");
+            counter("mailtap.capture.handle.packets.dropped", dropped,
+                    x -> i < x.handleDroppedInterface.length ? x.handleDroppedInterface[i] : 0, "handle", handle, "where", "interface");
+            counter("mailtap.capture.handle.packets.dropped", dropped,
+                    x -> i < x.handleDroppedRing.length ? x.handleDroppedRing[i] : 0, "handle", handle, "where", "ring");
+        }
         for (RuleId r : RuleId.values()) {
             for (Severity s : Severity.values()) {
                 if (t.ruleSeverity[r.ordinal()] == s || t.alertsRaised[r.ordinal()][s.ordinal()] > 0) {

@@ -33,6 +33,14 @@ public final class SensorTotals {
     public long captureDroppedRing;
     /** Capture timestamp (µs since the epoch) of the last packet read; {@link Long#MIN_VALUE} before the first. */
     public long lastPacketMicros = Long.MIN_VALUE;
+    /**
+     * The same counters per capture handle (capture.threads; index = handle): libpcap's per handle,
+     * ring drops of the handle's workers. The fields above are their sums.
+     */
+    public long[] handleReceived = new long[0];
+    public long[] handleDroppedKernel = new long[0];
+    public long[] handleDroppedInterface = new long[0];
+    public long[] handleDroppedRing = new long[0];
 
     // ---- stages (summed over the workers)
     public final DecodeStats decode = new DecodeStats();

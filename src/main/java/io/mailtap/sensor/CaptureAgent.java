@@ -2,6 +2,7 @@ package io.mailtap.sensor;
 
 import io.mailtap.capture.CaptureException;
 import io.mailtap.capture.CaptureStats;
+import io.mailtap.capture.LiveSource;
 import io.mailtap.capture.PacketSource;
 import io.mailtap.capture.RawFrame;
 import io.mailtap.decode.DecodeStats;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One agent per capture handle, each with its own rings and workers (a PACKET_FANOUT group has
  * several handles): nothing here is shared with another capture agent. It closes its handle and
- * its rings when it ends, from its own thread, as libpcap wants.
+ * its rings when it ends, from its own thread, as libpcap wants, and then tells the runtime
+ * ({@code onEnd}) so the other handles of the group end too.
  */
 final class CaptureAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureAgent.class);
@@ -42,7 +44,9 @@ final class CaptureAgent implements Agent {
     }
 
     private final String name;
+    private final int handle;
     private final PacketSource source;
+    private final Runnable onEnd;
     private final FrameRing[] rings;
     private final int linkType;
     private final SensorMetrics.CaptureCounters counters;
@@ -53,6 +57,7 @@ final class CaptureAgent implements Agent {
     private long nextStats;
     private int roundRobin;
     private boolean statsBroken;
+    private boolean startReported;
     @SuppressWarnings("unused")
     private long reads; // opaque: a progress hint for the watchdog and the waker
     private volatile boolean inRead;
@@ -61,12 +66,17 @@ final class CaptureAgent implements Agent {
 
     /**
      * @param name thread name ({@code mailtap-capture}, or with the handle's number under fanout)
+     * @param handle the handle's number in its fanout group (0 without one; the {@code handle} metric label)
      * @param statsEveryNanos pcap_stats interval (and the waker's)
+     * @param onEnd run once from this agent's thread after it closed its handle (it may run on any
+     *              end: stop, interface gone, read error)
      */
-    CaptureAgent(String name, PacketSource source, FrameRing[] rings, SensorMetrics.CaptureCounters counters,
-                 long statsEveryNanos) {
+    CaptureAgent(String name, int handle, PacketSource source, FrameRing[] rings, SensorMetrics.CaptureCounters counters,
+                 long statsEveryNanos, Runnable onEnd) {
         this.name = name;
+        this.handle = handle;
         this.source = source;
+        this.onEnd = onEnd;
         this.rings = rings.clone();
         this.linkType = source.linkType();
         this.counters = counters;
@@ -133,11 +143,26 @@ final class CaptureAgent implements Agent {
         } finally {
             source.close(); // from the capture thread, as libpcap wants
             for (FrameRing ring : rings) ring.close();
+            onEnd.run();
         }
+    }
+
+    /** Closes the handle and the rings of an agent whose thread never started (a start failure). */
+    void closeUnstarted() {
+        closed = true;
+        source.close();
+        for (FrameRing ring : rings) ring.close();
     }
 
     /** pcap_stats into the volatile counters; capture thread only. False if stats are unavailable. */
     private boolean pollStats() {
+        if (!startReported && source.packetsRead() > 0) {
+            startReported = true;
+            if (source instanceof LiveSource l && l.discardedAtStart() > 0) {
+                LOG.info("capture handle {}: {} frames captured before every handle had joined the fanout group were dropped (duplicates)",
+                        handle, l.discardedAtStart());
+            }
+        }
         try {
             CaptureStats s = source.stats();
             counters.received = s.received();

@@ -2,6 +2,7 @@ package io.mailtap.sensor;
 
 import io.mailtap.capture.BpfFilters;
 import io.mailtap.capture.CaptureException;
+import io.mailtap.capture.CaptureGroup;
 import io.mailtap.capture.LiveOptions;
 import io.mailtap.capture.LiveSource;
 import io.mailtap.capture.PacketSource;
@@ -16,8 +17,20 @@ import java.util.List;
  */
 @FunctionalInterface
 interface CaptureOpener {
-    /** An open source and the filter it applies (for the startup line), or null for none. */
-    record Opened(PacketSource source, String filter) {}
+    /**
+     * The open sources and the filter they apply (for the startup line), or null for none. More
+     * than one source (capture.threads, issue 12): handles of one PACKET_FANOUT group, {@code fanoutGroup}.
+     */
+    record Opened(List<PacketSource> sources, String filter, int fanoutGroup) {
+        public Opened {
+            sources = List.copyOf(sources);
+            if (sources.isEmpty()) throw new IllegalArgumentException("no capture source");
+        }
+
+        public Opened(PacketSource source, String filter) {
+            this(List.of(source), filter, -1);
+        }
+    }
 
     Opened open() throws CaptureException;
 
@@ -41,7 +54,8 @@ interface CaptureOpener {
             } else {
                 filter = c.filter();
             }
-            return new Opened(LiveSource.open(options.withBpfFilter(filter)), filter);
+            CaptureGroup group = CaptureGroup.open(options.withBpfFilter(filter), c.threads(), c.fanoutId());
+            return new Opened(List.copyOf(group.sources()), filter, group.groupId());
         };
     }
 

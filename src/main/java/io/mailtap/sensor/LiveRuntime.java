@@ -8,12 +8,16 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The live packet runtime around an assembly, on one capture handle: its {@link CaptureAgent}, a
- * {@link FrameRing} and {@link WorkerAgent} per shard, and the {@link EventAgent} draining the
- * {@link EventChannel} into the consumers. It starts them consumers-first (so nothing produced
+ * The live packet runtime around an assembly: per capture handle a {@link CaptureAgent} with its
+ * own {@link FrameRing} and {@link WorkerAgent} per shard, and one {@link EventAgent} draining the
+ * {@link EventChannel} into the consumers. With {@code capture.threads} N (a PACKET_FANOUT group,
+ * issue 12) handle h owns workers {@code h*W/N .. (h+1)*W/N-1}; nothing is shared between handles
+ * but the event channel. One handle ending (stop, interface gone, read error) breaks the others: a
+ * sensor that silently watches only part of the wire would be worse than one that stops. It starts them consumers-first (so nothing produced
  * waits for a thread not yet running) and stops them producers-first, each with its bound: break
  * the capture read, let the workers drain their rings and flush every flow, let the event agent
  * write the last records and close the sinks.
@@ -28,35 +32,49 @@ final class LiveRuntime {
     static final Duration STOP_EVENTS = Duration.ofSeconds(20);
 
     private final AgentRunner runner;
-    private final PacketSource source;
+    private final List<PacketSource> sources;
     private final FrameRing[] rings;
     private final WorkerAgent[] workers;
-    private final CaptureAgent capture;
+    private final CaptureAgent[] captures;
     private final EventAgent eventAgent;
     private final long statsEveryNanos;
     private final List<AgentRunner.Running> workerRuns = new ArrayList<>();
-    private AgentRunner.Running captureRun;
+    private final List<AgentRunner.Running> captureRuns = new ArrayList<>();
     private AgentRunner.Running eventRun;
     private AgentRunner.Running waker;
 
-    LiveRuntime(AgentRunner runner, MailtapConfig.Capture cap, PacketSource source, SensorAssembly assembly,
+    /**
+     * @param sources  the capture handles (one, or the handles of one fanout group)
+     * @param counters one per handle, same order
+     */
+    LiveRuntime(AgentRunner runner, MailtapConfig.Capture cap, List<PacketSource> sources, SensorAssembly assembly,
                 EventChannel channel, SmtpEventListener consumers, EventAgent.Between between, long pollNanos,
-                PacketClock clock, SensorMetrics.CaptureCounters counters) {
+                PacketClock clock, List<SensorMetrics.CaptureCounters> counters) {
         this.runner = runner;
-        this.source = source;
+        this.sources = List.copyOf(sources);
         int n = cap.workers();
+        int handles = this.sources.size();
+        if (handles < 1 || counters.size() != handles || n % handles != 0) {
+            throw new IllegalArgumentException(n + " workers for " + handles + " capture handles (" + counters.size() + " counters)");
+        }
         long heartbeatNanos = Math.max(1, cap.heartbeat().toNanos());
-        int arena = arenaBytes(cap.ringSize(), source.snaplen());
         SensorAssembly.Pipelines pipelines = assembly.pipelines(n);
         rings = new FrameRing[n];
         workers = new WorkerAgent[n];
-        for (int i = 0; i < n; i++) {
-            rings[i] = new FrameRing(cap.ringSize(), arena);
-            workers[i] = new WorkerAgent(i, rings[i], source.linkType(), pipelines, channel, clock, heartbeatNanos,
-                    cap.timeoutMs() * 1000L);
-        }
         statsEveryNanos = CaptureAgent.statsEveryNanos(heartbeatNanos);
-        capture = new CaptureAgent("mailtap-capture", source, rings, counters, statsEveryNanos);
+        captures = new CaptureAgent[handles];
+        int per = n / handles;
+        for (int h = 0; h < handles; h++) {
+            PacketSource source = this.sources.get(h);
+            int arena = arenaBytes(cap.ringSize(), source.snaplen());
+            for (int i = h * per; i < (h + 1) * per; i++) {
+                rings[i] = new FrameRing(cap.ringSize(), arena);
+                workers[i] = new WorkerAgent(i, rings[i], source.linkType(), pipelines, channel, clock, heartbeatNanos,
+                        cap.timeoutMs() * 1000L);
+            }
+            captures[h] = new CaptureAgent(handles == 1 ? "mailtap-capture" : "mailtap-capture-" + h, h, source,
+                    Arrays.copyOfRange(rings, h * per, (h + 1) * per), counters.get(h), statsEveryNanos, this::breakAll);
+        }
         eventAgent = new EventAgent(channel, consumers, between, pollNanos);
     }
 
@@ -74,28 +92,56 @@ final class LiveRuntime {
     void start() {
         eventRun = runner.add(eventAgent, IdleStrategy.NONE);
         for (WorkerAgent w : workers) workerRuns.add(runner.add(w, w.idleStrategy()));
-        captureRun = runner.add(capture, IdleStrategy.NONE);
+        for (CaptureAgent c : captures) captureRuns.add(runner.add(c, IdleStrategy.NONE));
         try {
             runner.start(eventRun);
             for (AgentRunner.Running w : workerRuns) runner.start(w);
-            runner.start(captureRun);
-            waker = runner.start(capture.waker(), IdleStrategy.sleeping(statsEveryNanos));
+            for (AgentRunner.Running c : captureRuns) runner.start(c);
+            waker = runner.start(wakers(), IdleStrategy.sleeping(statsEveryNanos));
         } catch (RuntimeException | Error e) {
-            if (captureRun.isAlive()) {
-                capture.breakLoop(); // the capture agent closes the handle and the rings
-            } else {
-                source.close();
-                for (FrameRing r : rings) r.close();
+            for (int h = 0; h < captures.length; h++) {
+                if (captureRuns.get(h).isAlive()) {
+                    captures[h].breakLoop(); // the capture agent closes its handle and its rings
+                } else {
+                    captures[h].closeUnstarted();
+                }
             }
             throw e;
         }
     }
 
+    /** Every capture agent's waker in one thread (one timer, not one per handle). */
+    private Agent wakers() {
+        Agent[] each = new Agent[captures.length];
+        for (int h = 0; h < each.length; h++) each[h] = captures[h].waker();
+        return new Agent() {
+            @Override
+            public String roleName() { return "mailtap-capture-wakeup"; }
+
+            @Override
+            public int doWork() throws Exception {
+                boolean any = false;
+                for (Agent a : each) any |= a.doWork() != DONE;
+                return any ? 0 : DONE;
+            }
+        };
+    }
+
+    /** Breaks every handle's read (stop, or one handle ended by itself). */
+    private void breakAll() {
+        for (CaptureAgent c : captures) c.breakLoop();
+    }
+
     /** Stops producers first, each within its bound; true if every agent finished in time. */
     boolean stop() {
         boolean clean = true;
-        capture.breakLoop();
-        if (!captureRun.join(STOP_CAPTURE)) {
+        breakAll();
+        long captureDeadline = System.nanoTime() + STOP_CAPTURE.toNanos();
+        boolean captureEnded = true;
+        for (AgentRunner.Running c : captureRuns) {
+            captureEnded &= c.join(Duration.ofNanos(Math.max(1, captureDeadline - System.nanoTime())));
+        }
+        if (!captureEnded) {
             LOG.error("the capture thread did not return from libpcap within {} s; stopping the workers anyway",
                     STOP_CAPTURE.toSeconds());
             for (WorkerAgent w : workers) w.abort();
@@ -121,9 +167,10 @@ final class LiveRuntime {
         return clean;
     }
 
-    /** The capture agent, every worker and the event agent are alive. */
+    /** Every capture agent, every worker and the event agent are alive. */
     boolean healthy() {
-        if (captureRun == null || !captureRun.isAlive() || !eventRun.isAlive()) return false;
+        if (captureRuns.isEmpty() || eventRun == null || !eventRun.isAlive()) return false;
+        for (AgentRunner.Running c : captureRuns) if (!c.isAlive()) return false;
         for (AgentRunner.Running w : workerRuns) if (!w.isAlive()) return false;
         return true;
     }
@@ -135,13 +182,30 @@ final class LiveRuntime {
         return d;
     }
 
-    /** Why the capture ended by itself (interface gone, read error, the agent failed), or null. */
-    String failure() {
-        Throwable t = captureRun == null ? null : captureRun.failure();
-        return t != null ? "capture thread failed: " + t : capture.failure();
+    /** Frames dropped at the rings of capture handle {@code h}'s workers. */
+    long ringDrops(int h) {
+        int per = rings.length / captures.length;
+        long d = 0;
+        for (int i = h * per; i < (h + 1) * per; i++) d += rings[i].dropped();
+        return d;
     }
 
-    CaptureAgent capture() { return capture; }
+    /** Why the capture ended by itself (interface gone, read error, an agent failed), or null: the first handle's reason. */
+    String failure() {
+        for (int h = 0; h < captureRuns.size(); h++) {
+            Throwable t = captureRuns.get(h).failure();
+            if (t != null) return (captures.length == 1 ? "" : "capture handle " + h + ": ") + "capture thread failed: " + t;
+            String f = captures[h].failure();
+            if (f != null) return (captures.length == 1 ? "" : "capture handle " + h + ": ") + f;
+        }
+        return null;
+    }
+
+    /** One capture agent per handle. */
+    List<CaptureAgent> captures() { return List.of(captures); }
+
+    /** The number of capture handles. */
+    int handles() { return captures.length; }
     List<AgentRunner.Running> workerRuns() { return List.copyOf(workerRuns); }
     AgentRunner.Running eventRun() { return eventRun; }
     WorkerAgent[] workers() { return workers.clone(); }

@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@link CaptureAgent}: reads, shards, copies into the rings — the one drop point; never waits.</li>
+ *   <li>Capture threads ({@code capture.threads} N, issue 12): the opener returns N handles of one
+ *   PACKET_FANOUT group ({@code capture.CaptureGroup}); {@link LiveRuntime} gives each its own
+ *   capture agent, counters and workers/N of the workers. One handle ending ends them all.</li>
  *   <li>{@link WorkerAgent}s: each owns a pipeline of its shard, a ring, a heartbeat, and parks on
  *   an empty ring until the capture agent wakes it.</li>
  *   <li>{@link EventAgent} with {@link LiveDetection}: smtp.jsonl (flushed per line), detection,
@@ -78,7 +81,8 @@ public final class LiveSensor {
     private volatile WarmUp.Done warmedUp;
 
     // Built by start().
-    private PacketSource source;
+    private List<PacketSource> sources = List.of();
+    private int fanoutGroup = -1;
     private String filter;
     private EventChannel channel;
     private LiveRuntime runtime;
@@ -89,7 +93,7 @@ public final class LiveSensor {
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
     private final List<AgentRunner.Running> helpers = new ArrayList<>();
-    private final SensorMetrics.CaptureCounters captureCounters = new SensorMetrics.CaptureCounters();
+    private List<SensorMetrics.CaptureCounters> captureCounters = List.of(); // one per capture handle
     /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
     /** output.stdout / output.syslog of this run (restart to change); closed after the event agent. */
@@ -152,8 +156,12 @@ public final class LiveSensor {
             setState(State.STOPPED);
             throw SensorException.capture(cap.iface(), e);
         }
-        source = opened.source();
+        sources = opened.sources();
+        fanoutGroup = opened.fanoutGroup();
         filter = opened.filter();
+        List<SensorMetrics.CaptureCounters> counters = new ArrayList<>(sources.size());
+        for (int h = 0; h < sources.size(); h++) counters.add(new SensorMetrics.CaptureCounters());
+        captureCounters = List.copyOf(counters);
         EventConsumers consumers = null;
         DetectionSlot.Generation generation = null;
         boolean starting = false;
@@ -179,7 +187,7 @@ public final class LiveSensor {
             events.bind(detection);
             reloader = new Reloader(cfg, configFile, sinkFactory, detection, events);
             channel = new EventChannel(cap.eventQueueSize());
-            runtime = new LiveRuntime(runner, cap, source, assembly, channel, consumers, events, events.pollNanos(), clock,
+            runtime = new LiveRuntime(runner, cap, sources, assembly, channel, consumers, events, events.pollNanos(), clock,
                     captureCounters);
             metrics = new MailtapMetrics(metricsSource(runtime.shards(), clock), version, cfg.sensor().name(), cfg.sensor().site());
             if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
@@ -192,16 +200,17 @@ public final class LiveSensor {
                 if (consumers != null) closeQuietly(consumers);
                 if (generation != null) closeGeneration(generation);
                 if (forwarding != null) forwarding.close();
-                source.close();
+                for (PacketSource src : sources) src.close();
             }
             setState(State.STOPPED);
             throw e;
         }
         setState(State.RUNNING);
         FrameRing ring = runtime.rings()[0];
-        LOG.info("mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + source.linkType() + ")"
+        LOG.info("mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + sources.get(0).linkType() + ")"
                 + ", filter '" + (filter == null ? "" : filter) + "'"
                 + ", " + cap.workers() + (cap.workers() == 1 ? " worker" : " workers")
+                + (sources.size() == 1 ? "" : " behind " + sources.size() + " capture threads (PACKET_FANOUT group " + fanoutGroup + ")")
                 + " (ring " + ring.capacity() + " frames / " + (ring.arenaBytes() >> 20) + " MiB each)"
                 + ", heartbeat " + cap.heartbeat().toMillis() + " ms"
                 + ", metrics " + (endpoint == null ? "off" : endpoint.url())
@@ -213,8 +222,9 @@ public final class LiveSensor {
 
     private SensorMetrics metricsSource(List<PacketPipeline> shards, PacketClock clock) {
         SensorMetrics m = new SensorMetrics(shards, detection);
-        m.capture = captureCounters;
+        m.capture = captureCounters.toArray(SensorMetrics.CaptureCounters[]::new);
         m.ringDrops = runtime::ringDrops;
+        m.handleRingDrops = runtime::ringDrops;
         m.eventQueueDepth = channel::size;
         m.eventWaits = channel::waits;
         m.eventsLost = channel::lost;
@@ -232,12 +242,12 @@ public final class LiveSensor {
     /** The interface watch, the watchdog (WATCHDOG=1 only after READY=1) and the stats line. */
     private void startHelpers(MailtapConfig cfg) {
         MailtapConfig.Capture cap = cfg.capture();
-        if (source instanceof LiveSource) {
+        if (sources.get(0) instanceof LiveSource) {
             InterfaceWatch watch = new InterfaceWatch(cap.iface(), Math.max(TimeUnit.MILLISECONDS.toNanos(200), cap.heartbeat().toNanos()));
             if (watch.watchable()) helpers.add(runner.start(once("mailtap-interface", watch), IdleStrategy.NONE));
         }
         if (notifier.watchdogIntervalNanos() > 0) {
-            helpers.add(runner.start(new HealthAgent(notifier, List.of(runtime.capture()), runtime.workerRuns(), this::healthy),
+            helpers.add(runner.start(new HealthAgent(notifier, runtime.captures(), runtime.workerRuns(), this::healthy),
                     IdleStrategy.sleeping(notifier.watchdogIntervalNanos())));
         }
         Duration every = cfg.output().statsInterval();
@@ -461,7 +471,7 @@ public final class LiveSensor {
     /** The BPF filter in use, or null. */
     public String filter() { return filter; }
 
-    public int linkType() { return source == null ? 0 : source.linkType(); }
+    public int linkType() { return sources.isEmpty() ? 0 : sources.get(0).linkType(); }
 
     /** Write counters and state of smtp.jsonl and alerts.jsonl. */
     public OutputHealth outputs() { return outputs; }

@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,8 +45,11 @@ final class SensorMetrics implements MetricsSource {
 
     private final List<PacketPipeline> pipelines;
     private final DetectionSlot detection;
-    CaptureCounters capture = new CaptureCounters();
+    /** One per capture handle (capture.threads); the totals are their sums. */
+    CaptureCounters[] capture = {new CaptureCounters()};
     LongSupplier ringDrops = () -> 0;
+    /** Ring drops of one capture handle's workers. */
+    IntToLongFunction handleRingDrops = h -> 0;
     IntSupplier eventQueueDepth = () -> 0;
     LongSupplier eventWaits = () -> 0;
     LongSupplier eventsLost = () -> 0;
@@ -73,11 +77,23 @@ final class SensorMetrics implements MetricsSource {
 
     @Override
     public void collect(SensorTotals t) {
-        CaptureCounters c = capture;
-        t.captureReceived = c.received;
-        t.captureDroppedKernel = c.droppedByKernel;
-        t.captureDroppedInterface = c.droppedByInterface;
-        t.lastPacketMicros = c.lastPacketMicros();
+        CaptureCounters[] handles = capture;
+        int n = handles.length;
+        t.handleReceived = new long[n];
+        t.handleDroppedKernel = new long[n];
+        t.handleDroppedInterface = new long[n];
+        t.handleDroppedRing = new long[n];
+        for (int h = 0; h < n; h++) {
+            CaptureCounters c = handles[h];
+            t.handleReceived[h] = c.received;
+            t.handleDroppedKernel[h] = c.droppedByKernel;
+            t.handleDroppedInterface[h] = c.droppedByInterface;
+            t.handleDroppedRing[h] = handleRingDrops.applyAsLong(h);
+            t.captureReceived += t.handleReceived[h];
+            t.captureDroppedKernel += t.handleDroppedKernel[h];
+            t.captureDroppedInterface += t.handleDroppedInterface[h];
+            t.lastPacketMicros = Math.max(t.lastPacketMicros, c.lastPacketMicros());
+        }
         t.captureDroppedRing = ringDrops.getAsLong();
         for (PacketPipeline p : pipelines) {
             p.decodeStats().addTo(t.decode);

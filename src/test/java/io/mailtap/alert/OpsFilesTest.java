@@ -30,6 +30,7 @@ class OpsFilesTest {
     private static final Set<String> HAND_WRITTEN = Set.of(
             "mailtap_build_info",
             "mailtap_capture_packets_received_total", "mailtap_capture_packets_dropped_total",
+            "mailtap_capture_handle_packets_received_total", "mailtap_capture_handle_packets_dropped_total",
             "mailtap_packets_total", "mailtap_packets_decoded_total", "mailtap_packets_skipped_total", "mailtap_bytes_total",
             "mailtap_flows_active", "mailtap_flows_started_total", "mailtap_flows_ended_total", "mailtap_flows_evicted_total",
             "mailtap_reassembly_gaps_total", "mailtap_reassembly_gap_bytes_total",

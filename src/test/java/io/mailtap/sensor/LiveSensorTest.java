@@ -321,6 +321,28 @@ class LiveSensorTest {
     }
 
     @Test
+    void oneCaptureHandleEndingEndsEveryHandleOfTheFanoutGroup() throws Exception {
+        ScriptedSource quiet = new ScriptedSource(LinkType.ETHERNET, false, List.of()); // an idle wire: blocks in read
+        ScriptedSource failing = new ScriptedSource(LinkType.ETHERNET, false,
+                List.of(new ScriptedSource.Frame(syn("10.1.2.3", 40000, "203.0.113.25", 25), nowMicros())));
+        failing.failWhenEmpty(new CaptureException("interface 'eth9': read failed after 1 packets: device went down"));
+        LiveSensor s = start(config("capture:\n  threads: 2\n  workers: 4\n"),
+                () -> new CaptureOpener.Opened(List.of(quiet, failing), "scripted", 7));
+        assertThat(s.workers()).hasSize(4);
+        assertThat(s.awaitTermination(Duration.ofSeconds(10))).as("the quiet handle is broken too").isTrue();
+        assertThat(s.failure()).contains("capture handle 1").contains("device went down");
+        assertThat(quiet.closed()).isTrue();
+        assertThat(quiet.closedBy().getName()).isEqualTo("mailtap-capture-0");
+        assertThat(failing.closedBy().getName()).isEqualTo("mailtap-capture-1");
+        assertThat(s.stop()).isTrue();
+        Scrape m = scrape(s);
+        assertThat(m.value("mailtap_capture_handle_packets_received_total", "handle", "0")).isZero();
+        assertThat(m.value("mailtap_capture_handle_packets_received_total", "handle", "1")).isEqualTo(1);
+        assertThat(m.value("mailtap_capture_packets_received_total")).as("the handles' sum").isEqualTo(1);
+        assertThat(m.value("mailtap_flows_ended_total", "reason", "shutdown")).as("flushed at the end").isEqualTo(1);
+    }
+
+    @Test
     void aStartFailureClosesWhatWasOpened() throws Exception {
         ScriptedSource src = new ScriptedSource(LinkType.ETHERNET, false, List.of());
         Path cfgFile = config("capture:\n  interface: eth7\n");

@@ -41,7 +41,8 @@ class ReloadPlanTest {
         List<String> candidates = List.of("true", "false", "7", "3", "1024", "\"2m\"", "\"3h\"", "\"0s\"", "[587]", "[25, 587]",
                 "[10.9.0.0/16]", "[mail.example.org]", "[client]", "[x-guest]", "[\"re:foo\"]", "info",
                 "\"http://127.0.0.1:1/x\"", "[\"http://127.0.0.1:1/am\"]", "\"127.0.0.1:9999\"", "\"/m2\"", "tcp",
-                "[alerts]", "\"128MiB\"", "\"" + secret + "\"", "other-value", "16", "gzip", "ssl", "PLAIN");
+                "[alerts]", "\"128MiB\"", "\"" + secret + "\"", "other-value", "16", "gzip", "ssl", "PLAIN",
+                "2"); // capture.threads: a divisor of the default 2 workers
         MailtapConfig base = ConfigLoader.defaults();
         Section root = MailtapConfig.schema();
         List<String> unchangeable = new ArrayList<>();
@@ -74,7 +75,7 @@ class ReloadPlanTest {
         // the hand-written list this walk replaced, key for key (sensor name/site now one entry each)
         assertThat(reported).containsExactlyInAnyOrder(
                 "capture.interface", "capture.snaplen", "capture.promiscuous", "capture.buffer_size", "capture.immediate_mode",
-                "capture.timeout_ms", "capture.filter", "capture.workers", "capture.ring_size", "capture.event_queue_size",
+                "capture.timeout_ms", "capture.filter", "capture.workers", "capture.threads", "capture.fanout_id", "capture.ring_size", "capture.event_queue_size",
                 "capture.heartbeat", "smtp.ports", "smtp.detect_on_any_port", "smtp.max_command_line_bytes",
                 "smtp.max_reply_line_bytes", "smtp.max_pending_commands", "smtp.max_rcpt_per_transaction",
                 "smtp.max_reply_lines_kept", "flow.max_flows", "flow.max_buffered_bytes_per_direction",

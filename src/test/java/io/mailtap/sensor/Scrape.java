@@ -103,6 +103,8 @@ final class Scrape {
         m("mailtap_build_info", "version", null, "java", null);
         m("mailtap_capture_packets_received_total");
         m("mailtap_capture_packets_dropped_total", "where", Set.of("kernel", "interface", "ring"));
+        m("mailtap_capture_handle_packets_received_total", "handle", null);
+        m("mailtap_capture_handle_packets_dropped_total", "handle", null, "where", Set.of("kernel", "interface", "ring"));
         m("mailtap_packets_total");
         m("mailtap_packets_decoded_total");
         m("mailtap_packets_skipped_total", "reason", labels(SkipReason.values(), e -> ((SkipReason) e).label()));
