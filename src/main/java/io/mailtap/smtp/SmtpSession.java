@@ -45,7 +45,7 @@ import io.mailtap.util.Ascii;
  */
 public final class SmtpSession extends Conversation {
     /** What the client's plain bytes are (the server's are always lines); LINES whenever the wire is not plain. */
-    private enum Mode {
+    enum Mode {
         LINES,
         /** DATA message text, scanned for the "." line and not kept. */
         BODY,
@@ -60,32 +60,32 @@ public final class SmtpSession extends Conversation {
     private static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
 
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
-    private final SessionResources res;
-    private Mode client = Mode.LINES;
+    final SessionResources res;
+    Mode client = Mode.LINES;
 
     // Borrowed from res while they hold something (null otherwise): see idle().
-    private LineFramer clientLines;
-    private LineFramer serverLines;
+    LineFramer clientLines;
+    LineFramer serverLines;
     private ReplyAssembler replies;
     /** Commands awaiting their reply, replies owed to lines not queued, and whether pairing is a guess. */
-    private ReplyPairing pending;
+    ReplyPairing pending;
     /** The open transaction (or, before any MAIL, recipients for the connection's record). */
-    private TransactionState tx;
+    TransactionState tx;
 
-    private BodyScanner body;
+    BodyScanner body;
     /** Created by the first AUTH; then it remembers the outcome for the records. */
-    private AuthTracker auth;
+    AuthTracker auth;
 
     /** The DATA whose text the client is sending (null if the server started data on its own). */
-    private PendingCommand bodyData;
+    PendingCommand bodyData;
     private boolean bodyGap;
     /** The server already answered the message while the client was still sending it. */
     private boolean bodyVerdictGiven;
     private long chunkRemaining;
     /** The BDAT whose chunk the client is sending: it counts the octets actually seen. */
-    private PendingCommand chunkOf;
+    PendingCommand chunkOf;
     /** That BDAT was answered before its chunk ended: the rest of the chunk goes to the open transaction. */
-    private boolean chunkAfterReply;
+    boolean chunkAfterReply;
 
     private boolean greetingSeen;
     private boolean smtpSeen;
@@ -98,14 +98,14 @@ public final class SmtpSession extends Conversation {
     private int anomaliesForRecord;
     /** The proxy tunnel the connection went through (its description, never a password), or null. */
     private String proxyTunnel;
-    private boolean tls;
+    boolean tls;
     /** After the accepted STARTTLS the client went on in plaintext (decrypted capture, or no TLS at all). */
     private boolean plaintextAfterStarttls;
     private boolean gaps;
     /** The next reply follows a hole in the server's stream: its command is marked with the gap. */
     private boolean replyAfterHole;
     /** Some command was paired by guess: for the record of a connection without MAIL. */
-    private boolean pairedUncertain;
+    boolean pairedUncertain;
     /** What to do with the first server line after a hole: see serverHole(). */
     private byte serverResync;
 
@@ -116,7 +116,7 @@ public final class SmtpSession extends Conversation {
      * next commands. {@link #SERVER_ONLY} once the server answered with no client byte seen. Null
      * otherwise. Written into every record and the ConnectionEnd.
      */
-    private String oneWay;
+    String oneWay;
     /**
      * A command the client must wait for (RFC 2920 §3.1) was sent, at {@link #awaitedTs}, while the
      * server had said nothing; {@link #awaitedPassed} counts such commands the client went past in
@@ -127,10 +127,10 @@ public final class SmtpSession extends Conversation {
     private byte awaitedPassed;
     private long awaitedTs;
 
-    private String helo;
+    String helo;
     /** Last reply, "code text", while no transaction was logged: for the record of a connection without MAIL. */
     private String lastReply;
-    private int transactions;
+    int transactions;
 
     /** A session with working objects of its own (tests, tools); the analyzer shares them between sessions. */
     public SmtpSession(Connection conn, SmtpSettings s, SmtpStats stats, SmtpEventListener out) {
@@ -479,7 +479,7 @@ public final class SmtpSession extends Conversation {
         }
         if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
         if (afterHole) c.gap = true; // bytes just before its reply are missing
-        complete(c, code, ts);
+        ReplyEffects.complete(this, c, code, ts);
         if (pendingCount() == 0 && pending != null) pending.settled(); // every command that could have lost its reply is paired
     }
 
@@ -488,7 +488,7 @@ public final class SmtpSession extends Conversation {
         for (int k = 0; k < n; k++) {
             PendingCommand c = pending.poll();
             if (c.uncertain) res.stats.inc(SmtpCounter.GAP_UNPAIRED);
-            complete(c, 0, ts);
+            ReplyEffects.complete(this, c, 0, ts);
         }
         anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, n + " commands got no reply before this " + code, ts);
     }
@@ -528,7 +528,7 @@ public final class SmtpSession extends Conversation {
 
     private void enqueue(PendingCommand c, long ts) {
         if (oneWay == CLIENT_ONLY) {
-            complete(c, 0, ts); // no reply will come: the line takes effect now
+            ReplyEffects.complete(this, c, 0, ts); // no reply will come: the line takes effect now
             return;
         }
         if (!serverSpoke() && !awaitedUnseen && c.mustAwaitReply()) {
@@ -543,176 +543,24 @@ public final class SmtpSession extends Conversation {
             if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
                 anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
-            complete(oldest, 0, ts);
+            ReplyEffects.complete(this, oldest, 0, ts);
         }
         pending.add(c);
     }
 
-    private void flushPending(long ts) {
+    void flushPending(long ts) {
         PendingCommand c;
-        while ((c = pollPending()) != null) complete(c, 0, ts);
+        while ((c = pollPending()) != null) ReplyEffects.complete(this, c, 0, ts);
         if (pending != null) pending.settled();
     }
 
-    private PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
+    PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
 
-    private PendingCommand pollPending() { return pending == null ? null : pending.poll(); }
+    PendingCommand pollPending() { return pending == null ? null : pending.poll(); }
 
-    private int pendingCount() { return pending == null ? 0 : pending.size(); }
+    int pendingCount() { return pending == null ? 0 : pending.size(); }
 
-    /** Applies a command's effects with its reply code (0: no reply will be seen). */
-    private void complete(PendingCommand c, int code, long ts) {
-        if (c.gap && txOpen()) tx.gaps = true;
-        if (c.uncertain) {
-            pairedUncertain = true;
-            if (txOpen()) tx.pairingUncertain = true;
-        }
-        if (code > 0 && txOpen() && !tx.keepsVerdict(c)) tx.lastReply = replyLine();
-        if (code >= 400) rejection(c.rejectionName(), code, ts);
-        if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
-            authReply(code, ts);
-            return;
-        }
-        if (c.kind == PendingCommand.Kind.END_OF_DATA) {
-            messageResult(c, code, ts);
-            return;
-        }
-        switch (c.verb) {
-            case HELO: case EHLO: case LHLO:
-                res.out.onEvent(new SmtpEvent.Helo(conn, ts, c.verb.name(), c.argument, code));
-                if (code < 400) {
-                    helo = c.argument;
-                    endTransaction(MessageStatus.ABORTED, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
-                }
-                break;
-            case AUTH:
-                authReply(code, ts);
-                break;
-            case MAIL:
-                mail(c, code, ts);
-                break;
-            case RCPT:
-                rcpt(c, code, ts);
-                break;
-            case DATA:
-                data(c, code, ts);
-                break;
-            case BDAT:
-                bdat(c, code, ts);
-                break;
-            case RSET: case QUIT:
-                if (code < 400) endTransaction(MessageStatus.ABORTED, ts);
-                break;
-            case STARTTLS:
-                res.out.onEvent(new SmtpEvent.StartTls(conn, ts, code == 220, code));
-                if (code == 220) startTls(ts);
-                else if (oneWay == CLIENT_ONLY) tlsFollowsOrNot();
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void mail(PendingCommand c, int code, long ts) {
-        res.out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
-                helo, authenticatedUser(), tls));
-        // A nested MAIL answered 503 changes nothing (RFC 5321 3.3): the open transaction goes on.
-        if (txOpen() && code >= 400 && !tx.mailRefused) return;
-        endTransaction(MessageStatus.ABORTED, ts); // an accepted MAIL while one was open: that one was abandoned
-        openTransaction(c);
-        tx.mailFrom = c.argument;
-        tx.mailParams = c.params;
-        tx.nullSender = c.nullSender;
-        tx.lastReply = code > 0 ? replyLine() : null;
-        // A refused MAIL opens no transaction on the server, but the RCPTs and DATA the client
-        // pipelined behind it are its attempt: its line takes them, until the next MAIL, RSET, HELO or QUIT.
-        if (code >= 400) tx.mailRefused = true;
-    }
-
-    private void rcpt(PendingCommand c, int code, long ts) {
-        res.out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
-                txOpen() && !tx.mailRefused ? tx.mailFrom : null, helo, authenticatedUser(), tls));
-        boolean accepted = code >= 200 && code < 300;
-        if (accepted) res.stats.inc(SmtpCounter.RCPT_ACCEPTED);
-        else if (code >= 400) res.stats.inc(SmtpCounter.RCPT_REJECTED);
-        // Refused recipients outside a transaction only matter for a connection that never sends
-        // MAIL; one the server accepted is always in a line (a transaction without MAIL FROM).
-        if (!txOpen() && transactions > 0) {
-            if (!accepted) return;
-            openTransaction(c);
-        }
-        TransactionState t = tx();
-        if (accepted) t.rcptAccepted++;
-        else if (code >= 400) t.rcptRejected++;
-        if (!t.addRcpt(c.argument)) res.stats.inc(SmtpCounter.RCPT_DROPPED);
-    }
-
-    private void data(PendingCommand c, int code, long ts) {
-        if (code >= 400) {
-            dataRefused(c, ts);
-            // RFC 5321 4.1.1.4: a refused DATA leaves the transaction as it was (the client may add
-            // a RCPT and try again); if it ends here, its message was rejected.
-            if (txOpen() && !tx.mailRefused) tx.dataRefused = true;
-            return;
-        }
-        ensureTransaction(c);
-        tx.dataRefused = false;
-    }
-
-    /**
-     * The server refused DATA, so it read every line the client sent after it as a command and
-     * answered each: those answers are absorbed so later replies pair with later commands.
-     */
-    private void dataRefused(PendingCommand c, long ts) {
-        long lines;
-        if (client == Mode.BODY && bodyData == c) {
-            lines = body.lines();
-            if (!body.atLineStart()) {
-                lines++;
-                clientLines().discardRestOfLine();
-            }
-            bodyData = null;
-            client = Mode.LINES;
-        } else {
-            PendingCommand next = peekPending();
-            if (next == null || next.kind != PendingCommand.Kind.END_OF_DATA || next.dataCommand != c) return;
-            pollPending();
-            lines = next.lines;
-        }
-        if (lines > 0) {
-            if (pending == null) pending = res.queues.take();
-            pending.owe(lines);
-            anomaly(Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
-        }
-    }
-
-    private void messageResult(PendingCommand eod, int code, long ts) {
-        ensureTransaction(eod);
-        tx.messageBytes += eod.bytes;
-        if (code > 0) tx.lastReply = replyLine();
-        endTransaction(code == 0 ? unanswered() : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
-    }
-
-    private void bdat(PendingCommand c, int code, long ts) {
-        if (c.bdatBadSize) return; // a syntax error changes nothing on the server
-        if (c == chunkOf) { // answered (or given up on) while its chunk is still arriving
-            chunkOf = null;
-            chunkAfterReply = true;
-        }
-        if (code >= 400) {
-            if (txOpen()) {
-                tx.messageBytes += c.bytes;
-                // behind a refused MAIL the chunk was never part of a transaction: the line stays as it is
-                if (!tx.mailRefused) endTransaction(MessageStatus.REJECTED, ts);
-            }
-            return;
-        }
-        ensureTransaction(c);
-        tx.messageBytes += c.bytes;
-        if (c.bdatLast) endTransaction(code == 0 ? unanswered() : MessageStatus.ACCEPTED, ts);
-    }
-
-    private void authReply(int code, long ts) {
+    void authReply(int code, long ts) {
         if (auth == null || !auth.active) return;
         // Client-only: no reply comes; the exchange lasts until the client sends a command (inferAuth).
         if (code == 0 && oneWay == CLIENT_ONLY) return;
@@ -786,7 +634,7 @@ public final class SmtpSession extends Conversation {
     }
 
     /** A message whose verdict was not seen: unknown on a client-only capture, else the connection ended first. */
-    private MessageStatus unanswered() {
+    MessageStatus unanswered() {
         return oneWay == CLIENT_ONLY ? MessageStatus.UNKNOWN : MessageStatus.ABORTED;
     }
 
@@ -794,22 +642,17 @@ public final class SmtpSession extends Conversation {
      * Client-only STARTTLS: the 220 is not seen, so the client's next bytes decide. A TLS record
      * means it was accepted (the rest is opaque, {@code tls} true); plaintext, that it was refused.
      */
-    private void tlsFollowsOrNot() {
+    void tlsFollowsOrNot() {
         client = Mode.LINES;
         expectTlsFromClient();
     }
 
-    private void startTls(long ts) {
-        res.stats.inc(SmtpCounter.STARTTLS_ACCEPTED);
-        endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
-        if (pendingCount() > 0) {
-            // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
-            anomaly(Anomaly.PIPELINED_AFTER_STARTTLS, pendingCount() + " commands sent after STARTTLS", ts);
-            flushPending(ts);
-        }
-        // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
-        // decrypted, or a client that ignores the 220, goes on in plaintext, and that is worth
-        // reading rather than going blind: sniff both directions again.
+    /**
+     * The server accepted STARTTLS. Normally a TLS handshake follows and both directions turn
+     * opaque. But a capture that was decrypted, or a client that ignores the 220, goes on in
+     * plaintext, and that is worth reading rather than going blind: sniff both directions again.
+     */
+    void tlsAccepted() {
         tls = true;
         client = Mode.LINES;
         expectTls();
@@ -819,17 +662,17 @@ public final class SmtpSession extends Conversation {
 
     // ------------------------------------------------------------------ transactions
 
-    private void openTransaction(PendingCommand c) {
+    void openTransaction(PendingCommand c) {
         transactions++;
         tx().open(transactions == 1 ? conn.startMicros() : c.tsMicros, helo, auth, c.gap, c.uncertain);
     }
 
     /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
-    private void ensureTransaction(PendingCommand c) {
+    void ensureTransaction(PendingCommand c) {
         if (!txOpen()) openTransaction(c);
     }
 
-    private void endTransaction(MessageStatus status, long ts) {
+    void endTransaction(MessageStatus status, long ts) {
         if (!txOpen()) return;
         emitRecord(transactions, tx.close(status), ts);
         tx.reset();
@@ -843,14 +686,14 @@ public final class SmtpSession extends Conversation {
         res.out.onEvent(new SmtpEvent.Transaction(conn, ts, r));
     }
 
-    private boolean txOpen() { return tx != null && tx.open; }
+    boolean txOpen() { return tx != null && tx.open; }
 
-    private TransactionState tx() {
+    TransactionState tx() {
         if (tx == null) tx = res.transactions.take();
         return tx;
     }
 
-    private String authenticatedUser() { return auth == null ? null : auth.authenticatedUser; }
+    String authenticatedUser() { return auth == null ? null : auth.authenticatedUser; }
 
     // ------------------------------------------------------------------ gaps, end, give-up
 
@@ -1032,22 +875,25 @@ public final class SmtpSession extends Conversation {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The connection, for the classes beside this one that emit its events. */
+    Connection conn() { return conn; }
+
     private void lineTooLong(boolean fromClient, long ts) {
         res.stats.inc(SmtpCounter.LINES_TRUNCATED);
         int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
         anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
     }
 
-    private void rejection(String command, int code, long ts) {
+    void rejection(String command, int code, long ts) {
         res.out.onEvent(new SmtpEvent.Rejection(conn, ts, command, code, replies.text()));
     }
 
-    private String replyText(int code) {
+    String replyText(int code) {
         return code > 0 ? replies.text() : null;
     }
 
     /** "code text" of the reply being handled, capped; looked up (or built) once per reply. */
-    private String replyLine() {
+    String replyLine() {
         if (res.replyLine == null) res.replyLine = res.replyLines.line(replies);
         return res.replyLine;
     }
@@ -1062,7 +908,7 @@ public final class SmtpSession extends Conversation {
         return !kind.oncePerConnection() || (reportedOnce & kind.bit()) == 0;
     }
 
-    private void anomaly(Anomaly kind, String detail, long ts) {
+    void anomaly(Anomaly kind, String detail, long ts) {
         if (!reportable(kind)) return;
         if (kind.oncePerConnection()) reportedOnce |= kind.bit();
         res.stats.anomaly(kind);
@@ -1073,7 +919,7 @@ public final class SmtpSession extends Conversation {
         return WireText.cap(s, max);
     }
 
-    private LineFramer clientLines() {
+    LineFramer clientLines() {
         if (clientLines == null) clientLines = res.clientFramers.take();
         return clientLines;
     }
