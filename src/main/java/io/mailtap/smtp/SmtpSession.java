@@ -57,7 +57,7 @@ public final class SmtpSession extends Conversation {
     /** Values of {@link #oneWay}, as smtp.jsonl's {@code one_way} field. */
     static final String CLIENT_ONLY = "client_only", SERVER_ONLY = "server_only";
     /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
-    private static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
+    static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
 
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
     final SessionResources res;
@@ -78,17 +78,17 @@ public final class SmtpSession extends Conversation {
 
     /** The DATA whose text the client is sending (null if the server started data on its own). */
     PendingCommand bodyData;
-    private boolean bodyGap;
+    boolean bodyGap;
     /** The server already answered the message while the client was still sending it. */
     private boolean bodyVerdictGiven;
-    private long chunkRemaining;
+    long chunkRemaining;
     /** The BDAT whose chunk the client is sending: it counts the octets actually seen. */
     PendingCommand chunkOf;
     /** That BDAT was answered before its chunk ended: the rest of the chunk goes to the open transaction. */
     boolean chunkAfterReply;
 
-    private boolean greetingSeen;
-    private boolean smtpSeen;
+    boolean greetingSeen;
+    boolean smtpSeen;
     /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
     private boolean exchangeSeen;
     private byte badServerLines;
@@ -101,13 +101,13 @@ public final class SmtpSession extends Conversation {
     boolean tls;
     /** After the accepted STARTTLS the client went on in plaintext (decrypted capture, or no TLS at all). */
     private boolean plaintextAfterStarttls;
-    private boolean gaps;
+    boolean gaps;
     /** The next reply follows a hole in the server's stream: its command is marked with the gap. */
-    private boolean replyAfterHole;
+    boolean replyAfterHole;
     /** Some command was paired by guess: for the record of a connection without MAIL. */
     boolean pairedUncertain;
     /** What to do with the first server line after a hole: see serverHole(). */
-    private byte serverResync;
+    byte serverResync;
 
     /**
      * One-way capture (a mirror that carries one direction): {@link #CLIENT_ONLY} once the client
@@ -124,12 +124,12 @@ public final class SmtpSession extends Conversation {
      * sends its lines in one burst and stops at the first it must wait for.
      */
     private boolean awaitedUnseen;
-    private byte awaitedPassed;
+    byte awaitedPassed;
     private long awaitedTs;
 
     String helo;
     /** Last reply, "code text", while no transaction was logged: for the record of a connection without MAIL. */
-    private String lastReply;
+    String lastReply;
     int transactions;
 
     /** A session with working objects of its own (tests, tools); the analyzer shares them between sessions. */
@@ -345,12 +345,12 @@ public final class SmtpSession extends Conversation {
         }
     }
 
-    private void chunkOctets(long n) {
+    void chunkOctets(long n) {
         if (chunkOf != null) chunkOf.bytes += n;
         else if (chunkAfterReply && txOpen()) tx.messageBytes += n;
     }
 
-    private void endChunk() {
+    void endChunk() {
         client = Mode.LINES;
         chunkOf = null;
         chunkAfterReply = false;
@@ -393,7 +393,7 @@ public final class SmtpSession extends Conversation {
         return i;
     }
 
-    private void serverLine(long ts) {
+    void serverLine(long ts) {
         LineFramer f = serverLines;
         try {
             if (serverResync != RESYNC_NONE && resyncDrops(f)) return;
@@ -575,7 +575,7 @@ public final class SmtpSession extends Conversation {
         finishAuth(result, code, false, ts);
     }
 
-    private void finishAuth(AuthResult result, int code, boolean inferred, long ts) {
+    void finishAuth(AuthResult result, int code, boolean inferred, long ts) {
         auth.finish(result, inferred);
         res.stats.countAuth(auth.mechClass, result);
         if (inferred) res.stats.inc(SmtpCounter.AUTH_INFERRED);
@@ -618,7 +618,7 @@ public final class SmtpSession extends Conversation {
      * Only the client's bytes are on this capture: what is waiting is applied now without a reply
      * (counted as such), and so is every later line.
      */
-    private void clientOnly(long ts) {
+    void clientOnly(long ts) {
         oneWay = CLIENT_ONLY;
         exchangeSeen = true; // the client's progress proves the server answered
         res.stats.inc(SmtpCounter.ONE_WAY_CLIENT_ONLY);
@@ -678,7 +678,7 @@ public final class SmtpSession extends Conversation {
         tx.reset();
     }
 
-    private void emitRecord(int depth, MessageStatus status, long ts) {
+    void emitRecord(int depth, MessageStatus status, long ts) {
         res.stats.inc(SmtpCounter.TRANSACTIONS);
         TransactionRecord r = tx.build(depth, status, tls, plaintextAfterStarttls, conn.clientBy().label(), oneWay,
                 Anomaly.of(anomaliesForRecord), proxyTunnel);
@@ -697,97 +697,14 @@ public final class SmtpSession extends Conversation {
 
     // ------------------------------------------------------------------ gaps, end, give-up
 
-    /**
-     * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
-     * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
-     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
-     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
-     * the record (see serverHole).
-     */
     @Override
-    protected void holeIn(boolean fromClient, long ts) {
-        res.stats.inc(SmtpCounter.GAPS);
-        gaps = true;
-        if (txOpen()) tx.gaps = true;
-        if (pending != null) pending.markGap();
-        if (fromClient && auth != null) auth.hole(); // which SASL line comes next is no longer known
-    }
+    protected void holeIn(boolean fromClient, long ts) { GapsAndEnd.hole(this, fromClient); }
 
     @Override
-    protected void plainGap(boolean fromClient, long bytes, long ts) {
-        if (!fromClient) {
-            serverHole(bytes, ts);
-            return;
-        }
-        switch (client) {
-            case LINES:
-                // The partial line may be a SASL response: no secret goes back to the spares.
-                if (auth != null && auth.active && clientLines != null) clientLines.wipe();
-                clientLines().discardRestOfLine();
-                break;
-            case BODY:
-                body.midLine();
-                bodyGap = true;
-                break;
-            default:
-                // The hole's octets are in the chunk: TCP numbered them, the server received them.
-                chunkOctets(Math.min(bytes, chunkRemaining));
-                chunkRemaining -= bytes;
-                if (chunkRemaining <= 0) {
-                    endChunk();
-                    if (chunkRemaining < 0) {
-                        clientLines().discardRestOfLine();
-                        anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
-                    }
-                    chunkRemaining = 0;
-                }
-                break;
-        }
-    }
-
-    /**
-     * A hole in the server's replies. The line it cut is dropped, unless its head already names a
-     * reply code (then that reply is taken as seen); the first line after the hole is kept if it
-     * is a reply line (resynchronisation, {@link #resyncDrops}). A reply line takes at least
-     * {@link ReplyPairing#MIN_REPLY_LINE} bytes, so a shorter hole at a line start lost no reply
-     * and pairing goes on unchanged (pcaps2 snort3_demo/smtp-lorem.pcap: two 1-byte holes).
-     * Otherwise replies may be in the hole: the waiting commands keep their places and are paired
-     * by position and code class, marked uncertain ({@link ReplyPairing#answeredIndex}). Either way the
-     * command whose reply comes next is marked with the gap.
-     */
-    private void serverHole(long bytes, long ts) {
-        LineFramer f = serverLines;
-        boolean cut = f != null && !f.idle();
-        boolean headSeen = cut && f.hasPartial() && !f.truncated() && ReplyPairing.isReplyLineHead(f.buffer(), f.length());
-        if (headSeen) serverLine(ts); // the reply (or its continuation line) with the text up to the hole
-        if (f != null) f.reset();
-        serverResync = headSeen ? RESYNC_TAIL : RESYNC_LOST;
-        replyAfterHole = true;
-        if (bytes < ReplyPairing.MIN_REPLY_LINE && (!cut || headSeen)) return;
-        greetingSeen = true; // whatever the first reply was, it may be in the hole
-        if (pending != null) pending.holeInReplies();
-    }
+    protected void plainGap(boolean fromClient, long bytes, long ts) { GapsAndEnd.plainGap(this, fromClient, bytes, ts); }
 
     @Override
-    protected void ending(long ts, boolean serverPacketsSeen) {
-        if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
-        // The whole connection without a server byte, though the client spoke SMTP and went past
-        // a command it must wait for (or no server packet at all was captured).
-        if (oneWay == null && !serverSpoke() && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
-        flushPending(ts);
-        if (auth != null && (auth.active || auth.awaitingProof)) finishAuth(AuthResult.UNKNOWN, 0, false, ts);
-        if (client == Mode.BODY) {
-            // The connection ended inside message text: the message never completed.
-            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
-            if (txOpen()) tx.messageBytes += body.bytes();
-        }
-        endTransaction(MessageStatus.ABORTED, ts);
-        if (transactions == 0) {
-            // One record per connection that never reached MAIL FROM, so the log lists every client.
-            tx().connectionOnly(conn.startMicros(), helo, auth, lastReply, gaps, pairedUncertain);
-            emitRecord(1, MessageStatus.NONE, ts);
-        }
-    }
+    protected void ending(long ts, boolean serverPacketsSeen) { GapsAndEnd.ending(this, ts, serverPacketsSeen); }
 
     private void giveUp(String why, long ts) {
         res.stats.inc(SmtpCounter.NOT_SMTP);
@@ -878,7 +795,10 @@ public final class SmtpSession extends Conversation {
     /** The connection, for the classes beside this one that emit its events. */
     Connection conn() { return conn; }
 
-    private void lineTooLong(boolean fromClient, long ts) {
+    /** Whether any server byte was seen, for the classes beside this one. */
+    boolean serverHeard() { return serverSpoke(); }
+
+    void lineTooLong(boolean fromClient, long ts) {
         res.stats.inc(SmtpCounter.LINES_TRUNCATED);
         int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
         anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
