@@ -93,7 +93,7 @@ final class GapsAndEnd {
         // a command it must wait for (or no server packet at all was captured).
         if (s.oneWay == null && !s.serverHeard() && s.smtpSeen && (s.awaitedPassed > 0 || !serverPacketsSeen)) s.clientOnly(ts);
         s.flushPending(ts);
-        if (s.auth != null && (s.auth.active || s.auth.awaitingProof)) s.finishAuth(AuthResult.UNKNOWN, 0, false, ts);
+        if (s.auth != null && (s.auth.active || s.auth.awaitingProof)) AuthExchange.finish(s, AuthResult.UNKNOWN, 0, false, ts);
         if (s.client == SmtpSession.Mode.BODY) {
             // The connection ended inside message text: the message never completed.
             s.res.stats.add(SmtpCounter.MESSAGE_BYTES, s.body.bytes());

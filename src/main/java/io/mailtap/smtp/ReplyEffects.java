@@ -22,7 +22,7 @@ final class ReplyEffects {
         if (code > 0 && s.txOpen() && !s.tx.keepsVerdict(c)) s.tx.lastReply = s.replyLine();
         if (code >= 400) s.rejection(c.rejectionName(), code, ts);
         if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
-            s.authReply(code, ts);
+            AuthExchange.reply(s, code, ts);
             return;
         }
         if (c.kind == PendingCommand.Kind.END_OF_DATA) {
@@ -38,7 +38,7 @@ final class ReplyEffects {
                 }
                 break;
             case AUTH:
-                s.authReply(code, ts);
+                AuthExchange.reply(s, code, ts);
                 break;
             case MAIL:
                 mail(s, c, code, ts);

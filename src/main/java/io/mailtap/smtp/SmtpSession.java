@@ -3,7 +3,6 @@ package io.mailtap.smtp;
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
-import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.stream.Conversation;
 import io.mailtap.text.WireText;
 import io.mailtap.util.Ascii;
@@ -226,8 +225,8 @@ public final class SmtpSession extends Conversation {
         try {
             if (f.truncated()) lineTooLong(true, ts);
             clientWentOn(ts);
-            if (auth != null && (auth.owed > 0 || saslLineUnanswered(b, len))) {
-                authResponse(b, 0, len, ts);
+            if (auth != null && (auth.owed > 0 || AuthExchange.saslLineUnanswered(this, b, len))) {
+                AuthExchange.response(this, b, 0, len, ts);
                 f.wipe();
                 return;
             }
@@ -252,8 +251,8 @@ public final class SmtpSession extends Conversation {
         }
         res.stats.countCommand(verb);
         if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
-        // Read in wire order, before this command takes effect (startAuth does it for AUTH).
-        if (oneWay == CLIENT_ONLY && verb != SmtpVerb.AUTH) inferAuth(verb, ts);
+        // Read in wire order, before this command takes effect (AuthExchange.start does it for AUTH).
+        if (oneWay == CLIENT_ONLY && verb != SmtpVerb.AUTH) AuthExchange.infer(this, verb, ts);
         PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);
         switch (verb) {
             case HELO: case EHLO: case LHLO:
@@ -269,7 +268,7 @@ public final class SmtpSession extends Conversation {
                 }
                 break;
             case AUTH:
-                startAuth(c, b, p, ts);
+                AuthExchange.start(this, c, b, p, ts);
                 return;
             case DATA:
                 enqueue(c, ts);
@@ -307,42 +306,6 @@ public final class SmtpSession extends Conversation {
         return Ascii.startsWithIgnoreCase(b, 0, len, "GET ") || Ascii.startsWithIgnoreCase(b, 0, len, "POST ")
                 || Ascii.startsWithIgnoreCase(b, 0, len, "CONNECT ") || Ascii.startsWithIgnoreCase(b, 0, len, "HEAD ")
                 || Ascii.startsWithIgnoreCase(b, 0, len, "PUT ") || Ascii.startsWithIgnoreCase(b, 0, len, "OPTIONS ");
-    }
-
-    private void startAuth(PendingCommand c, byte[] b, CommandParser p, long ts) {
-        if (auth == null) auth = new AuthTracker(res.authDecoder);
-        if (oneWay == CLIENT_ONLY) {
-            inferAuth(SmtpVerb.AUTH, ts); // a client only tries again after a failure
-        } else if (auth.active) {
-            finishAuth(AuthResult.UNKNOWN, 0, false, ts); // a new AUTH replaces an unfinished one
-        }
-        // Only a known name is kept: "AUTH <base64>" puts a credential where the name belongs.
-        String mech = AuthMechanism.name(b, p.mechStart, p.mechEnd);
-        auth.start(mech);
-        c.argument = mech;
-        enqueue(c, ts);
-        if (p.hasInitialResponse()) {
-            noteAuthResponse(auth.initialResponse(b, p.irStart, p.irEnd), b, p.irStart, p.irEnd, ts);
-        }
-    }
-
-    private void authResponse(byte[] b, int off, int end, long ts) {
-        PendingCommand c = new PendingCommand(PendingCommand.Kind.AUTH_RESPONSE, SmtpVerb.AUTH, ts);
-        enqueue(c, ts);
-        noteAuthResponse(auth.response(b, off, end), b, off, end, ts);
-    }
-
-    private void noteAuthResponse(AuthTracker.Response r, byte[] b, int off, int end, long ts) {
-        if (r == AuthTracker.Response.CANCELLED && oneWay == CLIENT_ONLY) {
-            finishAuth(AuthResult.FAILURE, 0, true, ts); // "*" ends the exchange unauthenticated (RFC 4954 §4)
-        } else if (r == AuthTracker.Response.UNDECODABLE) {
-            res.stats.inc(SmtpCounter.AUTH_UNDECODABLE);
-            anomaly(Anomaly.AUTH_UNDECODABLE, auth.mech + " response is not valid base64 or lacks its fields", ts);
-        } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
-            // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
-            // a user name (and prompts for the password), so we report what the server saw.
-            anomaly(Anomaly.AUTH_RESPONSE_IS_COMMAND, "SMTP verb sent as AUTH " + auth.mech + " response", ts);
-        }
     }
 
     void chunkOctets(long n) {
@@ -526,7 +489,7 @@ public final class SmtpSession extends Conversation {
 
     // ------------------------------------------------------------------ pairing
 
-    private void enqueue(PendingCommand c, long ts) {
+    void enqueue(PendingCommand c, long ts) {
         if (oneWay == CLIENT_ONLY) {
             ReplyEffects.complete(this, c, 0, ts); // no reply will come: the line takes effect now
             return;
@@ -559,53 +522,6 @@ public final class SmtpSession extends Conversation {
     PendingCommand pollPending() { return pending == null ? null : pending.poll(); }
 
     int pendingCount() { return pending == null ? 0 : pending.size(); }
-
-    void authReply(int code, long ts) {
-        if (auth == null || !auth.active) return;
-        // Client-only: no reply comes; the exchange lasts until the client sends a command (inferAuth).
-        if (code == 0 && oneWay == CLIENT_ONLY) return;
-        if (code == 334) {
-            PendingCommand next = peekPending();
-            boolean answered = next != null && next.kind == PendingCommand.Kind.AUTH_RESPONSE;
-            auth.challenge(answered);
-            return;
-        }
-        AuthResult result = code >= 200 && code < 300 ? AuthResult.SUCCESS
-                : code >= 400 ? AuthResult.FAILURE : AuthResult.UNKNOWN;
-        finishAuth(result, code, false, ts);
-    }
-
-    void finishAuth(AuthResult result, int code, boolean inferred, long ts) {
-        auth.finish(result, inferred);
-        res.stats.countAuth(auth.mechClass, result);
-        if (inferred) res.stats.inc(SmtpCounter.AUTH_INFERRED);
-        res.out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code, inferred));
-    }
-
-    /**
-     * Client-only: the client's command {@code verb} tells how the AUTH exchange before it ended.
-     * A client sends MAIL FROM after AUTH only once it is authenticated, and AUTH again (or "*")
-     * only after a failure; anything else (EHLO, RSET, NOOP) leaves the question open, and a
-     * connection that ends with it open reports the result unknown.
-     */
-    private void inferAuth(SmtpVerb verb, long ts) {
-        if (auth == null) return;
-        if (auth.active) auth.endUnanswered();
-        if (!auth.awaitingProof) return;
-        if (verb == SmtpVerb.MAIL) finishAuth(AuthResult.SUCCESS, 0, true, ts);
-        else if (verb == SmtpVerb.AUTH) finishAuth(AuthResult.FAILURE, 0, true, ts);
-    }
-
-    /**
-     * Client-only, during an exchange: a line that is no SMTP command is the next SASL response
-     * (multi-step mechanisms answer challenges we never see, so nothing is owed by count).
-     */
-    private boolean saslLineUnanswered(byte[] b, int len) {
-        if (oneWay != CLIENT_ONLY || !auth.active) return false;
-        int word = 0;
-        while (word < len && !Ascii.isBlank(b[word])) word++;
-        return SmtpVerb.of(b, 0, word) == SmtpVerb.UNKNOWN;
-    }
 
     /** A client line (or the end of a message) at {@code ts}: did the client go past a reply we never saw? */
     private void clientWentOn(long ts) {
