@@ -26,7 +26,7 @@ final class AuthExchange {
         String mech = AuthMechanism.name(b, p.mechStart, p.mechEnd);
         s.auth.start(mech);
         c.argument = mech;
-        s.enqueue(c, ts);
+        ReplyDispatch.enqueue(s, c, ts);
         if (p.hasInitialResponse()) {
             noteResponse(s, s.auth.initialResponse(b, p.irStart, p.irEnd), b, p.irStart, p.irEnd, ts);
         }
@@ -34,7 +34,7 @@ final class AuthExchange {
 
     static void response(SmtpSession s, byte[] b, int off, int end, long ts) {
         PendingCommand c = new PendingCommand(PendingCommand.Kind.AUTH_RESPONSE, SmtpVerb.AUTH, ts);
-        s.enqueue(c, ts);
+        ReplyDispatch.enqueue(s, c, ts);
         noteResponse(s, s.auth.response(b, off, end), b, off, end, ts);
     }
 

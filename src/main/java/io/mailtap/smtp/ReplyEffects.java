@@ -170,7 +170,7 @@ final class ReplyEffects {
         if (s.pendingCount() > 0) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
             s.anomaly(Anomaly.PIPELINED_AFTER_STARTTLS, s.pendingCount() + " commands sent after STARTTLS", ts);
-            s.flushPending(ts);
+            ReplyDispatch.flush(s, ts);
         }
         s.tlsAccepted();
     }

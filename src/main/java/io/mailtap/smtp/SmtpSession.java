@@ -65,7 +65,7 @@ public final class SmtpSession extends Conversation {
     // Borrowed from res while they hold something (null otherwise): see idle().
     LineFramer clientLines;
     LineFramer serverLines;
-    private ReplyAssembler replies;
+    ReplyAssembler replies;
     /** Commands awaiting their reply, replies owed to lines not queued, and whether pairing is a guess. */
     ReplyPairing pending;
     /** The open transaction (or, before any MAIL, recipients for the connection's record). */
@@ -79,7 +79,7 @@ public final class SmtpSession extends Conversation {
     PendingCommand bodyData;
     boolean bodyGap;
     /** The server already answered the message while the client was still sending it. */
-    private boolean bodyVerdictGiven;
+    boolean bodyVerdictGiven;
     long chunkRemaining;
     /** The BDAT whose chunk the client is sending: it counts the octets actually seen. */
     PendingCommand chunkOf;
@@ -89,7 +89,7 @@ public final class SmtpSession extends Conversation {
     boolean greetingSeen;
     boolean smtpSeen;
     /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
-    private boolean exchangeSeen;
+    boolean exchangeSeen;
     private byte badServerLines;
     /** Anomaly kinds flagged once per connection that were reported ({@link Anomaly#bit()}). */
     private int reportedOnce;
@@ -122,9 +122,9 @@ public final class SmtpSession extends Conversation {
      * a later packet. Two of them make a one-way capture certain: an early talker pipelining blindly
      * sends its lines in one burst and stops at the first it must wait for.
      */
-    private boolean awaitedUnseen;
+    boolean awaitedUnseen;
     byte awaitedPassed;
-    private long awaitedTs;
+    long awaitedTs;
 
     String helo;
     /** Last reply, "code text", while no transaction was logged: for the record of a connection without MAIL. */
@@ -271,7 +271,7 @@ public final class SmtpSession extends Conversation {
                 AuthExchange.start(this, c, b, p, ts);
                 return;
             case DATA:
-                enqueue(c, ts);
+                ReplyDispatch.enqueue(this, c, ts);
                 startBody(c);
                 return;
             case BDAT:
@@ -283,7 +283,7 @@ public final class SmtpSession extends Conversation {
                     break;
                 }
                 c.bdatLast = p.bdatLast;
-                enqueue(c, ts);
+                ReplyDispatch.enqueue(this, c, ts);
                 if (p.bdatSize > 0) {
                     // c.bytes counts what arrives: a peer may announce 2^63-1 and send 10 octets
                     chunkRemaining = p.bdatSize;
@@ -297,7 +297,7 @@ public final class SmtpSession extends Conversation {
             default:
                 break;
         }
-        enqueue(c, ts);
+        ReplyDispatch.enqueue(this, c, ts);
     }
 
     /** Before any exchange: HTTP requests and binary bytes mean this is not an SMTP client. */
@@ -319,7 +319,7 @@ public final class SmtpSession extends Conversation {
         chunkAfterReply = false;
     }
 
-    private void startBody(PendingCommand data) {
+    void startBody(PendingCommand data) {
         bodyData = data;
         bodyGap = false;
         bodyVerdictGiven = false;
@@ -342,7 +342,7 @@ public final class SmtpSession extends Conversation {
             bodyData = null;
             client = Mode.LINES;
             clientWentOn(ts); // the text proves the 354
-            enqueue(eod, ts);
+            ReplyDispatch.enqueue(this, eod, ts);
         }
         return next;
     }
@@ -365,13 +365,13 @@ public final class SmtpSession extends Conversation {
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
             while (res == ReplyAssembler.Result.COMPLETE_AND_REFEED) {
                 anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
-                reply(ts);
+                ReplyDispatch.reply(this, ts);
                 r.reset();
                 if (!isPlain(false)) return;
                 res = r.onLine(f.buffer(), f.length());
             }
             if (res == ReplyAssembler.Result.COMPLETE) {
-                reply(ts);
+                ReplyDispatch.reply(this, ts);
                 r.reset();
             } else if (res == ReplyAssembler.Result.MALFORMED) {
                 badReplyLine(ts);
@@ -404,118 +404,7 @@ public final class SmtpSession extends Conversation {
         if (reportable(Anomaly.BAD_REPLY_LINE)) anomaly(Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
     }
 
-    private void reply(long ts) {
-        int code = replies.code();
-        boolean afterHole = replyAfterHole;
-        replyAfterHole = false;
-        res.stats.countReply(code);
-        smtpSeen = true;
-        res.replyLine = null;
-        if (transactions == 0) lastReply = replyLine(); // only a connection without MAIL needs it
-        if (!greetingSeen) {
-            greetingSeen = true;
-            boolean greetingCode = code == 220 || code == 421 || code == 554;
-            boolean noneWaiting = pendingCount() == 0;
-            boolean isGreeting = midStream ? noneWaiting && greetingCode : noneWaiting || greetingCode;
-            if (isGreeting) {
-                res.out.onEvent(new SmtpEvent.Greeting(conn, ts, code, replies.text()));
-                if (code >= 400) rejection("GREETING", code, ts);
-                return;
-            }
-            if (!midStream) anomaly(Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
-        }
-        if (pending != null && pending.absorbs()) {
-            res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-            return;
-        }
-        int skip = pending == null ? 0 : pending.answeredIndex(code);
-        if (skip < 0) {
-            // After a hole no waiting command can take this code: it answers a command lost to us.
-            res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-            return;
-        }
-        if (skip > 0) skipUnanswered(skip, code, ts);
-        PendingCommand c = pollPending();
-        if (c == null) {
-            replyToNothing(code, ts);
-            return;
-        }
-        if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
-        if (afterHole) c.gap = true; // bytes just before its reply are missing
-        ReplyEffects.complete(this, c, code, ts);
-        if (pendingCount() == 0 && pending != null) pending.settled(); // every command that could have lost its reply is paired
-    }
-
-    /** The {@code n} oldest commands got no reply before this one ({@link ReplyPairing#answeredIndex}). */
-    private void skipUnanswered(int n, int code, long ts) {
-        for (int k = 0; k < n; k++) {
-            PendingCommand c = pending.poll();
-            if (c.uncertain) res.stats.inc(SmtpCounter.GAP_UNPAIRED);
-            ReplyEffects.complete(this, c, 0, ts);
-        }
-        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, n + " commands got no reply before this " + code, ts);
-    }
-
-    /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
-    private void replyToNothing(int code, long ts) {
-        if (client == Mode.BODY && !bodyVerdictGiven) {
-            anomaly(Anomaly.REPLY_DURING_DATA, "reply " + code + " before the end of the message", ts);
-            if (code >= 400) rejection("MESSAGE", code, ts);
-            if (txOpen()) {
-                tx.messageBytes += body.bytes();
-                tx.lastReply = replyLine();
-                endTransaction(code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
-            }
-            bodyVerdictGiven = true;
-            bodyData = null;
-            if (bodyGap) {
-                // The "." was lost in the gap and the server has moved on: so do we.
-                client = Mode.LINES;
-                clientLines().discardRestOfLine();
-            }
-            return;
-        }
-        if (code == 354 && isPlain(true) && client == Mode.LINES) {
-            // The server is reading message text now, whatever we thought the client had sent.
-            anomaly(Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
-            startBody(null);
-            return;
-        }
-        res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-        if (!clientSpoke() && oneWay == null) serverOnly(ts);
-        if (oneWay != SERVER_ONLY && reportable(Anomaly.UNPAIRED_REPLY)) anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
-        if (code >= 400) rejection("UNKNOWN", code, ts);
-    }
-
     // ------------------------------------------------------------------ pairing
-
-    void enqueue(PendingCommand c, long ts) {
-        if (oneWay == CLIENT_ONLY) {
-            ReplyEffects.complete(this, c, 0, ts); // no reply will come: the line takes effect now
-            return;
-        }
-        if (!serverSpoke() && !awaitedUnseen && c.mustAwaitReply()) {
-            awaitedUnseen = true;
-            awaitedTs = c.tsMicros;
-        }
-        if (pending == null) pending = res.queues.take();
-        PendingCommand oldest = pending.overflow(res.settings.maxPendingCommands());
-        if (oldest != null) {
-            // Gave up on the oldest: report it unanswered; its reply passes unpaired.
-            res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
-            if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
-                anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
-            }
-            ReplyEffects.complete(this, oldest, 0, ts);
-        }
-        pending.add(c);
-    }
-
-    void flushPending(long ts) {
-        PendingCommand c;
-        while ((c = pollPending()) != null) ReplyEffects.complete(this, c, 0, ts);
-        if (pending != null) pending.settled();
-    }
 
     PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
 
@@ -539,11 +428,11 @@ public final class SmtpSession extends Conversation {
         exchangeSeen = true; // the client's progress proves the server answered
         res.stats.inc(SmtpCounter.ONE_WAY_CLIENT_ONLY);
         anomaly(Anomaly.ONE_WAY, "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
-        flushPending(ts);
+        ReplyDispatch.flush(this, ts);
     }
 
     /** Only the server's bytes are on this capture: replies are counted, commands and their arguments are unknown. */
-    private void serverOnly(long ts) {
+    void serverOnly(long ts) {
         oneWay = SERVER_ONLY;
         res.stats.inc(SmtpCounter.ONE_WAY_SERVER_ONLY);
         anomaly(Anomaly.ONE_WAY, "server to client bytes only: reply codes are seen, no command or argument", ts);
@@ -625,7 +514,7 @@ public final class SmtpSession extends Conversation {
     private void giveUp(String why, long ts) {
         res.stats.inc(SmtpCounter.NOT_SMTP);
         anomaly(Anomaly.NOT_SMTP, why, ts);
-        flushPending(ts);
+        ReplyDispatch.flush(this, ts);
         endTransaction(MessageStatus.ABORTED, ts);
         goOpaque(false);
     }
@@ -711,8 +600,14 @@ public final class SmtpSession extends Conversation {
     /** The connection, for the classes beside this one that emit its events. */
     Connection conn() { return conn; }
 
-    /** Whether any server byte was seen, for the classes beside this one. */
+    // What the stream layer knows, for the classes beside this one (protected there).
     boolean serverHeard() { return serverSpoke(); }
+
+    boolean clientHeard() { return clientSpoke(); }
+
+    boolean plain(boolean fromClient) { return isPlain(fromClient); }
+
+    boolean pickedUpMidStream() { return midStream; }
 
     void lineTooLong(boolean fromClient, long ts) {
         res.stats.inc(SmtpCounter.LINES_TRUNCATED);
@@ -739,7 +634,7 @@ public final class SmtpSession extends Conversation {
      * kind {@link Anomaly#oncePerConnection() reported once per connection} that was. Callers of
      * such kinds ask first, so a repeated flood builds no detail strings.
      */
-    private boolean reportable(Anomaly kind) {
+    boolean reportable(Anomaly kind) {
         anomaliesForRecord |= kind.bit();
         return !kind.oncePerConnection() || (reportedOnce & kind.bit()) == 0;
     }
