@@ -188,7 +188,7 @@ public final class SmtpSession extends Conversation {
         } catch (RuntimeException e) {
             res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         }
-        release();
+        res.release(this, isOpaque(true), isOpaque(false));
     }
 
     // ------------------------------------------------------------------ client side
@@ -538,62 +538,9 @@ public final class SmtpSession extends Conversation {
         }
     }
 
-    /**
-     * End of a call: what holds nothing the connection still needs goes back to the spares. A
-     * framer is kept while it holds part of a line (or is skipping to a line end), the assembler
-     * while a multi-line reply is unfinished, the queue while commands await replies, the builder
-     * while a transaction is open (or, before any MAIL, holds recipients for the record). Opaque
-     * directions never read lines again.
-     */
+    /** End of a call: what holds nothing the connection still needs goes back ({@link SessionResources#park}). */
     @Override
-    protected void idle() {
-        if (clientLines != null && (clientLines.idle() || isOpaque(true))) {
-            parkClientLines(auth != null && auth.active); // a SASL response may have been cut off in it
-        }
-        if (serverLines != null && (serverLines.idle() || isOpaque(false))) {
-            serverLines.reset();
-            res.serverFramers.give(serverLines);
-            serverLines = null;
-        }
-        if (replies != null && (!replies.inProgress() || isOpaque(false))) {
-            replies.reset();
-            res.replies.give(replies);
-            replies = null;
-        }
-        if (pending != null && pending.idle()) {
-            res.queues.give(pending);
-            pending = null;
-        }
-        if (tx != null && !tx.open && transactions > 0) {
-            tx.reset();
-            res.transactions.give(tx);
-            tx = null;
-        }
-    }
-
-    private void parkClientLines(boolean wipe) {
-        LineFramer f = clientLines;
-        clientLines = null;
-        if (wipe) f.wipe();
-        f.reset();
-        res.clientFramers.give(f);
-    }
-
-    /** The connection is over: everything goes back, a finished session keeps nothing beyond its object. */
-    private void release() {
-        body = null;
-        chunkOf = null;
-        chunkAfterReply = false;
-        if (pending != null) pending.clear();
-        if (tx != null) {
-            tx.reset();
-            res.transactions.give(tx);
-            tx = null;
-        }
-        // A connection cut inside a SASL response left part of it in the framer.
-        if (clientLines != null) parkClientLines(auth != null);
-        idle();
-    }
+    protected void idle() { res.park(this, isOpaque(true), isOpaque(false)); }
 
     // ------------------------------------------------------------------ helpers
 
