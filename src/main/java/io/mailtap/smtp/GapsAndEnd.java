@@ -91,7 +91,7 @@ final class GapsAndEnd {
         if (s.clientLines != null && s.clientLines.hasPartial() && s.clientLines.truncated()) s.lineTooLong(true, ts);
         // The whole connection without a server byte, though the client spoke SMTP and went past
         // a command it must wait for (or no server packet at all was captured).
-        if (s.oneWay == null && !s.serverHeard() && s.smtpSeen && (s.awaitedPassed > 0 || !serverPacketsSeen)) s.clientOnly(ts);
+        if (s.oneWay == null && !s.serverHeard() && s.smtpSeen && (s.awaitedPassed > 0 || !serverPacketsSeen)) OneWayCapture.clientOnly(s, ts);
         ReplyDispatch.flush(s, ts);
         if (s.auth != null && (s.auth.active || s.auth.awaitingProof)) AuthExchange.finish(s, AuthResult.UNKNOWN, 0, false, ts);
         if (s.client == SmtpSession.Mode.BODY) {

@@ -93,7 +93,7 @@ final class ReplyDispatch {
             return;
         }
         s.res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-        if (!s.clientHeard() && s.oneWay == null) s.serverOnly(ts);
+        if (!s.clientHeard() && s.oneWay == null) OneWayCapture.serverOnly(s, ts);
         if (s.oneWay != SmtpSession.SERVER_ONLY && s.reportable(Anomaly.UNPAIRED_REPLY)) s.anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
         if (code >= 400) s.rejection("UNKNOWN", code, ts);
     }

@@ -142,7 +142,7 @@ final class ReplyEffects {
         s.ensureTransaction(eod);
         s.tx.messageBytes += eod.bytes;
         if (code > 0) s.tx.lastReply = s.replyLine();
-        s.endTransaction(code == 0 ? s.unanswered() : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
+        s.endTransaction(code == 0 ? OneWayCapture.unanswered(s) : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
     }
 
     private static void bdat(SmtpSession s, PendingCommand c, int code, long ts) {
@@ -161,7 +161,7 @@ final class ReplyEffects {
         }
         s.ensureTransaction(c);
         s.tx.messageBytes += c.bytes;
-        if (c.bdatLast) s.endTransaction(code == 0 ? s.unanswered() : MessageStatus.ACCEPTED, ts);
+        if (c.bdatLast) s.endTransaction(code == 0 ? OneWayCapture.unanswered(s) : MessageStatus.ACCEPTED, ts);
     }
 
     private static void startTls(SmtpSession s, long ts) {

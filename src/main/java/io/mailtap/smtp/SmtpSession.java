@@ -199,7 +199,7 @@ public final class SmtpSession extends Conversation {
             case LINES:
                 if (awaitedUnseen && (clientLines == null || !clientLines.hasPartial())) {
                     // A new line in a later packet: the client went on (e.g. TLS after STARTTLS).
-                    clientWentOn(ts);
+                    OneWayCapture.clientWentOn(this, ts);
                     if (!isPlain(true) || client != Mode.LINES) return i;
                 }
                 i = clientLines().feed(b, i, end);
@@ -224,7 +224,7 @@ public final class SmtpSession extends Conversation {
         int len = f.length();
         try {
             if (f.truncated()) lineTooLong(true, ts);
-            clientWentOn(ts);
+            OneWayCapture.clientWentOn(this, ts);
             if (auth != null && (auth.owed > 0 || AuthExchange.saslLineUnanswered(this, b, len))) {
                 AuthExchange.response(this, b, 0, len, ts);
                 f.wipe();
@@ -341,7 +341,7 @@ public final class SmtpSession extends Conversation {
             res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             bodyData = null;
             client = Mode.LINES;
-            clientWentOn(ts); // the text proves the 354
+            OneWayCapture.clientWentOn(this, ts); // the text proves the 354
             ReplyDispatch.enqueue(this, eod, ts);
         }
         return next;
@@ -411,37 +411,6 @@ public final class SmtpSession extends Conversation {
     PendingCommand pollPending() { return pending == null ? null : pending.poll(); }
 
     int pendingCount() { return pending == null ? 0 : pending.size(); }
-
-    /** A client line (or the end of a message) at {@code ts}: did the client go past a reply we never saw? */
-    private void clientWentOn(long ts) {
-        if (!awaitedUnseen || oneWay != null || serverSpoke() || ts <= awaitedTs) return;
-        awaitedUnseen = false;
-        if (++awaitedPassed >= 2) clientOnly(ts);
-    }
-
-    /**
-     * Only the client's bytes are on this capture: what is waiting is applied now without a reply
-     * (counted as such), and so is every later line.
-     */
-    void clientOnly(long ts) {
-        oneWay = CLIENT_ONLY;
-        exchangeSeen = true; // the client's progress proves the server answered
-        res.stats.inc(SmtpCounter.ONE_WAY_CLIENT_ONLY);
-        anomaly(Anomaly.ONE_WAY, "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
-        ReplyDispatch.flush(this, ts);
-    }
-
-    /** Only the server's bytes are on this capture: replies are counted, commands and their arguments are unknown. */
-    void serverOnly(long ts) {
-        oneWay = SERVER_ONLY;
-        res.stats.inc(SmtpCounter.ONE_WAY_SERVER_ONLY);
-        anomaly(Anomaly.ONE_WAY, "server to client bytes only: reply codes are seen, no command or argument", ts);
-    }
-
-    /** A message whose verdict was not seen: unknown on a client-only capture, else the connection ended first. */
-    MessageStatus unanswered() {
-        return oneWay == CLIENT_ONLY ? MessageStatus.UNKNOWN : MessageStatus.ABORTED;
-    }
 
     /**
      * Client-only STARTTLS: the 220 is not seen, so the client's next bytes decide. A TLS record
