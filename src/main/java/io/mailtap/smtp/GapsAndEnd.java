@@ -99,11 +99,11 @@ final class GapsAndEnd {
             s.res.stats.add(SmtpCounter.MESSAGE_BYTES, s.body.bytes());
             if (s.txOpen()) s.tx.messageBytes += s.body.bytes();
         }
-        s.endTransaction(MessageStatus.ABORTED, ts);
+        Transactions.end(s, MessageStatus.ABORTED, ts);
         if (s.transactions == 0) {
             // One record per connection that never reached MAIL FROM, so the log lists every client.
             s.tx().connectionOnly(s.conn().startMicros(), s.helo, s.auth, s.lastReply, s.gaps, s.pairedUncertain);
-            s.emitRecord(1, MessageStatus.NONE, ts);
+            Transactions.emit(s, 1, MessageStatus.NONE, ts);
         }
     }
 }

@@ -75,7 +75,7 @@ final class ReplyDispatch {
             if (s.txOpen()) {
                 s.tx.messageBytes += s.body.bytes();
                 s.tx.lastReply = s.replyLine();
-                s.endTransaction(code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
+                Transactions.end(s, code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
             }
             s.bodyVerdictGiven = true;
             s.bodyData = null;

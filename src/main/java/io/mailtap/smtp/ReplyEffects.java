@@ -34,7 +34,7 @@ final class ReplyEffects {
                 s.res.out.onEvent(new SmtpEvent.Helo(s.conn(), ts, c.verb.name(), c.argument, code));
                 if (code < 400) {
                     s.helo = c.argument;
-                    s.endTransaction(MessageStatus.ABORTED, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
+                    Transactions.end(s, MessageStatus.ABORTED, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
                 }
                 break;
             case AUTH:
@@ -53,7 +53,7 @@ final class ReplyEffects {
                 bdat(s, c, code, ts);
                 break;
             case RSET: case QUIT:
-                if (code < 400) s.endTransaction(MessageStatus.ABORTED, ts);
+                if (code < 400) Transactions.end(s, MessageStatus.ABORTED, ts);
                 break;
             case STARTTLS:
                 s.res.out.onEvent(new SmtpEvent.StartTls(s.conn(), ts, code == 220, code));
@@ -70,8 +70,8 @@ final class ReplyEffects {
                 s.helo, s.authenticatedUser(), s.tls));
         // A nested MAIL answered 503 changes nothing (RFC 5321 3.3): the open transaction goes on.
         if (s.txOpen() && code >= 400 && !s.tx.mailRefused) return;
-        s.endTransaction(MessageStatus.ABORTED, ts); // an accepted MAIL while one was open: that one was abandoned
-        s.openTransaction(c);
+        Transactions.end(s, MessageStatus.ABORTED, ts); // an accepted MAIL while one was open: that one was abandoned
+        Transactions.open(s, c);
         s.tx.mailFrom = c.argument;
         s.tx.mailParams = c.params;
         s.tx.nullSender = c.nullSender;
@@ -91,7 +91,7 @@ final class ReplyEffects {
         // MAIL; one the server accepted is always in a line (a transaction without MAIL FROM).
         if (!s.txOpen() && s.transactions > 0) {
             if (!accepted) return;
-            s.openTransaction(c);
+            Transactions.open(s, c);
         }
         TransactionState t = s.tx();
         if (accepted) t.rcptAccepted++;
@@ -107,7 +107,7 @@ final class ReplyEffects {
             if (s.txOpen() && !s.tx.mailRefused) s.tx.dataRefused = true;
             return;
         }
-        s.ensureTransaction(c);
+        Transactions.ensure(s, c);
         s.tx.dataRefused = false;
     }
 
@@ -139,10 +139,10 @@ final class ReplyEffects {
     }
 
     private static void messageResult(SmtpSession s, PendingCommand eod, int code, long ts) {
-        s.ensureTransaction(eod);
+        Transactions.ensure(s, eod);
         s.tx.messageBytes += eod.bytes;
         if (code > 0) s.tx.lastReply = s.replyLine();
-        s.endTransaction(code == 0 ? OneWayCapture.unanswered(s) : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
+        Transactions.end(s, code == 0 ? OneWayCapture.unanswered(s) : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
     }
 
     private static void bdat(SmtpSession s, PendingCommand c, int code, long ts) {
@@ -155,18 +155,18 @@ final class ReplyEffects {
             if (s.txOpen()) {
                 s.tx.messageBytes += c.bytes;
                 // behind a refused MAIL the chunk was never part of a transaction: the line stays as it is
-                if (!s.tx.mailRefused) s.endTransaction(MessageStatus.REJECTED, ts);
+                if (!s.tx.mailRefused) Transactions.end(s, MessageStatus.REJECTED, ts);
             }
             return;
         }
-        s.ensureTransaction(c);
+        Transactions.ensure(s, c);
         s.tx.messageBytes += c.bytes;
-        if (c.bdatLast) s.endTransaction(code == 0 ? OneWayCapture.unanswered(s) : MessageStatus.ACCEPTED, ts);
+        if (c.bdatLast) Transactions.end(s, code == 0 ? OneWayCapture.unanswered(s) : MessageStatus.ACCEPTED, ts);
     }
 
     private static void startTls(SmtpSession s, long ts) {
         s.res.stats.inc(SmtpCounter.STARTTLS_ACCEPTED);
-        s.endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
+        Transactions.end(s, MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
         if (s.pendingCount() > 0) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
             s.anomaly(Anomaly.PIPELINED_AFTER_STARTTLS, s.pendingCount() + " commands sent after STARTTLS", ts);

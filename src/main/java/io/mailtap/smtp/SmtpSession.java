@@ -94,12 +94,12 @@ public final class SmtpSession extends Conversation {
     /** Anomaly kinds flagged once per connection that were reported ({@link Anomaly#bit()}). */
     private int reportedOnce;
     /** Anomaly kinds raised since the last record was written: the next record lists them. */
-    private int anomaliesForRecord;
+    int anomaliesForRecord;
     /** The proxy tunnel the connection went through (its description, never a password), or null. */
-    private String proxyTunnel;
+    String proxyTunnel;
     boolean tls;
     /** After the accepted STARTTLS the client went on in plaintext (decrypted capture, or no TLS at all). */
-    private boolean plaintextAfterStarttls;
+    boolean plaintextAfterStarttls;
     boolean gaps;
     /** The next reply follows a hole in the server's stream: its command is marked with the gap. */
     boolean replyAfterHole;
@@ -436,30 +436,6 @@ public final class SmtpSession extends Conversation {
 
     // ------------------------------------------------------------------ transactions
 
-    void openTransaction(PendingCommand c) {
-        transactions++;
-        tx().open(transactions == 1 ? conn.startMicros() : c.tsMicros, helo, auth, c.gap, c.uncertain);
-    }
-
-    /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
-    void ensureTransaction(PendingCommand c) {
-        if (!txOpen()) openTransaction(c);
-    }
-
-    void endTransaction(MessageStatus status, long ts) {
-        if (!txOpen()) return;
-        emitRecord(transactions, tx.close(status), ts);
-        tx.reset();
-    }
-
-    void emitRecord(int depth, MessageStatus status, long ts) {
-        res.stats.inc(SmtpCounter.TRANSACTIONS);
-        TransactionRecord r = tx.build(depth, status, tls, plaintextAfterStarttls, conn.clientBy().label(), oneWay,
-                Anomaly.of(anomaliesForRecord), proxyTunnel);
-        anomaliesForRecord = 0; // each anomaly is named by the one record it precedes or falls in
-        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, r));
-    }
-
     boolean txOpen() { return tx != null && tx.open; }
 
     TransactionState tx() {
@@ -484,7 +460,7 @@ public final class SmtpSession extends Conversation {
         res.stats.inc(SmtpCounter.NOT_SMTP);
         anomaly(Anomaly.NOT_SMTP, why, ts);
         ReplyDispatch.flush(this, ts);
-        endTransaction(MessageStatus.ABORTED, ts);
+        Transactions.end(this, MessageStatus.ABORTED, ts);
         goOpaque(false);
     }
 
