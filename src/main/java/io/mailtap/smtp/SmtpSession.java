@@ -41,6 +41,15 @@ import io.mailtap.util.Ascii;
  * every other session that got the same reply ({@link ReplyLines}). An idle session after
  * greeting and EHLO is this object (144 bytes with compressed oops, its base class included), its HELO argument and
  * nothing else of its own.
+ *
+ * <p><b>Where the rest is.</b> This class holds the session's state and reads the bytes: the
+ * client's LINES / BODY / CHUNK modes and the server's reply lines. What a command or a reply then
+ * does is in stateless classes beside it, which work on this state (hence its package-private
+ * fields), so the split costs an idle session no byte and a command no allocation:
+ * {@link ReplyDispatch} (which waiting command a reply answers), {@link ReplyEffects} (what the
+ * reply does to the session, per verb), {@link AuthExchange}, {@link Transactions} (when records
+ * are written), {@link OneWayCapture} and {@link GapsAndEnd} (holes and the end of the
+ * connection). {@link SessionResources} lends and takes back the working objects.
  */
 public final class SmtpSession extends Conversation {
     /** What the client's plain bytes are (the server's are always lines); LINES whenever the wire is not plain. */
@@ -62,7 +71,7 @@ public final class SmtpSession extends Conversation {
     final SessionResources res;
     Mode client = Mode.LINES;
 
-    // Borrowed from res while they hold something (null otherwise): see idle().
+    // Borrowed from res while they hold something (null otherwise): see SessionResources.park.
     LineFramer clientLines;
     LineFramer serverLines;
     ReplyAssembler replies;
@@ -105,7 +114,7 @@ public final class SmtpSession extends Conversation {
     boolean replyAfterHole;
     /** Some command was paired by guess: for the record of a connection without MAIL. */
     boolean pairedUncertain;
-    /** What to do with the first server line after a hole: see serverHole(). */
+    /** What to do with the first server line after a hole: see GapsAndEnd.serverHole. */
     byte serverResync;
 
     /**
