@@ -54,4 +54,60 @@ final class SessionResources {
         this.queues = new FreeList<>(SPARE, ReplyPairing::new);
         this.transactions = new FreeList<>(SPARE, () -> new TransactionState(settings.maxRcptPerTransaction()));
     }
+
+    /**
+     * End of a call: what holds nothing the connection still needs goes back to the spares. A
+     * framer is kept while it holds part of a line (or is skipping to a line end), the assembler
+     * while a multi-line reply is unfinished, the queue while commands await replies, the builder
+     * while a transaction is open (or, before any MAIL, holds recipients for the record). Opaque
+     * directions never read lines again.
+     */
+    void park(SmtpSession s, boolean clientOpaque, boolean serverOpaque) {
+        if (s.clientLines != null && (s.clientLines.idle() || clientOpaque)) {
+            parkClientLines(s, s.auth != null && s.auth.active); // a SASL response may have been cut off in it
+        }
+        if (s.serverLines != null && (s.serverLines.idle() || serverOpaque)) {
+            s.serverLines.reset();
+            serverFramers.give(s.serverLines);
+            s.serverLines = null;
+        }
+        if (s.replies != null && (!s.replies.inProgress() || serverOpaque)) {
+            s.replies.reset();
+            replies.give(s.replies);
+            s.replies = null;
+        }
+        if (s.pending != null && s.pending.idle()) {
+            queues.give(s.pending);
+            s.pending = null;
+        }
+        if (s.tx != null && !s.tx.open && s.transactions > 0) {
+            s.tx.reset();
+            transactions.give(s.tx);
+            s.tx = null;
+        }
+    }
+
+    /** The connection is over: everything goes back, a finished session keeps nothing beyond its object. */
+    void release(SmtpSession s, boolean clientOpaque, boolean serverOpaque) {
+        s.body = null;
+        s.chunkOf = null;
+        s.chunkAfterReply = false;
+        if (s.pending != null) s.pending.clear();
+        if (s.tx != null) {
+            s.tx.reset();
+            transactions.give(s.tx);
+            s.tx = null;
+        }
+        // A connection cut inside a SASL response left part of it in the framer.
+        if (s.clientLines != null) parkClientLines(s, s.auth != null);
+        park(s, clientOpaque, serverOpaque);
+    }
+
+    private void parkClientLines(SmtpSession s, boolean wipe) {
+        LineFramer f = s.clientLines;
+        s.clientLines = null;
+        if (wipe) f.wipe();
+        f.reset();
+        clientFramers.give(f);
+    }
 }

@@ -3,7 +3,6 @@ package io.mailtap.smtp;
 import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
-import io.mailtap.smtp.SmtpEvent.AuthResult;
 import io.mailtap.stream.Conversation;
 import io.mailtap.text.WireText;
 import io.mailtap.util.Ascii;
@@ -42,10 +41,19 @@ import io.mailtap.util.Ascii;
  * every other session that got the same reply ({@link ReplyLines}). An idle session after
  * greeting and EHLO is this object (144 bytes with compressed oops, its base class included), its HELO argument and
  * nothing else of its own.
+ *
+ * <p><b>Where the rest is.</b> This class holds the session's state and reads the bytes: the
+ * client's LINES / BODY / CHUNK modes and the server's reply lines. What a command or a reply then
+ * does is in stateless classes beside it, which work on this state (hence its package-private
+ * fields), so the split costs an idle session no byte and a command no allocation:
+ * {@link ReplyDispatch} (which waiting command a reply answers), {@link ReplyEffects} (what the
+ * reply does to the session, per verb), {@link AuthExchange}, {@link Transactions} (when records
+ * are written), {@link OneWayCapture} and {@link GapsAndEnd} (holes and the end of the
+ * connection). {@link SessionResources} lends and takes back the working objects.
  */
 public final class SmtpSession extends Conversation {
     /** What the client's plain bytes are (the server's are always lines); LINES whenever the wire is not plain. */
-    private enum Mode {
+    enum Mode {
         LINES,
         /** DATA message text, scanned for the "." line and not kept. */
         BODY,
@@ -57,57 +65,57 @@ public final class SmtpSession extends Conversation {
     /** Values of {@link #oneWay}, as smtp.jsonl's {@code one_way} field. */
     static final String CLIENT_ONLY = "client_only", SERVER_ONLY = "server_only";
     /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
-    private static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
+    static final byte RESYNC_NONE = 0, RESYNC_TAIL = 1, RESYNC_LOST = 2;
 
     /** Settings, counters, listener and the spare working objects of this analyzer's sessions. */
-    private final SessionResources res;
-    private Mode client = Mode.LINES;
+    final SessionResources res;
+    Mode client = Mode.LINES;
 
-    // Borrowed from res while they hold something (null otherwise): see idle().
-    private LineFramer clientLines;
-    private LineFramer serverLines;
-    private ReplyAssembler replies;
+    // Borrowed from res while they hold something (null otherwise): see SessionResources.park.
+    LineFramer clientLines;
+    LineFramer serverLines;
+    ReplyAssembler replies;
     /** Commands awaiting their reply, replies owed to lines not queued, and whether pairing is a guess. */
-    private ReplyPairing pending;
+    ReplyPairing pending;
     /** The open transaction (or, before any MAIL, recipients for the connection's record). */
-    private TransactionState tx;
+    TransactionState tx;
 
-    private BodyScanner body;
+    BodyScanner body;
     /** Created by the first AUTH; then it remembers the outcome for the records. */
-    private AuthTracker auth;
+    AuthTracker auth;
 
     /** The DATA whose text the client is sending (null if the server started data on its own). */
-    private PendingCommand bodyData;
-    private boolean bodyGap;
+    PendingCommand bodyData;
+    boolean bodyGap;
     /** The server already answered the message while the client was still sending it. */
-    private boolean bodyVerdictGiven;
-    private long chunkRemaining;
+    boolean bodyVerdictGiven;
+    long chunkRemaining;
     /** The BDAT whose chunk the client is sending: it counts the octets actually seen. */
-    private PendingCommand chunkOf;
+    PendingCommand chunkOf;
     /** That BDAT was answered before its chunk ended: the rest of the chunk goes to the open transaction. */
-    private boolean chunkAfterReply;
+    boolean chunkAfterReply;
 
-    private boolean greetingSeen;
-    private boolean smtpSeen;
+    boolean greetingSeen;
+    boolean smtpSeen;
     /** A client command was answered: after this, odd client bytes are no longer "not SMTP". */
-    private boolean exchangeSeen;
+    boolean exchangeSeen;
     private byte badServerLines;
     /** Anomaly kinds flagged once per connection that were reported ({@link Anomaly#bit()}). */
     private int reportedOnce;
     /** Anomaly kinds raised since the last record was written: the next record lists them. */
-    private int anomaliesForRecord;
+    int anomaliesForRecord;
     /** The proxy tunnel the connection went through (its description, never a password), or null. */
-    private String proxyTunnel;
-    private boolean tls;
+    String proxyTunnel;
+    boolean tls;
     /** After the accepted STARTTLS the client went on in plaintext (decrypted capture, or no TLS at all). */
-    private boolean plaintextAfterStarttls;
-    private boolean gaps;
+    boolean plaintextAfterStarttls;
+    boolean gaps;
     /** The next reply follows a hole in the server's stream: its command is marked with the gap. */
-    private boolean replyAfterHole;
+    boolean replyAfterHole;
     /** Some command was paired by guess: for the record of a connection without MAIL. */
-    private boolean pairedUncertain;
-    /** What to do with the first server line after a hole: see serverHole(). */
-    private byte serverResync;
+    boolean pairedUncertain;
+    /** What to do with the first server line after a hole: see GapsAndEnd.serverHole. */
+    byte serverResync;
 
     /**
      * One-way capture (a mirror that carries one direction): {@link #CLIENT_ONLY} once the client
@@ -116,21 +124,21 @@ public final class SmtpSession extends Conversation {
      * next commands. {@link #SERVER_ONLY} once the server answered with no client byte seen. Null
      * otherwise. Written into every record and the ConnectionEnd.
      */
-    private String oneWay;
+    String oneWay;
     /**
      * A command the client must wait for (RFC 2920 §3.1) was sent, at {@link #awaitedTs}, while the
      * server had said nothing; {@link #awaitedPassed} counts such commands the client went past in
      * a later packet. Two of them make a one-way capture certain: an early talker pipelining blindly
      * sends its lines in one burst and stops at the first it must wait for.
      */
-    private boolean awaitedUnseen;
-    private byte awaitedPassed;
-    private long awaitedTs;
+    boolean awaitedUnseen;
+    byte awaitedPassed;
+    long awaitedTs;
 
-    private String helo;
+    String helo;
     /** Last reply, "code text", while no transaction was logged: for the record of a connection without MAIL. */
-    private String lastReply;
-    private int transactions;
+    String lastReply;
+    int transactions;
 
     /** A session with working objects of its own (tests, tools); the analyzer shares them between sessions. */
     public SmtpSession(Connection conn, SmtpSettings s, SmtpStats stats, SmtpEventListener out) {
@@ -189,7 +197,7 @@ public final class SmtpSession extends Conversation {
         } catch (RuntimeException e) {
             res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         }
-        release();
+        res.release(this, isOpaque(true), isOpaque(false));
     }
 
     // ------------------------------------------------------------------ client side
@@ -200,7 +208,7 @@ public final class SmtpSession extends Conversation {
             case LINES:
                 if (awaitedUnseen && (clientLines == null || !clientLines.hasPartial())) {
                     // A new line in a later packet: the client went on (e.g. TLS after STARTTLS).
-                    clientWentOn(ts);
+                    OneWayCapture.clientWentOn(this, ts);
                     if (!isPlain(true) || client != Mode.LINES) return i;
                 }
                 i = clientLines().feed(b, i, end);
@@ -225,9 +233,9 @@ public final class SmtpSession extends Conversation {
         int len = f.length();
         try {
             if (f.truncated()) lineTooLong(true, ts);
-            clientWentOn(ts);
-            if (auth != null && (auth.owed > 0 || saslLineUnanswered(b, len))) {
-                authResponse(b, 0, len, ts);
+            OneWayCapture.clientWentOn(this, ts);
+            if (auth != null && (auth.owed > 0 || AuthExchange.saslLineUnanswered(this, b, len))) {
+                AuthExchange.response(this, b, 0, len, ts);
                 f.wipe();
                 return;
             }
@@ -252,8 +260,8 @@ public final class SmtpSession extends Conversation {
         }
         res.stats.countCommand(verb);
         if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
-        // Read in wire order, before this command takes effect (startAuth does it for AUTH).
-        if (oneWay == CLIENT_ONLY && verb != SmtpVerb.AUTH) inferAuth(verb, ts);
+        // Read in wire order, before this command takes effect (AuthExchange.start does it for AUTH).
+        if (oneWay == CLIENT_ONLY && verb != SmtpVerb.AUTH) AuthExchange.infer(this, verb, ts);
         PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);
         switch (verb) {
             case HELO: case EHLO: case LHLO:
@@ -269,10 +277,10 @@ public final class SmtpSession extends Conversation {
                 }
                 break;
             case AUTH:
-                startAuth(c, b, p, ts);
+                AuthExchange.start(this, c, b, p, ts);
                 return;
             case DATA:
-                enqueue(c, ts);
+                ReplyDispatch.enqueue(this, c, ts);
                 startBody(c);
                 return;
             case BDAT:
@@ -284,7 +292,7 @@ public final class SmtpSession extends Conversation {
                     break;
                 }
                 c.bdatLast = p.bdatLast;
-                enqueue(c, ts);
+                ReplyDispatch.enqueue(this, c, ts);
                 if (p.bdatSize > 0) {
                     // c.bytes counts what arrives: a peer may announce 2^63-1 and send 10 octets
                     chunkRemaining = p.bdatSize;
@@ -298,7 +306,7 @@ public final class SmtpSession extends Conversation {
             default:
                 break;
         }
-        enqueue(c, ts);
+        ReplyDispatch.enqueue(this, c, ts);
     }
 
     /** Before any exchange: HTTP requests and binary bytes mean this is not an SMTP client. */
@@ -309,54 +317,18 @@ public final class SmtpSession extends Conversation {
                 || Ascii.startsWithIgnoreCase(b, 0, len, "PUT ") || Ascii.startsWithIgnoreCase(b, 0, len, "OPTIONS ");
     }
 
-    private void startAuth(PendingCommand c, byte[] b, CommandParser p, long ts) {
-        if (auth == null) auth = new AuthTracker(res.authDecoder);
-        if (oneWay == CLIENT_ONLY) {
-            inferAuth(SmtpVerb.AUTH, ts); // a client only tries again after a failure
-        } else if (auth.active) {
-            finishAuth(AuthResult.UNKNOWN, 0, false, ts); // a new AUTH replaces an unfinished one
-        }
-        // Only a known name is kept: "AUTH <base64>" puts a credential where the name belongs.
-        String mech = AuthMechanism.name(b, p.mechStart, p.mechEnd);
-        auth.start(mech);
-        c.argument = mech;
-        enqueue(c, ts);
-        if (p.hasInitialResponse()) {
-            noteAuthResponse(auth.initialResponse(b, p.irStart, p.irEnd), b, p.irStart, p.irEnd, ts);
-        }
-    }
-
-    private void authResponse(byte[] b, int off, int end, long ts) {
-        PendingCommand c = new PendingCommand(PendingCommand.Kind.AUTH_RESPONSE, SmtpVerb.AUTH, ts);
-        enqueue(c, ts);
-        noteAuthResponse(auth.response(b, off, end), b, off, end, ts);
-    }
-
-    private void noteAuthResponse(AuthTracker.Response r, byte[] b, int off, int end, long ts) {
-        if (r == AuthTracker.Response.CANCELLED && oneWay == CLIENT_ONLY) {
-            finishAuth(AuthResult.FAILURE, 0, true, ts); // "*" ends the exchange unauthenticated (RFC 4954 §4)
-        } else if (r == AuthTracker.Response.UNDECODABLE) {
-            res.stats.inc(SmtpCounter.AUTH_UNDECODABLE);
-            anomaly(Anomaly.AUTH_UNDECODABLE, auth.mech + " response is not valid base64 or lacks its fields", ts);
-        } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
-            // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
-            // a user name (and prompts for the password), so we report what the server saw.
-            anomaly(Anomaly.AUTH_RESPONSE_IS_COMMAND, "SMTP verb sent as AUTH " + auth.mech + " response", ts);
-        }
-    }
-
-    private void chunkOctets(long n) {
+    void chunkOctets(long n) {
         if (chunkOf != null) chunkOf.bytes += n;
         else if (chunkAfterReply && txOpen()) tx.messageBytes += n;
     }
 
-    private void endChunk() {
+    void endChunk() {
         client = Mode.LINES;
         chunkOf = null;
         chunkAfterReply = false;
     }
 
-    private void startBody(PendingCommand data) {
+    void startBody(PendingCommand data) {
         bodyData = data;
         bodyGap = false;
         bodyVerdictGiven = false;
@@ -378,8 +350,8 @@ public final class SmtpSession extends Conversation {
             res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             bodyData = null;
             client = Mode.LINES;
-            clientWentOn(ts); // the text proves the 354
-            enqueue(eod, ts);
+            OneWayCapture.clientWentOn(this, ts); // the text proves the 354
+            ReplyDispatch.enqueue(this, eod, ts);
         }
         return next;
     }
@@ -393,7 +365,7 @@ public final class SmtpSession extends Conversation {
         return i;
     }
 
-    private void serverLine(long ts) {
+    void serverLine(long ts) {
         LineFramer f = serverLines;
         try {
             if (serverResync != RESYNC_NONE && resyncDrops(f)) return;
@@ -402,13 +374,13 @@ public final class SmtpSession extends Conversation {
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
             while (res == ReplyAssembler.Result.COMPLETE_AND_REFEED) {
                 anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
-                reply(ts);
+                ReplyDispatch.reply(this, ts);
                 r.reset();
                 if (!isPlain(false)) return;
                 res = r.onLine(f.buffer(), f.length());
             }
             if (res == ReplyAssembler.Result.COMPLETE) {
-                reply(ts);
+                ReplyDispatch.reply(this, ts);
                 r.reset();
             } else if (res == ReplyAssembler.Result.MALFORMED) {
                 badReplyLine(ts);
@@ -441,375 +413,29 @@ public final class SmtpSession extends Conversation {
         if (reportable(Anomaly.BAD_REPLY_LINE)) anomaly(Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
     }
 
-    private void reply(long ts) {
-        int code = replies.code();
-        boolean afterHole = replyAfterHole;
-        replyAfterHole = false;
-        res.stats.countReply(code);
-        smtpSeen = true;
-        res.replyLine = null;
-        if (transactions == 0) lastReply = replyLine(); // only a connection without MAIL needs it
-        if (!greetingSeen) {
-            greetingSeen = true;
-            boolean greetingCode = code == 220 || code == 421 || code == 554;
-            boolean noneWaiting = pendingCount() == 0;
-            boolean isGreeting = midStream ? noneWaiting && greetingCode : noneWaiting || greetingCode;
-            if (isGreeting) {
-                res.out.onEvent(new SmtpEvent.Greeting(conn, ts, code, replies.text()));
-                if (code >= 400) rejection("GREETING", code, ts);
-                return;
-            }
-            if (!midStream) anomaly(Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
-        }
-        if (pending != null && pending.absorbs()) {
-            res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-            return;
-        }
-        int skip = pending == null ? 0 : pending.answeredIndex(code);
-        if (skip < 0) {
-            // After a hole no waiting command can take this code: it answers a command lost to us.
-            res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-            return;
-        }
-        if (skip > 0) skipUnanswered(skip, code, ts);
-        PendingCommand c = pollPending();
-        if (c == null) {
-            replyToNothing(code, ts);
-            return;
-        }
-        if (c.verb != SmtpVerb.UNKNOWN || c.kind != PendingCommand.Kind.COMMAND) exchangeSeen = true;
-        if (afterHole) c.gap = true; // bytes just before its reply are missing
-        complete(c, code, ts);
-        if (pendingCount() == 0 && pending != null) pending.settled(); // every command that could have lost its reply is paired
-    }
-
-    /** The {@code n} oldest commands got no reply before this one ({@link ReplyPairing#answeredIndex}). */
-    private void skipUnanswered(int n, int code, long ts) {
-        for (int k = 0; k < n; k++) {
-            PendingCommand c = pending.poll();
-            if (c.uncertain) res.stats.inc(SmtpCounter.GAP_UNPAIRED);
-            complete(c, 0, ts);
-        }
-        anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, n + " commands got no reply before this " + code, ts);
-    }
-
-    /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
-    private void replyToNothing(int code, long ts) {
-        if (client == Mode.BODY && !bodyVerdictGiven) {
-            anomaly(Anomaly.REPLY_DURING_DATA, "reply " + code + " before the end of the message", ts);
-            if (code >= 400) rejection("MESSAGE", code, ts);
-            if (txOpen()) {
-                tx.messageBytes += body.bytes();
-                tx.lastReply = replyLine();
-                endTransaction(code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
-            }
-            bodyVerdictGiven = true;
-            bodyData = null;
-            if (bodyGap) {
-                // The "." was lost in the gap and the server has moved on: so do we.
-                client = Mode.LINES;
-                clientLines().discardRestOfLine();
-            }
-            return;
-        }
-        if (code == 354 && isPlain(true) && client == Mode.LINES) {
-            // The server is reading message text now, whatever we thought the client had sent.
-            anomaly(Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
-            startBody(null);
-            return;
-        }
-        res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
-        if (!clientSpoke() && oneWay == null) serverOnly(ts);
-        if (oneWay != SERVER_ONLY && reportable(Anomaly.UNPAIRED_REPLY)) anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
-        if (code >= 400) rejection("UNKNOWN", code, ts);
-    }
-
     // ------------------------------------------------------------------ pairing
 
-    private void enqueue(PendingCommand c, long ts) {
-        if (oneWay == CLIENT_ONLY) {
-            complete(c, 0, ts); // no reply will come: the line takes effect now
-            return;
-        }
-        if (!serverSpoke() && !awaitedUnseen && c.mustAwaitReply()) {
-            awaitedUnseen = true;
-            awaitedTs = c.tsMicros;
-        }
-        if (pending == null) pending = res.queues.take();
-        PendingCommand oldest = pending.overflow(res.settings.maxPendingCommands());
-        if (oldest != null) {
-            // Gave up on the oldest: report it unanswered; its reply passes unpaired.
-            res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
-            if (reportable(Anomaly.PIPELINE_OVERFLOW)) {
-                anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + res.settings.maxPendingCommands() + " commands awaiting replies", ts);
-            }
-            complete(oldest, 0, ts);
-        }
-        pending.add(c);
-    }
+    PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
 
-    private void flushPending(long ts) {
-        PendingCommand c;
-        while ((c = pollPending()) != null) complete(c, 0, ts);
-        if (pending != null) pending.settled();
-    }
+    PendingCommand pollPending() { return pending == null ? null : pending.poll(); }
 
-    private PendingCommand peekPending() { return pending == null ? null : pending.peek(); }
-
-    private PendingCommand pollPending() { return pending == null ? null : pending.poll(); }
-
-    private int pendingCount() { return pending == null ? 0 : pending.size(); }
-
-    /** Applies a command's effects with its reply code (0: no reply will be seen). */
-    private void complete(PendingCommand c, int code, long ts) {
-        if (c.gap && txOpen()) tx.gaps = true;
-        if (c.uncertain) {
-            pairedUncertain = true;
-            if (txOpen()) tx.pairingUncertain = true;
-        }
-        if (code > 0 && txOpen() && !tx.keepsVerdict(c)) tx.lastReply = replyLine();
-        if (code >= 400) rejection(c.rejectionName(), code, ts);
-        if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
-            authReply(code, ts);
-            return;
-        }
-        if (c.kind == PendingCommand.Kind.END_OF_DATA) {
-            messageResult(c, code, ts);
-            return;
-        }
-        switch (c.verb) {
-            case HELO: case EHLO: case LHLO:
-                res.out.onEvent(new SmtpEvent.Helo(conn, ts, c.verb.name(), c.argument, code));
-                if (code < 400) {
-                    helo = c.argument;
-                    endTransaction(MessageStatus.ABORTED, ts); // RFC 5321 4.1.4: an accepted EHLO/HELO resets
-                }
-                break;
-            case AUTH:
-                authReply(code, ts);
-                break;
-            case MAIL:
-                mail(c, code, ts);
-                break;
-            case RCPT:
-                rcpt(c, code, ts);
-                break;
-            case DATA:
-                data(c, code, ts);
-                break;
-            case BDAT:
-                bdat(c, code, ts);
-                break;
-            case RSET: case QUIT:
-                if (code < 400) endTransaction(MessageStatus.ABORTED, ts);
-                break;
-            case STARTTLS:
-                res.out.onEvent(new SmtpEvent.StartTls(conn, ts, code == 220, code));
-                if (code == 220) startTls(ts);
-                else if (oneWay == CLIENT_ONLY) tlsFollowsOrNot();
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void mail(PendingCommand c, int code, long ts) {
-        res.out.onEvent(new SmtpEvent.MailFrom(conn, ts, c.argument, c.params, c.nullSender, code, replyText(code),
-                helo, authenticatedUser(), tls));
-        // A nested MAIL answered 503 changes nothing (RFC 5321 3.3): the open transaction goes on.
-        if (txOpen() && code >= 400 && !tx.mailRefused) return;
-        endTransaction(MessageStatus.ABORTED, ts); // an accepted MAIL while one was open: that one was abandoned
-        openTransaction(c);
-        tx.mailFrom = c.argument;
-        tx.mailParams = c.params;
-        tx.nullSender = c.nullSender;
-        tx.lastReply = code > 0 ? replyLine() : null;
-        // A refused MAIL opens no transaction on the server, but the RCPTs and DATA the client
-        // pipelined behind it are its attempt: its line takes them, until the next MAIL, RSET, HELO or QUIT.
-        if (code >= 400) tx.mailRefused = true;
-    }
-
-    private void rcpt(PendingCommand c, int code, long ts) {
-        res.out.onEvent(new SmtpEvent.Rcpt(conn, ts, c.argument, c.params, code, replyText(code),
-                txOpen() && !tx.mailRefused ? tx.mailFrom : null, helo, authenticatedUser(), tls));
-        boolean accepted = code >= 200 && code < 300;
-        if (accepted) res.stats.inc(SmtpCounter.RCPT_ACCEPTED);
-        else if (code >= 400) res.stats.inc(SmtpCounter.RCPT_REJECTED);
-        // Refused recipients outside a transaction only matter for a connection that never sends
-        // MAIL; one the server accepted is always in a line (a transaction without MAIL FROM).
-        if (!txOpen() && transactions > 0) {
-            if (!accepted) return;
-            openTransaction(c);
-        }
-        TransactionState t = tx();
-        if (accepted) t.rcptAccepted++;
-        else if (code >= 400) t.rcptRejected++;
-        if (!t.addRcpt(c.argument)) res.stats.inc(SmtpCounter.RCPT_DROPPED);
-    }
-
-    private void data(PendingCommand c, int code, long ts) {
-        if (code >= 400) {
-            dataRefused(c, ts);
-            // RFC 5321 4.1.1.4: a refused DATA leaves the transaction as it was (the client may add
-            // a RCPT and try again); if it ends here, its message was rejected.
-            if (txOpen() && !tx.mailRefused) tx.dataRefused = true;
-            return;
-        }
-        ensureTransaction(c);
-        tx.dataRefused = false;
-    }
-
-    /**
-     * The server refused DATA, so it read every line the client sent after it as a command and
-     * answered each: those answers are absorbed so later replies pair with later commands.
-     */
-    private void dataRefused(PendingCommand c, long ts) {
-        long lines;
-        if (client == Mode.BODY && bodyData == c) {
-            lines = body.lines();
-            if (!body.atLineStart()) {
-                lines++;
-                clientLines().discardRestOfLine();
-            }
-            bodyData = null;
-            client = Mode.LINES;
-        } else {
-            PendingCommand next = peekPending();
-            if (next == null || next.kind != PendingCommand.Kind.END_OF_DATA || next.dataCommand != c) return;
-            pollPending();
-            lines = next.lines;
-        }
-        if (lines > 0) {
-            if (pending == null) pending = res.queues.take();
-            pending.owe(lines);
-            anomaly(Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
-        }
-    }
-
-    private void messageResult(PendingCommand eod, int code, long ts) {
-        ensureTransaction(eod);
-        tx.messageBytes += eod.bytes;
-        if (code > 0) tx.lastReply = replyLine();
-        endTransaction(code == 0 ? unanswered() : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
-    }
-
-    private void bdat(PendingCommand c, int code, long ts) {
-        if (c.bdatBadSize) return; // a syntax error changes nothing on the server
-        if (c == chunkOf) { // answered (or given up on) while its chunk is still arriving
-            chunkOf = null;
-            chunkAfterReply = true;
-        }
-        if (code >= 400) {
-            if (txOpen()) {
-                tx.messageBytes += c.bytes;
-                // behind a refused MAIL the chunk was never part of a transaction: the line stays as it is
-                if (!tx.mailRefused) endTransaction(MessageStatus.REJECTED, ts);
-            }
-            return;
-        }
-        ensureTransaction(c);
-        tx.messageBytes += c.bytes;
-        if (c.bdatLast) endTransaction(code == 0 ? unanswered() : MessageStatus.ACCEPTED, ts);
-    }
-
-    private void authReply(int code, long ts) {
-        if (auth == null || !auth.active) return;
-        // Client-only: no reply comes; the exchange lasts until the client sends a command (inferAuth).
-        if (code == 0 && oneWay == CLIENT_ONLY) return;
-        if (code == 334) {
-            PendingCommand next = peekPending();
-            boolean answered = next != null && next.kind == PendingCommand.Kind.AUTH_RESPONSE;
-            auth.challenge(answered);
-            return;
-        }
-        AuthResult result = code >= 200 && code < 300 ? AuthResult.SUCCESS
-                : code >= 400 ? AuthResult.FAILURE : AuthResult.UNKNOWN;
-        finishAuth(result, code, false, ts);
-    }
-
-    private void finishAuth(AuthResult result, int code, boolean inferred, long ts) {
-        auth.finish(result, inferred);
-        res.stats.countAuth(auth.mechClass, result);
-        if (inferred) res.stats.inc(SmtpCounter.AUTH_INFERRED);
-        res.out.onEvent(new SmtpEvent.Auth(conn, ts, auth.mech, auth.user, auth.authzid, result, code, inferred));
-    }
-
-    /**
-     * Client-only: the client's command {@code verb} tells how the AUTH exchange before it ended.
-     * A client sends MAIL FROM after AUTH only once it is authenticated, and AUTH again (or "*")
-     * only after a failure; anything else (EHLO, RSET, NOOP) leaves the question open, and a
-     * connection that ends with it open reports the result unknown.
-     */
-    private void inferAuth(SmtpVerb verb, long ts) {
-        if (auth == null) return;
-        if (auth.active) auth.endUnanswered();
-        if (!auth.awaitingProof) return;
-        if (verb == SmtpVerb.MAIL) finishAuth(AuthResult.SUCCESS, 0, true, ts);
-        else if (verb == SmtpVerb.AUTH) finishAuth(AuthResult.FAILURE, 0, true, ts);
-    }
-
-    /**
-     * Client-only, during an exchange: a line that is no SMTP command is the next SASL response
-     * (multi-step mechanisms answer challenges we never see, so nothing is owed by count).
-     */
-    private boolean saslLineUnanswered(byte[] b, int len) {
-        if (oneWay != CLIENT_ONLY || !auth.active) return false;
-        int word = 0;
-        while (word < len && !Ascii.isBlank(b[word])) word++;
-        return SmtpVerb.of(b, 0, word) == SmtpVerb.UNKNOWN;
-    }
-
-    /** A client line (or the end of a message) at {@code ts}: did the client go past a reply we never saw? */
-    private void clientWentOn(long ts) {
-        if (!awaitedUnseen || oneWay != null || serverSpoke() || ts <= awaitedTs) return;
-        awaitedUnseen = false;
-        if (++awaitedPassed >= 2) clientOnly(ts);
-    }
-
-    /**
-     * Only the client's bytes are on this capture: what is waiting is applied now without a reply
-     * (counted as such), and so is every later line.
-     */
-    private void clientOnly(long ts) {
-        oneWay = CLIENT_ONLY;
-        exchangeSeen = true; // the client's progress proves the server answered
-        res.stats.inc(SmtpCounter.ONE_WAY_CLIENT_ONLY);
-        anomaly(Anomaly.ONE_WAY, "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
-        flushPending(ts);
-    }
-
-    /** Only the server's bytes are on this capture: replies are counted, commands and their arguments are unknown. */
-    private void serverOnly(long ts) {
-        oneWay = SERVER_ONLY;
-        res.stats.inc(SmtpCounter.ONE_WAY_SERVER_ONLY);
-        anomaly(Anomaly.ONE_WAY, "server to client bytes only: reply codes are seen, no command or argument", ts);
-    }
-
-    /** A message whose verdict was not seen: unknown on a client-only capture, else the connection ended first. */
-    private MessageStatus unanswered() {
-        return oneWay == CLIENT_ONLY ? MessageStatus.UNKNOWN : MessageStatus.ABORTED;
-    }
+    int pendingCount() { return pending == null ? 0 : pending.size(); }
 
     /**
      * Client-only STARTTLS: the 220 is not seen, so the client's next bytes decide. A TLS record
      * means it was accepted (the rest is opaque, {@code tls} true); plaintext, that it was refused.
      */
-    private void tlsFollowsOrNot() {
+    void tlsFollowsOrNot() {
         client = Mode.LINES;
         expectTlsFromClient();
     }
 
-    private void startTls(long ts) {
-        res.stats.inc(SmtpCounter.STARTTLS_ACCEPTED);
-        endTransaction(MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
-        if (pendingCount() > 0) {
-            // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
-            anomaly(Anomaly.PIPELINED_AFTER_STARTTLS, pendingCount() + " commands sent after STARTTLS", ts);
-            flushPending(ts);
-        }
-        // Normally a TLS handshake follows and both directions turn opaque. But a capture that was
-        // decrypted, or a client that ignores the 220, goes on in plaintext, and that is worth
-        // reading rather than going blind: sniff both directions again.
+    /**
+     * The server accepted STARTTLS. Normally a TLS handshake follows and both directions turn
+     * opaque. But a capture that was decrypted, or a client that ignores the 220, goes on in
+     * plaintext, and that is worth reading rather than going blind: sniff both directions again.
+     */
+    void tlsAccepted() {
         tls = true;
         client = Mode.LINES;
         expectTls();
@@ -819,138 +445,31 @@ public final class SmtpSession extends Conversation {
 
     // ------------------------------------------------------------------ transactions
 
-    private void openTransaction(PendingCommand c) {
-        transactions++;
-        tx().open(transactions == 1 ? conn.startMicros() : c.tsMicros, helo, auth, c.gap, c.uncertain);
-    }
+    boolean txOpen() { return tx != null && tx.open; }
 
-    /** A message without MAIL FROM (DATA/BDAT accepted anyway) still gets a record. */
-    private void ensureTransaction(PendingCommand c) {
-        if (!txOpen()) openTransaction(c);
-    }
-
-    private void endTransaction(MessageStatus status, long ts) {
-        if (!txOpen()) return;
-        emitRecord(transactions, tx.close(status), ts);
-        tx.reset();
-    }
-
-    private void emitRecord(int depth, MessageStatus status, long ts) {
-        res.stats.inc(SmtpCounter.TRANSACTIONS);
-        TransactionRecord r = tx.build(depth, status, tls, plaintextAfterStarttls, conn.clientBy().label(), oneWay,
-                Anomaly.of(anomaliesForRecord), proxyTunnel);
-        anomaliesForRecord = 0; // each anomaly is named by the one record it precedes or falls in
-        res.out.onEvent(new SmtpEvent.Transaction(conn, ts, r));
-    }
-
-    private boolean txOpen() { return tx != null && tx.open; }
-
-    private TransactionState tx() {
+    TransactionState tx() {
         if (tx == null) tx = res.transactions.take();
         return tx;
     }
 
-    private String authenticatedUser() { return auth == null ? null : auth.authenticatedUser; }
+    String authenticatedUser() { return auth == null ? null : auth.authenticatedUser; }
 
     // ------------------------------------------------------------------ gaps, end, give-up
 
-    /**
-     * {@code bytes} of one direction will never be delivered. The partial line is dropped and the
-     * next line start is awaited; DATA text stays DATA text until a "." line; a BDAT chunk absorbs
-     * the hole. After a hole in the server's replies the framing resynchronises on the next reply
-     * line; a hole that may have held replies makes the pairing that follows a guess, flagged in
-     * the record (see serverHole).
-     */
     @Override
-    protected void holeIn(boolean fromClient, long ts) {
-        res.stats.inc(SmtpCounter.GAPS);
-        gaps = true;
-        if (txOpen()) tx.gaps = true;
-        if (pending != null) pending.markGap();
-        if (fromClient && auth != null) auth.hole(); // which SASL line comes next is no longer known
-    }
+    protected void holeIn(boolean fromClient, long ts) { GapsAndEnd.hole(this, fromClient); }
 
     @Override
-    protected void plainGap(boolean fromClient, long bytes, long ts) {
-        if (!fromClient) {
-            serverHole(bytes, ts);
-            return;
-        }
-        switch (client) {
-            case LINES:
-                // The partial line may be a SASL response: no secret goes back to the spares.
-                if (auth != null && auth.active && clientLines != null) clientLines.wipe();
-                clientLines().discardRestOfLine();
-                break;
-            case BODY:
-                body.midLine();
-                bodyGap = true;
-                break;
-            default:
-                // The hole's octets are in the chunk: TCP numbered them, the server received them.
-                chunkOctets(Math.min(bytes, chunkRemaining));
-                chunkRemaining -= bytes;
-                if (chunkRemaining <= 0) {
-                    endChunk();
-                    if (chunkRemaining < 0) {
-                        clientLines().discardRestOfLine();
-                        anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
-                    }
-                    chunkRemaining = 0;
-                }
-                break;
-        }
-    }
-
-    /**
-     * A hole in the server's replies. The line it cut is dropped, unless its head already names a
-     * reply code (then that reply is taken as seen); the first line after the hole is kept if it
-     * is a reply line (resynchronisation, {@link #resyncDrops}). A reply line takes at least
-     * {@link ReplyPairing#MIN_REPLY_LINE} bytes, so a shorter hole at a line start lost no reply
-     * and pairing goes on unchanged (pcaps2 snort3_demo/smtp-lorem.pcap: two 1-byte holes).
-     * Otherwise replies may be in the hole: the waiting commands keep their places and are paired
-     * by position and code class, marked uncertain ({@link ReplyPairing#answeredIndex}). Either way the
-     * command whose reply comes next is marked with the gap.
-     */
-    private void serverHole(long bytes, long ts) {
-        LineFramer f = serverLines;
-        boolean cut = f != null && !f.idle();
-        boolean headSeen = cut && f.hasPartial() && !f.truncated() && ReplyPairing.isReplyLineHead(f.buffer(), f.length());
-        if (headSeen) serverLine(ts); // the reply (or its continuation line) with the text up to the hole
-        if (f != null) f.reset();
-        serverResync = headSeen ? RESYNC_TAIL : RESYNC_LOST;
-        replyAfterHole = true;
-        if (bytes < ReplyPairing.MIN_REPLY_LINE && (!cut || headSeen)) return;
-        greetingSeen = true; // whatever the first reply was, it may be in the hole
-        if (pending != null) pending.holeInReplies();
-    }
+    protected void plainGap(boolean fromClient, long bytes, long ts) { GapsAndEnd.plainGap(this, fromClient, bytes, ts); }
 
     @Override
-    protected void ending(long ts, boolean serverPacketsSeen) {
-        if (clientLines != null && clientLines.hasPartial() && clientLines.truncated()) lineTooLong(true, ts);
-        // The whole connection without a server byte, though the client spoke SMTP and went past
-        // a command it must wait for (or no server packet at all was captured).
-        if (oneWay == null && !serverSpoke() && smtpSeen && (awaitedPassed > 0 || !serverPacketsSeen)) clientOnly(ts);
-        flushPending(ts);
-        if (auth != null && (auth.active || auth.awaitingProof)) finishAuth(AuthResult.UNKNOWN, 0, false, ts);
-        if (client == Mode.BODY) {
-            // The connection ended inside message text: the message never completed.
-            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
-            if (txOpen()) tx.messageBytes += body.bytes();
-        }
-        endTransaction(MessageStatus.ABORTED, ts);
-        if (transactions == 0) {
-            // One record per connection that never reached MAIL FROM, so the log lists every client.
-            tx().connectionOnly(conn.startMicros(), helo, auth, lastReply, gaps, pairedUncertain);
-            emitRecord(1, MessageStatus.NONE, ts);
-        }
-    }
+    protected void ending(long ts, boolean serverPacketsSeen) { GapsAndEnd.ending(this, ts, serverPacketsSeen); }
 
     private void giveUp(String why, long ts) {
         res.stats.inc(SmtpCounter.NOT_SMTP);
         anomaly(Anomaly.NOT_SMTP, why, ts);
-        flushPending(ts);
-        endTransaction(MessageStatus.ABORTED, ts);
+        ReplyDispatch.flush(this, ts);
+        Transactions.end(this, MessageStatus.ABORTED, ts);
         goOpaque(false);
     }
 
@@ -973,81 +492,40 @@ public final class SmtpSession extends Conversation {
         }
     }
 
-    /**
-     * End of a call: what holds nothing the connection still needs goes back to the spares. A
-     * framer is kept while it holds part of a line (or is skipping to a line end), the assembler
-     * while a multi-line reply is unfinished, the queue while commands await replies, the builder
-     * while a transaction is open (or, before any MAIL, holds recipients for the record). Opaque
-     * directions never read lines again.
-     */
+    /** End of a call: what holds nothing the connection still needs goes back ({@link SessionResources#park}). */
     @Override
-    protected void idle() {
-        if (clientLines != null && (clientLines.idle() || isOpaque(true))) {
-            parkClientLines(auth != null && auth.active); // a SASL response may have been cut off in it
-        }
-        if (serverLines != null && (serverLines.idle() || isOpaque(false))) {
-            serverLines.reset();
-            res.serverFramers.give(serverLines);
-            serverLines = null;
-        }
-        if (replies != null && (!replies.inProgress() || isOpaque(false))) {
-            replies.reset();
-            res.replies.give(replies);
-            replies = null;
-        }
-        if (pending != null && pending.idle()) {
-            res.queues.give(pending);
-            pending = null;
-        }
-        if (tx != null && !tx.open && transactions > 0) {
-            tx.reset();
-            res.transactions.give(tx);
-            tx = null;
-        }
-    }
-
-    private void parkClientLines(boolean wipe) {
-        LineFramer f = clientLines;
-        clientLines = null;
-        if (wipe) f.wipe();
-        f.reset();
-        res.clientFramers.give(f);
-    }
-
-    /** The connection is over: everything goes back, a finished session keeps nothing beyond its object. */
-    private void release() {
-        body = null;
-        chunkOf = null;
-        chunkAfterReply = false;
-        if (pending != null) pending.clear();
-        if (tx != null) {
-            tx.reset();
-            res.transactions.give(tx);
-            tx = null;
-        }
-        // A connection cut inside a SASL response left part of it in the framer.
-        if (clientLines != null) parkClientLines(auth != null);
-        idle();
-    }
+    protected void idle() { res.park(this, isOpaque(true), isOpaque(false)); }
 
     // ------------------------------------------------------------------ helpers
 
-    private void lineTooLong(boolean fromClient, long ts) {
+    /** The connection, for the classes beside this one that emit its events. */
+    Connection conn() { return conn; }
+
+    // What the stream layer knows, for the classes beside this one (protected there).
+    boolean serverHeard() { return serverSpoke(); }
+
+    boolean clientHeard() { return clientSpoke(); }
+
+    boolean plain(boolean fromClient) { return isPlain(fromClient); }
+
+    boolean pickedUpMidStream() { return midStream; }
+
+    void lineTooLong(boolean fromClient, long ts) {
         res.stats.inc(SmtpCounter.LINES_TRUNCATED);
         int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
         anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
     }
 
-    private void rejection(String command, int code, long ts) {
+    void rejection(String command, int code, long ts) {
         res.out.onEvent(new SmtpEvent.Rejection(conn, ts, command, code, replies.text()));
     }
 
-    private String replyText(int code) {
+    String replyText(int code) {
         return code > 0 ? replies.text() : null;
     }
 
     /** "code text" of the reply being handled, capped; looked up (or built) once per reply. */
-    private String replyLine() {
+    String replyLine() {
         if (res.replyLine == null) res.replyLine = res.replyLines.line(replies);
         return res.replyLine;
     }
@@ -1057,12 +535,12 @@ public final class SmtpSession extends Conversation {
      * kind {@link Anomaly#oncePerConnection() reported once per connection} that was. Callers of
      * such kinds ask first, so a repeated flood builds no detail strings.
      */
-    private boolean reportable(Anomaly kind) {
+    boolean reportable(Anomaly kind) {
         anomaliesForRecord |= kind.bit();
         return !kind.oncePerConnection() || (reportedOnce & kind.bit()) == 0;
     }
 
-    private void anomaly(Anomaly kind, String detail, long ts) {
+    void anomaly(Anomaly kind, String detail, long ts) {
         if (!reportable(kind)) return;
         if (kind.oncePerConnection()) reportedOnce |= kind.bit();
         res.stats.anomaly(kind);
@@ -1073,7 +551,7 @@ public final class SmtpSession extends Conversation {
         return WireText.cap(s, max);
     }
 
-    private LineFramer clientLines() {
+    LineFramer clientLines() {
         if (clientLines == null) clientLines = res.clientFramers.take();
         return clientLines;
     }

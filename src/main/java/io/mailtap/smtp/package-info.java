@@ -12,7 +12,11 @@
  * {@code LineFramer} (bounded lines), {@code CommandParser},
  * {@code ReplyAssembler} (multi-line replies), {@code BodyScanner} (DATA text, not kept),
  * {@code AuthTracker}/{@code AuthDecoder} (SASL user names, never passwords) and
- * {@code TransactionState}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
+ * {@code TransactionState}. The session holds the state and reads the bytes; what a line or a
+ * reply then does is in stateless classes beside it that work on that state: {@code ReplyDispatch}
+ * (which command a reply answers), {@code ReplyEffects} (what the reply does, per verb),
+ * {@code AuthExchange}, {@code Transactions} (records), {@code OneWayCapture} and
+ * {@code GapsAndEnd}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
  *
  * <h2>Memory</h2>
  * Sessions of one analyzer (one thread) borrow their working objects (line framers, reply
