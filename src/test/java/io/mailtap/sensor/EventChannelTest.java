@@ -58,17 +58,11 @@ class EventChannelTest {
         EventChannel ch = new EventChannel(16);
         List<SmtpEvent> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch go = new CountDownLatch(1);
-        AgentRunner.Running r = consume(ch, e -> {
-            try {
-                go.await();
-            } catch (InterruptedException ex) {
-                throw new IllegalStateException(ex);
-            }
-            seen.add(e);
-        });
         int producers = 3, each = 5_000;
         List<Thread> threads = new ArrayList<>();
         List<EventChannel.Producer> ps = new ArrayList<>();
+        // the producers register before the consumer starts, as the sensor's workers do: a consumer that
+        // finds no open producer and nothing queued has seen the end and stops (it did here, at random)
         for (int t = 0; t < producers; t++) {
             EventChannel.Producer p = ch.producer();
             ps.add(p);
@@ -78,8 +72,25 @@ class EventChannelTest {
                 p.close();
             }));
         }
+        AgentRunner.Running r = consume(ch, e -> {
+            try {
+                go.await();
+            } catch (InterruptedException ex) {
+                throw new IllegalStateException(ex);
+            }
+            seen.add(e);
+        });
         threads.forEach(Thread::start);
-        while (ch.remainingCapacity() > 0) Thread.onSpinWait(); // full while the consumer holds back
+        // full while the consumer holds back; polled with a sleep, not a spin, so the producers get the
+        // CPU on a loaded 2-core machine (a spin once held this test for minutes there), and bounded
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ch.remainingCapacity() > 0) {
+            if (System.nanoTime() > deadline) {
+                go.countDown();
+                throw new AssertionError("the channel never filled: " + ch.remainingCapacity() + " of " + ch.capacity() + " free");
+            }
+            Thread.sleep(1);
+        }
         go.countDown();
         for (Thread t : threads) t.join();
         assertThat(r.join(Duration.ofSeconds(30))).isTrue(); // ends once every producer closed and all is consumed
