@@ -265,11 +265,11 @@ mailtap_row() {
 jdk25="${MAILTAP_JAVA25:-$(ls -d /usr/lib/jvm/*-25* 2>/dev/null | sort | tail -n 1)}"
 [ -z "$jdk25" ] || [ ! -d "$jdk25" ] || jdk25="$jdk25/bin/java"
 if [ -x "$mailtap_bin" ] && "$mailtap_bin" replay --help >"$work/logs/mailtap-help.out" 2>&1; then
-  if mailtap_row mailtap "mailtap replay (end to end, JDK 17)"; then
+  if mailtap_row mailtap "mailtap replay (end to end)"; then
     mailtap_pps="$last_pps"
   fi
   if grep -q -- '--threads' "$work/logs/mailtap-help.out"; then
-    mailtap_row mailtap-t2 "mailtap replay --threads 2 (JDK 17)" --threads 2 || true
+    mailtap_row mailtap-t2 "mailtap replay --threads 2" --threads 2 || true
   fi
   if [ -n "$jdk25" ] && [ -x "$jdk25" ]; then
     saved_java="${MAILTAP_JAVA-}"
