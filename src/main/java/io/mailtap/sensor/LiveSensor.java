@@ -1,31 +1,21 @@
 package io.mailtap.sensor;
 
-import io.mailtap.alert.AlertSink;
-import io.mailtap.alert.MonitoredSink;
 import io.mailtap.capture.CaptureException;
-import io.mailtap.capture.LiveSource;
 import io.mailtap.capture.PacketSource;
 import io.mailtap.config.MailtapConfig;
-import io.mailtap.txlog.Output;
 import io.mailtap.txlog.OutputHealth;
 import io.mailtap.txlog.ReopenRequest;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.metrics.MetricsEndpoint;
-import io.mailtap.metrics.SensorTotals;
-import io.mailtap.smtp.SmtpEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The live sensor ({@code mailtap run}): the {@link SensorAssembly} a replay runs, with the live
@@ -60,9 +50,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LiveSensor {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSensor.class);
-    /** The stats line's own logger, so it can be routed or silenced apart from the sensor's log. */
-    private static final Logger STATS = LoggerFactory.getLogger("io.mailtap.stats");
-
 
     private enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
 
@@ -70,7 +57,7 @@ public final class LiveSensor {
     private final Path configFile;
     private final String version;
     private final CaptureOpener opener;
-    private final SinkFactory sinkFactory;
+    private final AlertGenerations alerts;
     private final SystemdNotifier notifier;
     private final WarmUp warmUp;
 
@@ -92,7 +79,7 @@ public final class LiveSensor {
     private Reloader reloader;
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
-    private final List<AgentRunner.Running> helpers = new ArrayList<>();
+    private final SensorHelpers helpers = new SensorHelpers(runner);
     private List<SensorMetrics.CaptureCounters> captureCounters = List.of(); // one per capture handle
     /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
@@ -124,12 +111,7 @@ public final class LiveSensor {
         this.configFile = configFile;
         this.version = version;
         this.opener = opener;
-        this.sinkFactory = c -> {
-            // every generation of alert sinks also hands its notifications to the run's forwarders
-            List<AlertSink> l = new ArrayList<>(sinkFactory.create(c));
-            if (forwarding != null) l.add(new io.mailtap.alert.ForwardedAlerts(forwarding));
-            return l;
-        };
+        this.alerts = new AlertGenerations(sinkFactory, cfg.outputDir(), outputs);
         this.notifier = notifier;
         this.warmUp = warmUp;
     }
@@ -162,173 +144,38 @@ public final class LiveSensor {
         List<SensorMetrics.CaptureCounters> counters = new ArrayList<>(sources.size());
         for (int h = 0; h < sources.size(); h++) counters.add(new SensorMetrics.CaptureCounters());
         captureCounters = List.copyOf(counters);
-        EventConsumers consumers = null;
-        DetectionSlot.Generation generation = null;
+        RunOutputs writing = null;
         boolean starting = false;
         try {
             PacketClock clock = new PacketClock(cap.workers());
             events = new LiveDetection(clock, Math.max(1, cap.heartbeat().toNanos()));
-            Path outDir = cfg.outputDir();
-            try {
-                Files.createDirectories(outDir);
-                forwarding = ForwardingSinks.create(cfg);
-                OutputFiles files = OutputFiles.live(rotation);
-                consumers = assembly.consumers(files, outDir, outputs, List.<SmtpEventListener>of(events));
-                consumers.forwardTo(forwarding);
-                events.attach(consumers);
-                generation = buildGeneration(cfg, files);
-            } catch (IOException e) {
-                String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
-                throw new SensorException("cannot write the outputs in " + outDir.toAbsolutePath() + " (output.dir): " + why, false, e);
-            } catch (RuntimeException e) {
-                throw new SensorException("cannot set up alerting: " + e.getMessage(), false, e);
-            }
-            detection = new DetectionSlot(generation);
+            writing = RunOutputs.open(cfg, assembly, rotation, outputs, events, alerts);
+            forwarding = writing.forwarding;
+            detection = new DetectionSlot(writing.generation);
             events.bind(detection);
-            reloader = new Reloader(cfg, configFile, sinkFactory, detection, events);
+            reloader = new Reloader(cfg, configFile, alerts.sinks(), detection, events);
             channel = new EventChannel(cap.eventQueueSize());
-            runtime = new LiveRuntime(runner, cap, sources, assembly, channel, consumers, events, events.pollNanos(), clock,
+            runtime = new LiveRuntime(runner, cap, sources, assembly, channel, writing.consumers, events, events.pollNanos(), clock,
                     captureCounters);
-            metrics = new MailtapMetrics(metricsSource(runtime.shards(), clock), version, cfg.sensor().name(), cfg.sensor().site());
-            if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
+            metrics = new MailtapMetrics(MetricsServing.source(runtime, channel, runner, reloader, detection, clock,
+                    captureCounters, this::healthy, outputs, forwarding), version, cfg.sensor().name(), cfg.sensor().site());
+            if (cfg.metrics().listen() != null) endpoint = MetricsServing.start(cfg.metrics(), metrics);
             starting = true;
             runtime.start(); // from here the agents own the handle, the outputs and the sinks
             running = runtime;
         } catch (SensorException | RuntimeException e) {
             if (endpoint != null) endpoint.close();
             if (!starting) {
-                if (consumers != null) closeQuietly(consumers);
-                if (generation != null) closeGeneration(generation);
-                if (forwarding != null) forwarding.close();
+                if (writing != null) writing.closeUnstarted(detection);
                 for (PacketSource src : sources) src.close();
             }
             setState(State.STOPPED);
             throw e;
         }
         setState(State.RUNNING);
-        FrameRing ring = runtime.rings()[0];
-        LOG.info("mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + sources.get(0).linkType() + ")"
-                + ", filter '" + (filter == null ? "" : filter) + "'"
-                + ", " + cap.workers() + (cap.workers() == 1 ? " worker" : " workers")
-                + (sources.size() == 1 ? "" : " behind " + sources.size() + " capture threads (PACKET_FANOUT group " + fanoutGroup + ")")
-                + " (ring " + ring.capacity() + " frames / " + (ring.arenaBytes() >> 20) + " MiB each)"
-                + ", heartbeat " + cap.heartbeat().toMillis() + " ms"
-                + ", metrics " + (endpoint == null ? "off" : endpoint.url())
-                + ", output " + cfg.outputDir().toAbsolutePath().normalize());
-        for (String w : cfg.warnings()) LOG.warn("config: {}", w);
+        LifecycleLog.running(version, cfg, sources, filter, fanoutGroup, runtime.rings()[0], endpoint);
         notifier.ready("capturing on " + cap.iface());
-        startHelpers(cfg);
-    }
-
-    private SensorMetrics metricsSource(List<PacketPipeline> shards, PacketClock clock) {
-        SensorMetrics m = new SensorMetrics(shards, detection);
-        m.capture = captureCounters.toArray(SensorMetrics.CaptureCounters[]::new);
-        m.ringDrops = runtime::ringDrops;
-        m.handleRingDrops = runtime::ringDrops;
-        m.eventQueueDepth = channel::size;
-        m.eventWaits = channel::waits;
-        m.eventsLost = channel::lost;
-        m.agentErrors = runner::errors;
-        m.reloadsSuccess = reloader::succeeded;
-        m.reloadsFailure = reloader::failedCount;
-        m.lastReloadSuccessful = reloader::lastOk;
-        m.packetTimeMicros = clock::slowest;
-        m.healthy = this::healthy;
-        m.outputs = outputs;
-        m.forwarding = forwarding;
-        return m;
-    }
-
-    /** The interface watch, the watchdog (WATCHDOG=1 only after READY=1) and the stats line. */
-    private void startHelpers(MailtapConfig cfg) {
-        MailtapConfig.Capture cap = cfg.capture();
-        if (sources.get(0) instanceof LiveSource) {
-            InterfaceWatch watch = new InterfaceWatch(cap.iface(), Math.max(TimeUnit.MILLISECONDS.toNanos(200), cap.heartbeat().toNanos()));
-            if (watch.watchable()) helpers.add(runner.start(once("mailtap-interface", watch), IdleStrategy.NONE));
-        }
-        if (notifier.watchdogIntervalNanos() > 0) {
-            helpers.add(runner.start(new HealthAgent(notifier, runtime.captures(), runtime.workerRuns(), this::healthy),
-                    IdleStrategy.sleeping(notifier.watchdogIntervalNanos())));
-        }
-        Duration every = cfg.output().statsInterval();
-        if (!every.isZero()) {
-            StatsLine line = new StatsLine();
-            helpers.add(runner.start(new Agent() {
-                private boolean first = true; // the first line after one interval
-
-                @Override
-                public String roleName() { return "mailtap-stats"; }
-
-                @Override
-                public int doWork() {
-                    if (!first) STATS.info(line.next(metrics.refresh()));
-                    first = false;
-                    return 0;
-                }
-            }, IdleStrategy.sleeping(every.toNanos())));
-        }
-    }
-
-    /** An agent that runs {@code body} once (it loops until interrupted by its own design). */
-    private static Agent once(String name, Runnable body) {
-        return new Agent() {
-            @Override
-            public String roleName() { return name; }
-
-            @Override
-            public int doWork() {
-                body.run();
-                return DONE;
-            }
-        };
-    }
-
-    private MetricsEndpoint startEndpoint(MailtapConfig.Metrics m) throws SensorException {
-        MetricsEndpoint.Settings s = new MetricsEndpoint.Settings(m.listen(), m.path(), m.basicAuth().username(),
-                m.basicAuth().password(), m.tls().cert() == null ? null : Path.of(m.tls().cert()),
-                m.tls().key() == null ? null : Path.of(m.tls().key()));
-        try {
-            return MetricsEndpoint.start(s, metrics);
-        } catch (GeneralSecurityException e) {
-            throw new SensorException("cannot load metrics.tls: " + e.getMessage(), true, e);
-        } catch (IOException e) {
-            boolean tlsFile = e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException;
-            throw new SensorException((tlsFile ? "cannot read metrics.tls file " : "cannot listen on metrics.listen " + m.listen() + ": ")
-                    + e.getMessage(), tlsFile, e);
-        }
-    }
-
-    /** The alert stage of {@code cfg}: detection, tracker, alert log and the configured sinks. */
-    private DetectionSlot.Generation buildGeneration(MailtapConfig cfg, OutputFiles files) throws IOException {
-        List<AlertSink> extra = sinkFactory.create(cfg);
-        Detection d;
-        try {
-            d = Detection.build(cfg, started.outputDir(), files, extra, outputs.of(Output.ALERTS));
-        } catch (IOException | RuntimeException e) {
-            for (AlertSink s : extra) s.close();
-            throw e;
-        }
-        List<MonitoredSink> monitored = new ArrayList<>();
-        for (AlertSink s : extra) if (s instanceof MonitoredSink m) monitored.add(m);
-        return new DetectionSlot.Generation(d, cfg, monitored);
-    }
-
-    private void closeGeneration(DetectionSlot.Generation g) {
-        try {
-            g.detection.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the previous alert sinks failed", e);
-        }
-        if (detection != null) detection.retired(g);
-    }
-
-    /** A worker's part of the flow limits (see {@link SensorAssembly#shardFlowSettings}). */
-    static io.mailtap.flow.FlowSettings shardFlowSettings(io.mailtap.flow.FlowSettings s, int workers) {
-        return SensorAssembly.shardFlowSettings(s, workers);
-    }
-
-    static int arenaBytes(int ringSize, int snaplen) {
-        return LiveRuntime.arenaBytes(ringSize, snaplen);
+        helpers.start(cfg, sources.get(0), notifier, runtime, this::healthy, metrics);
     }
 
     private void setState(State s) {
@@ -422,16 +269,12 @@ public final class LiveSensor {
 
     private boolean doStop() {
         notifier.stopping("stopping: draining the workers");
-        LOG.info("stopping: draining {} workers and flushing every flow", started.capture().workers());
+        LifecycleLog.stopping(started.capture().workers());
         boolean clean = runtime.stop();
         if (forwarding != null) forwarding.close(); // the writers are closed: send what is queued (bounded)
-        for (AgentRunner.Running h : helpers) h.stop();
-        for (AgentRunner.Running h : helpers) h.join(Duration.ofSeconds(1));
+        helpers.stop();
         if (endpoint != null) endpoint.close();
-        SensorTotals t = metrics.refresh();
-        LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions; {}",
-                t.captureReceived, t.captureDroppedKernel, t.captureDroppedInterface, t.captureDroppedRing,
-                t.smtp.get(io.mailtap.smtp.SmtpCounter.TRANSACTIONS), outputs.summary());
+        LifecycleLog.stopped(metrics.refresh(), outputs);
         return clean;
     }
 
@@ -447,14 +290,6 @@ public final class LiveSensor {
         if (r == null) return true;
         r.eventRun().thread().join(Math.max(1, bound.toMillis()));
         return !r.eventRun().isAlive();
-    }
-
-    private static void closeQuietly(java.io.Closeable w) {
-        try {
-            w.close();
-        } catch (IOException e) {
-            LOG.warn("cannot close an output", e);
-        }
     }
 
     // ================================================================== accessors
