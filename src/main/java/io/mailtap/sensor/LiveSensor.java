@@ -1,7 +1,5 @@
 package io.mailtap.sensor;
 
-import io.mailtap.capture.CaptureException;
-import io.mailtap.capture.PacketSource;
 import io.mailtap.config.MailtapConfig;
 import io.mailtap.txlog.OutputHealth;
 import io.mailtap.txlog.ReopenRequest;
@@ -13,35 +11,15 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The live sensor ({@code mailtap run}): the {@link SensorAssembly} a replay runs, with the live
- * runtime around it — agents under one {@link AgentRunner}, the metrics endpoint, reload, rotation
- * and the lifecycle (start, ready, stop). This class holds only the lifecycle.
- *
- * <pre>
- *  CaptureAgent ──ring 0──► WorkerAgent 0 (decode→flow→smtp, shard 0) ──┐
- *   (pcap read,  ──ring 1──► WorkerAgent 1 (decode→flow→smtp, shard 1) ──┼─► EventChannel ──► EventAgent
- *    shard by a                          ...                             │    (bounded,       smtp.jsonl, detection,
- *    symmetric hash)                                                     ┘     batching)      alert sinks
- * </pre>
- *
- * <ul>
- *   <li>{@link CaptureAgent}: reads, shards, copies into the rings — the one drop point; never waits.</li>
- *   <li>Capture threads ({@code capture.threads} N, issue 12): the opener returns N handles of one
- *   PACKET_FANOUT group ({@code capture.CaptureGroup}); {@link LiveRuntime} gives each its own
- *   capture agent, counters and workers/N of the workers. One handle ending ends them all.</li>
- *   <li>{@link WorkerAgent}s: each owns a pipeline of its shard, a ring, a heartbeat, and parks on
- *   an empty ring until the capture agent wakes it.</li>
- *   <li>{@link EventAgent} with {@link LiveDetection}: smtp.jsonl (flushed per line), detection,
- *   alert tracking and sinks. When it falls behind the workers wait, so packets drop (counted) at
- *   the rings rather than events being lost.</li>
- *   <li>{@link HealthAgent} (only under a systemd watchdog), the stats line, the interface watch
- *   and the capture waker.</li>
- * </ul>
+ * runtime around it — agents under one {@link AgentRunner} ({@link LiveRuntime} builds them), the
+ * metrics endpoint, reload, rotation and the lifecycle (start, ready, stop). This class holds only
+ * the lifecycle: open the capture, assemble, start the runtime, run until stopped or failed, stop.
+ * The other jobs are beside it: {@link LiveCapture}, {@link RunOutputs} and {@link AlertGenerations}
+ * (what start opens), {@link MetricsServing}, {@link SensorHelpers}, {@link LifecycleLog}.
  *
  * <p>Before it opens the capture it {@link WarmUp warms up} (bounded), so it reports READY=1 with
  * the hot path compiled. {@link #reload()} (SIGHUP, {@link Reloader}) and {@link #stop()}
@@ -68,9 +46,7 @@ public final class LiveSensor {
     private volatile WarmUp.Done warmedUp;
 
     // Built by start().
-    private List<PacketSource> sources = List.of();
-    private int fanoutGroup = -1;
-    private String filter;
+    private LiveCapture capture;
     private EventChannel channel;
     private LiveRuntime runtime;
     private volatile LiveRuntime running; // set once its agents run: its volatile write publishes the fields above
@@ -80,7 +56,6 @@ public final class LiveSensor {
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
     private final SensorHelpers helpers = new SensorHelpers(runner);
-    private List<SensorMetrics.CaptureCounters> captureCounters = List.of(); // one per capture handle
     /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
     /** output.stdout / output.syslog of this run (restart to change); closed after the event agent. */
@@ -131,19 +106,14 @@ public final class LiveSensor {
         MailtapConfig.Capture cap = cfg.capture();
         SensorAssembly assembly = SensorAssembly.of(cfg);
         warmedUp = warmUp.run(assembly, cfg);
-        CaptureOpener.Opened opened;
+        LiveCapture capture;
         try {
-            opened = opener.open();
-        } catch (CaptureException e) {
+            capture = LiveCapture.open(opener, cap.iface());
+        } catch (SensorException e) {
             setState(State.STOPPED);
-            throw SensorException.capture(cap.iface(), e);
+            throw e;
         }
-        sources = opened.sources();
-        fanoutGroup = opened.fanoutGroup();
-        filter = opened.filter();
-        List<SensorMetrics.CaptureCounters> counters = new ArrayList<>(sources.size());
-        for (int h = 0; h < sources.size(); h++) counters.add(new SensorMetrics.CaptureCounters());
-        captureCounters = List.copyOf(counters);
+        this.capture = capture;
         RunOutputs writing = null;
         boolean starting = false;
         try {
@@ -155,10 +125,10 @@ public final class LiveSensor {
             events.bind(detection);
             reloader = new Reloader(cfg, configFile, alerts.sinks(), detection, events);
             channel = new EventChannel(cap.eventQueueSize());
-            runtime = new LiveRuntime(runner, cap, sources, assembly, channel, writing.consumers, events, events.pollNanos(), clock,
-                    captureCounters);
+            runtime = new LiveRuntime(runner, cap, capture.sources, assembly, channel, writing.consumers, events, events.pollNanos(),
+                    clock, capture.counters);
             metrics = new MailtapMetrics(MetricsServing.source(runtime, channel, runner, reloader, detection, clock,
-                    captureCounters, this::healthy, outputs, forwarding), version, cfg.sensor().name(), cfg.sensor().site());
+                    capture.counters, this::healthy, outputs, forwarding), version, cfg.sensor().name(), cfg.sensor().site());
             if (cfg.metrics().listen() != null) endpoint = MetricsServing.start(cfg.metrics(), metrics);
             starting = true;
             runtime.start(); // from here the agents own the handle, the outputs and the sinks
@@ -167,15 +137,15 @@ public final class LiveSensor {
             if (endpoint != null) endpoint.close();
             if (!starting) {
                 if (writing != null) writing.closeUnstarted(detection);
-                for (PacketSource src : sources) src.close();
+                capture.close();
             }
             setState(State.STOPPED);
             throw e;
         }
         setState(State.RUNNING);
-        LifecycleLog.running(version, cfg, sources, filter, fanoutGroup, runtime.rings()[0], endpoint);
+        LifecycleLog.running(version, cfg, capture.sources, capture.filter, capture.fanoutGroup, runtime.rings()[0], endpoint);
         notifier.ready("capturing on " + cap.iface());
-        helpers.start(cfg, sources.get(0), notifier, runtime, this::healthy, metrics);
+        helpers.start(cfg, capture.sources.get(0), notifier, runtime, this::healthy, metrics);
     }
 
     private void setState(State s) {
@@ -233,7 +203,7 @@ public final class LiveSensor {
     /**
      * Stops the sensor (SIGTERM/SIGINT): breaks the capture read, lets the workers drain their rings
      * and flush every flow, lets the event thread write the last transactions and close the sinks
-     * (bounded waits: {@link #STOP_CAPTURE}, {@link #STOP_WORKERS}, {@link #STOP_EVENTS}), then
+     * (bounded waits: {@link LiveRuntime#STOP_CAPTURE}, {@link LiveRuntime#STOP_WORKERS}, {@link LiveRuntime#STOP_EVENTS}), then
      * closes the metrics endpoint. Idempotent; concurrent callers wait for the first.
      *
      * @return true if every stage finished within its bound
@@ -304,9 +274,9 @@ public final class LiveSensor {
     public MailtapConfig config() { return reloader == null ? started : reloader.applied(); }
 
     /** The BPF filter in use, or null. */
-    public String filter() { return filter; }
+    public String filter() { return capture == null ? null : capture.filter; }
 
-    public int linkType() { return sources.isEmpty() ? 0 : sources.get(0).linkType(); }
+    public int linkType() { return capture == null ? 0 : capture.linkType(); }
 
     /** Write counters and state of smtp.jsonl and alerts.jsonl. */
     public OutputHealth outputs() { return outputs; }
