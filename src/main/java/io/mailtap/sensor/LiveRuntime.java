@@ -21,6 +21,27 @@ import java.util.List;
  * waits for a thread not yet running) and stops them producers-first, each with its bound: break
  * the capture read, let the workers drain their rings and flush every flow, let the event agent
  * write the last records and close the sinks.
+ *
+ * <pre>
+ *  CaptureAgent ──ring 0──► WorkerAgent 0 (decode→flow→smtp, shard 0) ──┐
+ *   (pcap read,  ──ring 1──► WorkerAgent 1 (decode→flow→smtp, shard 1) ──┼─► EventChannel ──► EventAgent
+ *    shard by a                          ...                             │    (bounded,       smtp.jsonl, detection,
+ *    symmetric hash)                                                     ┘     batching)      alert sinks
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link CaptureAgent}: reads, shards, copies into the rings — the one drop point; never waits.</li>
+ *   <li>Capture threads ({@code capture.threads} N, issue 12): the opener returns N handles of one
+ *   PACKET_FANOUT group ({@code capture.CaptureGroup}); {@link LiveRuntime} gives each its own
+ *   capture agent, counters and workers/N of the workers. One handle ending ends them all.</li>
+ *   <li>{@link WorkerAgent}s: each owns a pipeline of its shard, a ring, a heartbeat, and parks on
+ *   an empty ring until the capture agent wakes it.</li>
+ *   <li>{@link EventAgent} with {@link LiveDetection}: smtp.jsonl (flushed per line), detection,
+ *   alert tracking and sinks. When it falls behind the workers wait, so packets drop (counted) at
+ *   the rings rather than events being lost.</li>
+ *   <li>The capture waker (here); {@link HealthAgent} (only under a systemd watchdog), the stats
+ *   line and the interface watch beside it ({@link SensorHelpers}).</li>
+ * </ul>
  */
 final class LiveRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LiveRuntime.class);

@@ -1,57 +1,25 @@
 package io.mailtap.sensor;
 
-import io.mailtap.alert.AlertSink;
-import io.mailtap.alert.MonitoredSink;
-import io.mailtap.capture.CaptureException;
-import io.mailtap.capture.LiveSource;
-import io.mailtap.capture.PacketSource;
 import io.mailtap.config.MailtapConfig;
-import io.mailtap.txlog.Output;
 import io.mailtap.txlog.OutputHealth;
 import io.mailtap.txlog.ReopenRequest;
 import io.mailtap.metrics.MailtapMetrics;
 import io.mailtap.metrics.MetricsEndpoint;
-import io.mailtap.metrics.SensorTotals;
-import io.mailtap.smtp.SmtpEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The live sensor ({@code mailtap run}): the {@link SensorAssembly} a replay runs, with the live
- * runtime around it — agents under one {@link AgentRunner}, the metrics endpoint, reload, rotation
- * and the lifecycle (start, ready, stop). This class holds only the lifecycle.
- *
- * <pre>
- *  CaptureAgent ──ring 0──► WorkerAgent 0 (decode→flow→smtp, shard 0) ──┐
- *   (pcap read,  ──ring 1──► WorkerAgent 1 (decode→flow→smtp, shard 1) ──┼─► EventChannel ──► EventAgent
- *    shard by a                          ...                             │    (bounded,       smtp.jsonl, detection,
- *    symmetric hash)                                                     ┘     batching)      alert sinks
- * </pre>
- *
- * <ul>
- *   <li>{@link CaptureAgent}: reads, shards, copies into the rings — the one drop point; never waits.</li>
- *   <li>Capture threads ({@code capture.threads} N, issue 12): the opener returns N handles of one
- *   PACKET_FANOUT group ({@code capture.CaptureGroup}); {@link LiveRuntime} gives each its own
- *   capture agent, counters and workers/N of the workers. One handle ending ends them all.</li>
- *   <li>{@link WorkerAgent}s: each owns a pipeline of its shard, a ring, a heartbeat, and parks on
- *   an empty ring until the capture agent wakes it.</li>
- *   <li>{@link EventAgent} with {@link LiveDetection}: smtp.jsonl (flushed per line), detection,
- *   alert tracking and sinks. When it falls behind the workers wait, so packets drop (counted) at
- *   the rings rather than events being lost.</li>
- *   <li>{@link HealthAgent} (only under a systemd watchdog), the stats line, the interface watch
- *   and the capture waker.</li>
- * </ul>
+ * runtime around it — agents under one {@link AgentRunner} ({@link LiveRuntime} builds them), the
+ * metrics endpoint, reload, rotation and the lifecycle (start, ready, stop). This class holds only
+ * the lifecycle: open the capture, assemble, start the runtime, run until stopped or failed, stop.
+ * The other jobs are beside it: {@link LiveCapture}, {@link RunOutputs} and {@link AlertGenerations}
+ * (what start opens), {@link MetricsServing}, {@link SensorHelpers}, {@link LifecycleLog}.
  *
  * <p>Before it opens the capture it {@link WarmUp warms up} (bounded), so it reports READY=1 with
  * the hot path compiled. {@link #reload()} (SIGHUP, {@link Reloader}) and {@link #stop()}
@@ -60,9 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LiveSensor {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSensor.class);
-    /** The stats line's own logger, so it can be routed or silenced apart from the sensor's log. */
-    private static final Logger STATS = LoggerFactory.getLogger("io.mailtap.stats");
-
 
     private enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
 
@@ -70,7 +35,7 @@ public final class LiveSensor {
     private final Path configFile;
     private final String version;
     private final CaptureOpener opener;
-    private final SinkFactory sinkFactory;
+    private final AlertGenerations alerts;
     private final SystemdNotifier notifier;
     private final WarmUp warmUp;
 
@@ -81,9 +46,7 @@ public final class LiveSensor {
     private volatile WarmUp.Done warmedUp;
 
     // Built by start().
-    private List<PacketSource> sources = List.of();
-    private int fanoutGroup = -1;
-    private String filter;
+    private LiveCapture capture;
     private EventChannel channel;
     private LiveRuntime runtime;
     private volatile LiveRuntime running; // set once its agents run: its volatile write publishes the fields above
@@ -92,8 +55,7 @@ public final class LiveSensor {
     private Reloader reloader;
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
-    private final List<AgentRunner.Running> helpers = new ArrayList<>();
-    private List<SensorMetrics.CaptureCounters> captureCounters = List.of(); // one per capture handle
+    private final SensorHelpers helpers = new SensorHelpers(runner);
     /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
     /** output.stdout / output.syslog of this run (restart to change); closed after the event agent. */
@@ -124,12 +86,7 @@ public final class LiveSensor {
         this.configFile = configFile;
         this.version = version;
         this.opener = opener;
-        this.sinkFactory = c -> {
-            // every generation of alert sinks also hands its notifications to the run's forwarders
-            List<AlertSink> l = new ArrayList<>(sinkFactory.create(c));
-            if (forwarding != null) l.add(new io.mailtap.alert.ForwardedAlerts(forwarding));
-            return l;
-        };
+        this.alerts = new AlertGenerations(sinkFactory, cfg.outputDir(), outputs);
         this.notifier = notifier;
         this.warmUp = warmUp;
     }
@@ -149,186 +106,46 @@ public final class LiveSensor {
         MailtapConfig.Capture cap = cfg.capture();
         SensorAssembly assembly = SensorAssembly.of(cfg);
         warmedUp = warmUp.run(assembly, cfg);
-        CaptureOpener.Opened opened;
+        LiveCapture capture;
         try {
-            opened = opener.open();
-        } catch (CaptureException e) {
+            capture = LiveCapture.open(opener, cap.iface());
+        } catch (SensorException e) {
             setState(State.STOPPED);
-            throw SensorException.capture(cap.iface(), e);
+            throw e;
         }
-        sources = opened.sources();
-        fanoutGroup = opened.fanoutGroup();
-        filter = opened.filter();
-        List<SensorMetrics.CaptureCounters> counters = new ArrayList<>(sources.size());
-        for (int h = 0; h < sources.size(); h++) counters.add(new SensorMetrics.CaptureCounters());
-        captureCounters = List.copyOf(counters);
-        EventConsumers consumers = null;
-        DetectionSlot.Generation generation = null;
+        this.capture = capture;
+        RunOutputs writing = null;
         boolean starting = false;
         try {
             PacketClock clock = new PacketClock(cap.workers());
             events = new LiveDetection(clock, Math.max(1, cap.heartbeat().toNanos()));
-            Path outDir = cfg.outputDir();
-            try {
-                Files.createDirectories(outDir);
-                forwarding = ForwardingSinks.create(cfg);
-                OutputFiles files = OutputFiles.live(rotation);
-                consumers = assembly.consumers(files, outDir, outputs, List.<SmtpEventListener>of(events));
-                consumers.forwardTo(forwarding);
-                events.attach(consumers);
-                generation = buildGeneration(cfg, files);
-            } catch (IOException e) {
-                String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + e.getMessage() : e.toString();
-                throw new SensorException("cannot write the outputs in " + outDir.toAbsolutePath() + " (output.dir): " + why, false, e);
-            } catch (RuntimeException e) {
-                throw new SensorException("cannot set up alerting: " + e.getMessage(), false, e);
-            }
-            detection = new DetectionSlot(generation);
+            writing = RunOutputs.open(cfg, assembly, rotation, outputs, events, alerts);
+            forwarding = writing.forwarding;
+            detection = new DetectionSlot(writing.generation);
             events.bind(detection);
-            reloader = new Reloader(cfg, configFile, sinkFactory, detection, events);
+            reloader = new Reloader(cfg, configFile, alerts.sinks(), detection, events);
             channel = new EventChannel(cap.eventQueueSize());
-            runtime = new LiveRuntime(runner, cap, sources, assembly, channel, consumers, events, events.pollNanos(), clock,
-                    captureCounters);
-            metrics = new MailtapMetrics(metricsSource(runtime.shards(), clock), version, cfg.sensor().name(), cfg.sensor().site());
-            if (cfg.metrics().listen() != null) endpoint = startEndpoint(cfg.metrics());
+            runtime = new LiveRuntime(runner, cap, capture.sources, assembly, channel, writing.consumers, events, events.pollNanos(),
+                    clock, capture.counters);
+            metrics = new MailtapMetrics(MetricsServing.source(runtime, channel, runner, reloader, detection, clock,
+                    capture.counters, this::healthy, outputs, forwarding), version, cfg.sensor().name(), cfg.sensor().site());
+            if (cfg.metrics().listen() != null) endpoint = MetricsServing.start(cfg.metrics(), metrics);
             starting = true;
             runtime.start(); // from here the agents own the handle, the outputs and the sinks
             running = runtime;
         } catch (SensorException | RuntimeException e) {
             if (endpoint != null) endpoint.close();
             if (!starting) {
-                if (consumers != null) closeQuietly(consumers);
-                if (generation != null) closeGeneration(generation);
-                if (forwarding != null) forwarding.close();
-                for (PacketSource src : sources) src.close();
+                if (writing != null) writing.closeUnstarted(detection);
+                capture.close();
             }
             setState(State.STOPPED);
             throw e;
         }
         setState(State.RUNNING);
-        FrameRing ring = runtime.rings()[0];
-        LOG.info("mailtap " + version + " running: interface '" + cap.iface() + "' (link type " + sources.get(0).linkType() + ")"
-                + ", filter '" + (filter == null ? "" : filter) + "'"
-                + ", " + cap.workers() + (cap.workers() == 1 ? " worker" : " workers")
-                + (sources.size() == 1 ? "" : " behind " + sources.size() + " capture threads (PACKET_FANOUT group " + fanoutGroup + ")")
-                + " (ring " + ring.capacity() + " frames / " + (ring.arenaBytes() >> 20) + " MiB each)"
-                + ", heartbeat " + cap.heartbeat().toMillis() + " ms"
-                + ", metrics " + (endpoint == null ? "off" : endpoint.url())
-                + ", output " + cfg.outputDir().toAbsolutePath().normalize());
-        for (String w : cfg.warnings()) LOG.warn("config: {}", w);
+        LifecycleLog.running(version, cfg, capture.sources, capture.filter, capture.fanoutGroup, runtime.rings()[0], endpoint);
         notifier.ready("capturing on " + cap.iface());
-        startHelpers(cfg);
-    }
-
-    private SensorMetrics metricsSource(List<PacketPipeline> shards, PacketClock clock) {
-        SensorMetrics m = new SensorMetrics(shards, detection);
-        m.capture = captureCounters.toArray(SensorMetrics.CaptureCounters[]::new);
-        m.ringDrops = runtime::ringDrops;
-        m.handleRingDrops = runtime::ringDrops;
-        m.eventQueueDepth = channel::size;
-        m.eventWaits = channel::waits;
-        m.eventsLost = channel::lost;
-        m.agentErrors = runner::errors;
-        m.reloadsSuccess = reloader::succeeded;
-        m.reloadsFailure = reloader::failedCount;
-        m.lastReloadSuccessful = reloader::lastOk;
-        m.packetTimeMicros = clock::slowest;
-        m.healthy = this::healthy;
-        m.outputs = outputs;
-        m.forwarding = forwarding;
-        return m;
-    }
-
-    /** The interface watch, the watchdog (WATCHDOG=1 only after READY=1) and the stats line. */
-    private void startHelpers(MailtapConfig cfg) {
-        MailtapConfig.Capture cap = cfg.capture();
-        if (sources.get(0) instanceof LiveSource) {
-            InterfaceWatch watch = new InterfaceWatch(cap.iface(), Math.max(TimeUnit.MILLISECONDS.toNanos(200), cap.heartbeat().toNanos()));
-            if (watch.watchable()) helpers.add(runner.start(once("mailtap-interface", watch), IdleStrategy.NONE));
-        }
-        if (notifier.watchdogIntervalNanos() > 0) {
-            helpers.add(runner.start(new HealthAgent(notifier, runtime.captures(), runtime.workerRuns(), this::healthy),
-                    IdleStrategy.sleeping(notifier.watchdogIntervalNanos())));
-        }
-        Duration every = cfg.output().statsInterval();
-        if (!every.isZero()) {
-            StatsLine line = new StatsLine();
-            helpers.add(runner.start(new Agent() {
-                private boolean first = true; // the first line after one interval
-
-                @Override
-                public String roleName() { return "mailtap-stats"; }
-
-                @Override
-                public int doWork() {
-                    if (!first) STATS.info(line.next(metrics.refresh()));
-                    first = false;
-                    return 0;
-                }
-            }, IdleStrategy.sleeping(every.toNanos())));
-        }
-    }
-
-    /** An agent that runs {@code body} once (it loops until interrupted by its own design). */
-    private static Agent once(String name, Runnable body) {
-        return new Agent() {
-            @Override
-            public String roleName() { return name; }
-
-            @Override
-            public int doWork() {
-                body.run();
-                return DONE;
-            }
-        };
-    }
-
-    private MetricsEndpoint startEndpoint(MailtapConfig.Metrics m) throws SensorException {
-        MetricsEndpoint.Settings s = new MetricsEndpoint.Settings(m.listen(), m.path(), m.basicAuth().username(),
-                m.basicAuth().password(), m.tls().cert() == null ? null : Path.of(m.tls().cert()),
-                m.tls().key() == null ? null : Path.of(m.tls().key()));
-        try {
-            return MetricsEndpoint.start(s, metrics);
-        } catch (GeneralSecurityException e) {
-            throw new SensorException("cannot load metrics.tls: " + e.getMessage(), true, e);
-        } catch (IOException e) {
-            boolean tlsFile = e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException;
-            throw new SensorException((tlsFile ? "cannot read metrics.tls file " : "cannot listen on metrics.listen " + m.listen() + ": ")
-                    + e.getMessage(), tlsFile, e);
-        }
-    }
-
-    /** The alert stage of {@code cfg}: detection, tracker, alert log and the configured sinks. */
-    private DetectionSlot.Generation buildGeneration(MailtapConfig cfg, OutputFiles files) throws IOException {
-        List<AlertSink> extra = sinkFactory.create(cfg);
-        Detection d;
-        try {
-            d = Detection.build(cfg, started.outputDir(), files, extra, outputs.of(Output.ALERTS));
-        } catch (IOException | RuntimeException e) {
-            for (AlertSink s : extra) s.close();
-            throw e;
-        }
-        List<MonitoredSink> monitored = new ArrayList<>();
-        for (AlertSink s : extra) if (s instanceof MonitoredSink m) monitored.add(m);
-        return new DetectionSlot.Generation(d, cfg, monitored);
-    }
-
-    private void closeGeneration(DetectionSlot.Generation g) {
-        try {
-            g.detection.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the previous alert sinks failed", e);
-        }
-        if (detection != null) detection.retired(g);
-    }
-
-    /** A worker's part of the flow limits (see {@link SensorAssembly#shardFlowSettings}). */
-    static io.mailtap.flow.FlowSettings shardFlowSettings(io.mailtap.flow.FlowSettings s, int workers) {
-        return SensorAssembly.shardFlowSettings(s, workers);
-    }
-
-    static int arenaBytes(int ringSize, int snaplen) {
-        return LiveRuntime.arenaBytes(ringSize, snaplen);
+        helpers.start(cfg, capture.sources.get(0), notifier, runtime, this::healthy, metrics);
     }
 
     private void setState(State s) {
@@ -386,7 +203,7 @@ public final class LiveSensor {
     /**
      * Stops the sensor (SIGTERM/SIGINT): breaks the capture read, lets the workers drain their rings
      * and flush every flow, lets the event thread write the last transactions and close the sinks
-     * (bounded waits: {@link #STOP_CAPTURE}, {@link #STOP_WORKERS}, {@link #STOP_EVENTS}), then
+     * (bounded waits: {@link LiveRuntime#STOP_CAPTURE}, {@link LiveRuntime#STOP_WORKERS}, {@link LiveRuntime#STOP_EVENTS}), then
      * closes the metrics endpoint. Idempotent; concurrent callers wait for the first.
      *
      * @return true if every stage finished within its bound
@@ -422,16 +239,12 @@ public final class LiveSensor {
 
     private boolean doStop() {
         notifier.stopping("stopping: draining the workers");
-        LOG.info("stopping: draining {} workers and flushing every flow", started.capture().workers());
+        LifecycleLog.stopping(started.capture().workers());
         boolean clean = runtime.stop();
         if (forwarding != null) forwarding.close(); // the writers are closed: send what is queued (bounded)
-        for (AgentRunner.Running h : helpers) h.stop();
-        for (AgentRunner.Running h : helpers) h.join(Duration.ofSeconds(1));
+        helpers.stop();
         if (endpoint != null) endpoint.close();
-        SensorTotals t = metrics.refresh();
-        LOG.info("stopped: {} packets received, dropped {} by the kernel, {} by the interface, {} at the rings; {} transactions; {}",
-                t.captureReceived, t.captureDroppedKernel, t.captureDroppedInterface, t.captureDroppedRing,
-                t.smtp.get(io.mailtap.smtp.SmtpCounter.TRANSACTIONS), outputs.summary());
+        LifecycleLog.stopped(metrics.refresh(), outputs);
         return clean;
     }
 
@@ -449,14 +262,6 @@ public final class LiveSensor {
         return !r.eventRun().isAlive();
     }
 
-    private static void closeQuietly(java.io.Closeable w) {
-        try {
-            w.close();
-        } catch (IOException e) {
-            LOG.warn("cannot close an output", e);
-        }
-    }
-
     // ================================================================== accessors
 
     /** Why the capture ended by itself (interface gone, read error), or null. */
@@ -469,9 +274,9 @@ public final class LiveSensor {
     public MailtapConfig config() { return reloader == null ? started : reloader.applied(); }
 
     /** The BPF filter in use, or null. */
-    public String filter() { return filter; }
+    public String filter() { return capture == null ? null : capture.filter; }
 
-    public int linkType() { return sources.isEmpty() ? 0 : sources.get(0).linkType(); }
+    public int linkType() { return capture == null ? 0 : capture.linkType(); }
 
     /** Write counters and state of smtp.jsonl and alerts.jsonl. */
     public OutputHealth outputs() { return outputs; }

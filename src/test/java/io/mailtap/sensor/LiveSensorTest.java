@@ -369,14 +369,14 @@ class LiveSensorTest {
     void workersGetTheirShareOfTheFlowLimits() {
         var s = ConfigLoader.parse("flow:\n  max_flows: 1001\n  max_buffered_bytes_total: 1MiB\n"
                 + "  max_buffered_bytes_per_direction: 512KiB\n").flowSettings();
-        var share = LiveSensor.shardFlowSettings(s, 4);
+        var share = SensorAssembly.shardFlowSettings(s, 4);
         assertThat(share.maxFlows()).isEqualTo(251);
         assertThat(share.maxBufferedBytesTotal()).isEqualTo(256 * 1024);
         assertThat(share.maxBufferedBytesPerDirection()).isEqualTo(256 * 1024);
         assertThat(share.idleTimeoutMicros()).isEqualTo(s.idleTimeoutMicros());
-        assertThat(LiveSensor.shardFlowSettings(s, 1)).isSameAs(s);
-        assertThat(LiveSensor.arenaBytes(65536, 65535)).isEqualTo(64 << 20);
-        assertThat(LiveSensor.arenaBytes(2, 262144)).isEqualTo(1 << 20);
+        assertThat(SensorAssembly.shardFlowSettings(s, 1)).isSameAs(s);
+        assertThat(LiveRuntime.arenaBytes(65536, 65535)).isEqualTo(64 << 20);
+        assertThat(LiveRuntime.arenaBytes(2, 262144)).isEqualTo(1 << 20);
     }
 
     @Test
