@@ -40,7 +40,7 @@ import java.util.List;
  *   alert tracking and sinks. When it falls behind the workers wait, so packets drop (counted) at
  *   the rings rather than events being lost.</li>
  *   <li>The capture waker (here); {@link HealthAgent} (only under a systemd watchdog), the stats
- *   line and the interface watch beside it ({@link SensorHelpers}).</li>
+ *   line and the interface watch beside it ({@link SensorWatchers}).</li>
  * </ul>
  */
 final class LiveRuntime {

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * metrics endpoint, reload, rotation and the lifecycle (start, ready, stop). This class holds only
  * the lifecycle: open the capture, assemble, start the runtime, run until stopped or failed, stop.
  * The other jobs are beside it: {@link LiveCapture}, {@link RunOutputs} and {@link AlertGenerations}
- * (what start opens), {@link MetricsServing}, {@link SensorHelpers}, {@link LifecycleLog}.
+ * (what start opens), {@link MetricsServing}, {@link SensorWatchers}, {@link LifecycleLog}.
  *
  * <p>Before it opens the capture it {@link WarmUp warms up} (bounded), so it reports READY=1 with
  * the hot path compiled. {@link #reload()} (SIGHUP, {@link Reloader}) and {@link #stop()}
@@ -55,7 +55,7 @@ public final class LiveSensor {
     private Reloader reloader;
     private MailtapMetrics metrics;
     private MetricsEndpoint endpoint;
-    private final SensorHelpers helpers = new SensorHelpers(runner);
+    private final SensorWatchers helpers = new SensorWatchers(runner);
     /** Write counters of smtp.jsonl, alerts.jsonl and anomalies.jsonl, across reloads. */
     private final OutputHealth outputs = new OutputHealth();
     /** output.stdout / output.syslog of this run (restart to change); closed after the event agent. */

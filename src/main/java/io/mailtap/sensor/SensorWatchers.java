@@ -18,14 +18,14 @@ import java.util.function.BooleanSupplier;
  * None of them touches a packet, so they start after READY=1 (WATCHDOG=1 must not come before it)
  * and stop after the pipeline drained (the last stats line still reads a live runtime).
  */
-final class SensorHelpers {
+final class SensorWatchers {
     /** The stats line's own logger, so it can be routed or silenced apart from the sensor's log. */
     private static final Logger STATS = LoggerFactory.getLogger("io.mailtap.stats");
 
     private final AgentRunner runner;
     private final List<AgentRunner.Running> running = new ArrayList<>();
 
-    SensorHelpers(AgentRunner runner) {
+    SensorWatchers(AgentRunner runner) {
         this.runner = runner;
     }
 
