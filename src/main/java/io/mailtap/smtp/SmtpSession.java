@@ -5,7 +5,6 @@ import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.stream.Conversation;
 import io.mailtap.text.WireText;
-import io.mailtap.util.Ascii;
 
 
 /**
@@ -239,82 +238,13 @@ public final class SmtpSession extends Conversation {
                 f.wipe();
                 return;
             }
-            command(b, len, ts);
+            ClientCommands.command(this, b, len, ts);
             // An initial response (AUTH PLAIN <base64>) carries the password, and the buffer goes
             // on to other sessions.
             if (res.parser.verb == SmtpVerb.AUTH) f.wipe();
         } finally {
             f.next();
         }
-    }
-
-    private void command(byte[] b, int len, long ts) {
-        CommandParser p = res.parser;
-        p.parse(b, len);
-        SmtpVerb verb = p.verb;
-        // A known verb makes the line SMTP whatever its argument holds: otherwise one control
-        // byte in a HELO would make us give up on, and so hide, the whole session.
-        if (!exchangeSeen && verb == SmtpVerb.UNKNOWN && notSmtpCommand(b, len)) {
-            giveUp("client line is not an SMTP command", ts);
-            return;
-        }
-        res.stats.countCommand(verb);
-        if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
-        // Read in wire order, before this command takes effect (AuthExchange.start does it for AUTH).
-        if (oneWay == CLIENT_ONLY && verb != SmtpVerb.AUTH) AuthExchange.infer(this, verb, ts);
-        PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);
-        switch (verb) {
-            case HELO: case EHLO: case LHLO:
-                c.argument = Ascii.text(b, p.argStart, p.argEnd - p.argStart);
-                break;
-            case MAIL: case RCPT:
-                c.argument = Ascii.text(b, p.pathStart, p.pathEnd - p.pathStart);
-                c.params = p.paramsEnd > p.paramsStart ? Ascii.text(b, p.paramsStart, p.paramsEnd - p.paramsStart) : null;
-                c.nullSender = verb == SmtpVerb.MAIL && "<>".equals(c.argument);
-                if (verb == SmtpVerb.MAIL) {
-                    res.stats.inc(SmtpCounter.MAIL_FROM);
-                    if (c.nullSender) res.stats.inc(SmtpCounter.NULL_SENDER);
-                }
-                break;
-            case AUTH:
-                AuthExchange.start(this, c, b, p, ts);
-                return;
-            case DATA:
-                ReplyDispatch.enqueue(this, c, ts);
-                startBody(c);
-                return;
-            case BDAT:
-                c.bdatBadSize = p.bdatBadSize;
-                if (p.bdatBadSize) {
-                    // The server refuses it (501/521) and reads what follows as commands: so do we.
-                    res.stats.inc(SmtpCounter.BDAT_BAD_SIZE);
-                    anomaly(Anomaly.BDAT_BAD_SIZE, "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
-                    break;
-                }
-                c.bdatLast = p.bdatLast;
-                ReplyDispatch.enqueue(this, c, ts);
-                if (p.bdatSize > 0) {
-                    // c.bytes counts what arrives: a peer may announce 2^63-1 and send 10 octets
-                    chunkRemaining = p.bdatSize;
-                    chunkOf = c;
-                    client = Mode.CHUNK;
-                }
-                return;
-            case STARTTLS:
-                res.stats.inc(SmtpCounter.STARTTLS_ISSUED);
-                break;
-            default:
-                break;
-        }
-        ReplyDispatch.enqueue(this, c, ts);
-    }
-
-    /** Before any exchange: HTTP requests and binary bytes mean this is not an SMTP client. */
-    private static boolean notSmtpCommand(byte[] b, int len) {
-        for (int i = 0; i < len; i++) if (Ascii.isBinary(b[i])) return true;
-        return Ascii.startsWithIgnoreCase(b, 0, len, "GET ") || Ascii.startsWithIgnoreCase(b, 0, len, "POST ")
-                || Ascii.startsWithIgnoreCase(b, 0, len, "CONNECT ") || Ascii.startsWithIgnoreCase(b, 0, len, "HEAD ")
-                || Ascii.startsWithIgnoreCase(b, 0, len, "PUT ") || Ascii.startsWithIgnoreCase(b, 0, len, "OPTIONS ");
     }
 
     void chunkOctets(long n) {
@@ -342,16 +272,7 @@ public final class SmtpSession extends Conversation {
             res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             client = Mode.LINES; // the server will not answer this "." again
         } else if (body.ended()) {
-            PendingCommand eod = new PendingCommand(PendingCommand.Kind.END_OF_DATA, SmtpVerb.DATA, ts);
-            eod.bytes = body.bytes();
-            eod.lines = body.lines();
-            eod.dataCommand = bodyData;
-            eod.gap = bodyGap;
-            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
-            bodyData = null;
-            client = Mode.LINES;
-            OneWayCapture.clientWentOn(this, ts); // the text proves the 354
-            ReplyDispatch.enqueue(this, eod, ts);
+            ClientCommands.endOfData(this, ts);
         }
         return next;
     }
@@ -465,7 +386,7 @@ public final class SmtpSession extends Conversation {
     @Override
     protected void ending(long ts, boolean serverPacketsSeen) { GapsAndEnd.ending(this, ts, serverPacketsSeen); }
 
-    private void giveUp(String why, long ts) {
+    void giveUp(String why, long ts) {
         res.stats.inc(SmtpCounter.NOT_SMTP);
         anomaly(Anomaly.NOT_SMTP, why, ts);
         ReplyDispatch.flush(this, ts);
