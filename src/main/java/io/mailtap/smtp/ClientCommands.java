@@ -56,7 +56,7 @@ final class ClientCommands {
                 if (p.bdatBadSize) {
                     // The server refuses it (501/521) and reads what follows as commands: so do we.
                     s.res.stats.inc(SmtpCounter.BDAT_BAD_SIZE);
-                    s.anomaly(Anomaly.BDAT_BAD_SIZE, "BDAT " + WireText.cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
+                    SessionReports.anomaly(s, Anomaly.BDAT_BAD_SIZE, "BDAT " + WireText.cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
                     break;
                 }
                 c.bdatLast = p.bdatLast;

@@ -52,7 +52,7 @@ final class GapsAndEnd {
                     s.endChunk();
                     if (s.chunkRemaining < 0) {
                         s.clientLines().discardRestOfLine();
-                        s.anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
+                        SessionReports.anomaly(s, Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
                     }
                     s.chunkRemaining = 0;
                 }
@@ -88,7 +88,7 @@ final class GapsAndEnd {
      * open transaction (or, if none was ever logged, the connection's record) is emitted.
      */
     static void ending(SmtpSession s, long ts, boolean serverPacketsSeen) {
-        if (s.clientLines != null && s.clientLines.hasPartial() && s.clientLines.truncated()) s.lineTooLong(true, ts);
+        if (s.clientLines != null && s.clientLines.hasPartial() && s.clientLines.truncated()) SessionReports.lineTooLong(s, true, ts);
         // The whole connection without a server byte, though the client spoke SMTP and went past
         // a command it must wait for (or no server packet at all was captured).
         if (s.oneWay == null && !s.serverHeard() && s.smtpSeen && (s.awaitedPassed > 0 || !serverPacketsSeen)) OneWayCapture.clientOnly(s, ts);

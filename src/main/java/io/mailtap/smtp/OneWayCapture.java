@@ -26,7 +26,7 @@ final class OneWayCapture {
         s.oneWay = SmtpSession.CLIENT_ONLY;
         s.exchangeSeen = true; // the client's progress proves the server answered
         s.res.stats.inc(SmtpCounter.ONE_WAY_CLIENT_ONLY);
-        s.anomaly(Anomaly.ONE_WAY, "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
+        SessionReports.anomaly(s, Anomaly.ONE_WAY, "client to server bytes only: no reply is seen, AUTH results are inferred", ts);
         ReplyDispatch.flush(s, ts);
     }
 
@@ -34,7 +34,7 @@ final class OneWayCapture {
     static void serverOnly(SmtpSession s, long ts) {
         s.oneWay = SmtpSession.SERVER_ONLY;
         s.res.stats.inc(SmtpCounter.ONE_WAY_SERVER_ONLY);
-        s.anomaly(Anomaly.ONE_WAY, "server to client bytes only: reply codes are seen, no command or argument", ts);
+        SessionReports.anomaly(s, Anomaly.ONE_WAY, "server to client bytes only: reply codes are seen, no command or argument", ts);
     }
 
     /** A message whose verdict was not seen: unknown on a client-only capture, else the connection ended first. */

@@ -4,7 +4,6 @@ import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.stream.Conversation;
-import io.mailtap.text.WireText;
 
 
 /**
@@ -60,7 +59,6 @@ public final class SmtpSession extends Conversation {
         CHUNK
     }
 
-    private static final int DETAIL_MAX = 200;
     /** Values of {@link #oneWay}, as smtp.jsonl's {@code one_way} field. */
     static final String CLIENT_ONLY = "client_only", SERVER_ONLY = "server_only";
     /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
@@ -100,7 +98,7 @@ public final class SmtpSession extends Conversation {
     boolean exchangeSeen;
     private byte badServerLines;
     /** Anomaly kinds flagged once per connection that were reported ({@link Anomaly#bit()}). */
-    private int reportedOnce;
+    int reportedOnce;
     /** Anomaly kinds raised since the last record was written: the next record lists them. */
     int anomaliesForRecord;
     /** The proxy tunnel the connection went through (its description, never a password), or null. */
@@ -154,7 +152,7 @@ public final class SmtpSession extends Conversation {
 
     @Override
     protected void replaced(boolean fromClient, long bytes, long ts) {
-        anomaly(Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
+        SessionReports.anomaly(this, Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
                 + bytes, ts);
     }
 
@@ -171,7 +169,7 @@ public final class SmtpSession extends Conversation {
             tls = false;
         } else {
             plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
-            anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
+            SessionReports.anomaly(this, Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
         }
     }
 
@@ -179,7 +177,7 @@ public final class SmtpSession extends Conversation {
     protected void tunnelled(String description, long ts) {
         res.stats.inc(SmtpCounter.PROXY_TUNNELS);
         proxyTunnel = description;
-        anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
+        SessionReports.anomaly(this, Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
     }
 
     @Override
@@ -231,7 +229,7 @@ public final class SmtpSession extends Conversation {
         byte[] b = f.buffer();
         int len = f.length();
         try {
-            if (f.truncated()) lineTooLong(true, ts);
+            if (f.truncated()) SessionReports.lineTooLong(this, true, ts);
             OneWayCapture.clientWentOn(this, ts);
             if (auth != null && (auth.owed > 0 || AuthExchange.saslLineUnanswered(this, b, len))) {
                 AuthExchange.response(this, b, 0, len, ts);
@@ -290,11 +288,11 @@ public final class SmtpSession extends Conversation {
         LineFramer f = serverLines;
         try {
             if (serverResync != RESYNC_NONE && resyncDrops(f)) return;
-            if (f.truncated()) lineTooLong(false, ts);
+            if (f.truncated()) SessionReports.lineTooLong(this, false, ts);
             ReplyAssembler r = replies();
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
             while (res == ReplyAssembler.Result.COMPLETE_AND_REFEED) {
-                anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
+                SessionReports.anomaly(this, Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
                 ReplyDispatch.reply(this, ts);
                 r.reset();
                 if (!isPlain(false)) return;
@@ -331,7 +329,7 @@ public final class SmtpSession extends Conversation {
             return;
         }
         res.stats.inc(SmtpCounter.BAD_REPLY_LINES);
-        if (reportable(Anomaly.BAD_REPLY_LINE)) anomaly(Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
+        if (SessionReports.reportable(this, Anomaly.BAD_REPLY_LINE)) SessionReports.anomaly(this, Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
     }
 
     // ------------------------------------------------------------------ pairing
@@ -388,7 +386,7 @@ public final class SmtpSession extends Conversation {
 
     void giveUp(String why, long ts) {
         res.stats.inc(SmtpCounter.NOT_SMTP);
-        anomaly(Anomaly.NOT_SMTP, why, ts);
+        SessionReports.anomaly(this, Anomaly.NOT_SMTP, why, ts);
         ReplyDispatch.flush(this, ts);
         Transactions.end(this, MessageStatus.ABORTED, ts);
         goOpaque(false);
@@ -407,7 +405,7 @@ public final class SmtpSession extends Conversation {
         res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         goOpaque(false);
         try {
-            anomaly(Anomaly.INTERNAL_ERROR, e.getClass().getSimpleName(), ts);
+            SessionReports.anomaly(this, Anomaly.INTERNAL_ERROR, e.getClass().getSimpleName(), ts);
         } catch (RuntimeException ignored) {
             // the listener failed too; the counter still tells
         }
@@ -430,47 +428,6 @@ public final class SmtpSession extends Conversation {
     boolean plain(boolean fromClient) { return isPlain(fromClient); }
 
     boolean pickedUpMidStream() { return midStream; }
-
-    void lineTooLong(boolean fromClient, long ts) {
-        res.stats.inc(SmtpCounter.LINES_TRUNCATED);
-        int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
-        anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
-    }
-
-    void rejection(String command, int code, long ts) {
-        res.out.onEvent(new SmtpEvent.Rejection(conn, ts, command, code, replies.text()));
-    }
-
-    String replyText(int code) {
-        return code > 0 ? replies.text() : null;
-    }
-
-    /** "code text" of the reply being handled, capped; looked up (or built) once per reply. */
-    String replyLine() {
-        if (res.replyLine == null) res.replyLine = res.replyLines.line(replies);
-        return res.replyLine;
-    }
-
-    /**
-     * Marks {@code kind} for the next record and tells whether it would be reported: false for a
-     * kind {@link Anomaly#oncePerConnection() reported once per connection} that was. Callers of
-     * such kinds ask first, so a repeated flood builds no detail strings.
-     */
-    boolean reportable(Anomaly kind) {
-        anomaliesForRecord |= kind.bit();
-        return !kind.oncePerConnection() || (reportedOnce & kind.bit()) == 0;
-    }
-
-    void anomaly(Anomaly kind, String detail, long ts) {
-        if (!reportable(kind)) return;
-        if (kind.oncePerConnection()) reportedOnce |= kind.bit();
-        res.stats.anomaly(kind);
-        res.out.onEvent(new SmtpEvent.Anomaly(conn, ts, kind, cap(detail, DETAIL_MAX)));
-    }
-
-    private static String cap(String s, int max) {
-        return WireText.cap(s, max);
-    }
 
     LineFramer clientLines() {
         if (clientLines == null) clientLines = res.clientFramers.take();
