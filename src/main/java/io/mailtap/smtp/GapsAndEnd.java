@@ -1,12 +1,15 @@
 package io.mailtap.smtp;
 
+import io.mailtap.flow.ConnState;
+import io.mailtap.flow.EndReason;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 
 /**
  * What a session does when bytes are missing or the connection is over: a hole in one direction
  * (the partial line dropped, DATA text kept as text until its "." line, a BDAT chunk absorbing
  * the hole, reply framing resynchronised and the pairing after it marked a guess), and the end
- * (unanswered commands reported, the open transaction or the connection's only record emitted).
+ * (unanswered commands reported, the open transaction or the connection's only record emitted,
+ * then the ConnectionEnd).
  *
  * <p>Stateless: it works on the session's own state, so it costs an idle session nothing.
  */
@@ -63,7 +66,7 @@ final class GapsAndEnd {
     /**
      * A hole in the server's replies. The line it cut is dropped, unless its head already names a
      * reply code (then that reply is taken as seen); the first line after the hole is kept if it
-     * is a reply line (resynchronisation, SmtpSession's resyncDrops). A reply line takes at least
+     * is a reply line (resynchronisation, {@link #resyncDrops}). A reply line takes at least
      * {@link ReplyPairing#MIN_REPLY_LINE} bytes, so a shorter hole at a line start lost no reply
      * and pairing goes on unchanged (pcaps2 snort3_demo/smtp-lorem.pcap: two 1-byte holes).
      * Otherwise replies may be in the hole: the waiting commands keep their places and are paired
@@ -81,6 +84,19 @@ final class GapsAndEnd {
         if (bytes < ReplyPairing.MIN_REPLY_LINE && (!cut || headSeen)) return;
         s.greetingSeen = true; // whatever the first reply was, it may be in the hole
         if (s.pending != null) s.pending.holeInReplies();
+    }
+
+    /**
+     * The first server line after a hole is kept only if it is a reply line; otherwise it is the
+     * tail of a line cut by the hole and is dropped. If the head of that line was not seen, the
+     * dropped line may have ended a reply: from here pairing is a guess.
+     */
+    static boolean resyncDrops(SmtpSession s, LineFramer f) {
+        byte how = s.serverResync;
+        s.serverResync = SmtpSession.RESYNC_NONE;
+        if (ReplyPairing.isReplyLine(f.buffer(), f.length())) return false;
+        if (how == SmtpSession.RESYNC_LOST && s.pending != null) s.pending.uncertain();
+        return true;
     }
 
     /**
@@ -104,6 +120,15 @@ final class GapsAndEnd {
             // One record per connection that never reached MAIL FROM, so the log lists every client.
             s.tx().connectionOnly(s.conn().startMicros(), s.helo, s.auth, s.lastReply, s.gaps, s.pairedUncertain);
             Transactions.emit(s, 1, MessageStatus.NONE, ts);
+        }
+    }
+
+    /** The connection is gone: its ConnectionEnd. A failing listener is counted, and the session still gives its objects back. */
+    static void closed(SmtpSession s, ConnState finalState, EndReason reason, long ts) {
+        try {
+            s.res.out.onEvent(new SmtpEvent.ConnectionEnd(s.conn(), ts, finalState, reason, s.smtpSeen, s.tls, s.gaps, s.oneWay));
+        } catch (RuntimeException e) {
+            s.res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         }
     }
 }

@@ -9,6 +9,12 @@ package io.mailtap.smtp;
  * capture). The queue and its rules are {@link ReplyPairing}'s, the effects of each pairing
  * {@link ReplyEffects}'.
  *
+ * <p>How the two directions are kept in step (RFC 2920 PIPELINING): every client command is queued
+ * when it is read; every complete reply is paired with the oldest queued command, and the effects
+ * of a command (events, transaction boundaries) are applied at that moment, so they happen in
+ * command order even when a client sends a whole transaction in one segment. The first reply is
+ * the greeting, even if the client spoke first (early talkers, PIPE_CONNECT).
+ *
  * <p>Stateless: it works on the session's own state.
  */
 final class ReplyDispatch {

@@ -5,17 +5,10 @@ import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.stream.Conversation;
 
-
 /**
  * The SMTP state machine of one connection, fed the two byte streams in packet order. Bytes may
  * arrive split anywhere; every decision is taken on bytes already seen, so feeding one byte at a
  * time gives the same events as feeding whole segments.
- *
- * <p>How the two directions are kept in step (RFC 2920 PIPELINING): every client command is queued
- * when it is read; every complete reply is paired with the oldest queued command, and the effects
- * of a command (events, transaction boundaries) are applied at that moment, so they happen in
- * command order even when a client sends a whole transaction in one segment. The first reply is
- * the greeting, even if the client spoke first (early talkers, PIPE_CONNECT).
  *
  * <p>DATA, the hard part: the client side has to know whether a line is message text before the
  * server's 354 may have arrived (clients put DATA and the message in one segment). Like Zeek, the
@@ -44,10 +37,13 @@ import io.mailtap.stream.Conversation;
  * client's LINES / BODY / CHUNK modes and the server's reply lines. What a command or a reply then
  * does is in stateless classes beside it, which work on this state (hence its package-private
  * fields), so the split costs an idle session no byte and a command no allocation:
- * {@link ReplyDispatch} (which waiting command a reply answers), {@link ReplyEffects} (what the
- * reply does to the session, per verb), {@link AuthExchange}, {@link Transactions} (when records
- * are written), {@link OneWayCapture} and {@link GapsAndEnd} (holes and the end of the
- * connection). {@link SessionResources} lends and takes back the working objects.
+ * {@link ClientCommands} (a client line read as a command, DATA / BDAT set-up),
+ * {@link ReplyDispatch} (which waiting command a reply answers: how the two directions are kept
+ * in step), {@link ReplyEffects} (what the reply does to the session, per verb),
+ * {@link AuthExchange}, {@link Transactions} (when records are written), {@link OneWayCapture},
+ * {@link GapsAndEnd} (holes and the end of the connection) and {@link SessionReports}
+ * (anomalies, rejections, the reply line quoted). {@link SessionResources} lends and takes back
+ * the working objects.
  */
 public final class SmtpSession extends Conversation {
     /** What the client's plain bytes are (the server's are always lines); LINES whenever the wire is not plain. */
@@ -183,17 +179,10 @@ public final class SmtpSession extends Conversation {
     @Override
     protected void notConversation(String why, long ts) { giveUp(why, ts); }
 
-    /**
-     * The connection is gone: commands without a reply are reported with reply code 0, the open
-     * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
-     */
+    /** The connection is gone (after {@link #ending}): its ConnectionEnd, and the working objects go back. */
     @Override
     protected void closed(ConnState finalState, EndReason reason, long ts) {
-        try {
-            res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps, oneWay));
-        } catch (RuntimeException e) {
-            res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
-        }
+        GapsAndEnd.closed(this, finalState, reason, ts);
         res.release(this, isOpaque(true), isOpaque(false));
     }
 
@@ -287,7 +276,7 @@ public final class SmtpSession extends Conversation {
     void serverLine(long ts) {
         LineFramer f = serverLines;
         try {
-            if (serverResync != RESYNC_NONE && resyncDrops(f)) return;
+            if (serverResync != RESYNC_NONE && GapsAndEnd.resyncDrops(this, f)) return;
             if (f.truncated()) SessionReports.lineTooLong(this, false, ts);
             ReplyAssembler r = replies();
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
@@ -307,19 +296,6 @@ public final class SmtpSession extends Conversation {
         } finally {
             f.next();
         }
-    }
-
-    /**
-     * The first server line after a hole is kept only if it is a reply line; otherwise it is the
-     * tail of a line cut by the hole and is dropped. If the head of that line was not seen, the
-     * dropped line may have ended a reply: from here pairing is a guess.
-     */
-    private boolean resyncDrops(LineFramer f) {
-        byte how = serverResync;
-        serverResync = RESYNC_NONE;
-        if (ReplyPairing.isReplyLine(f.buffer(), f.length())) return false;
-        if (how == RESYNC_LOST && pending != null) pending.uncertain();
-        return true;
     }
 
     private void badReplyLine(long ts) {
