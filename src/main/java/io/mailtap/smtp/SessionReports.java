@@ -5,7 +5,8 @@ import io.mailtap.text.WireText;
 /**
  * What a session tells besides its records: anomalies (each marked for the next record, the
  * once-per-connection kinds reported once), rejections, and the reply text and "code text" line
- * the events and records quote.
+ * the events and records quote; and what the stream layer tells it (a conflicting copy, a proxy
+ * tunnel, plaintext after STARTTLS), turned into anomalies and record fields.
  *
  * <p>Stateless: it works on the session's own state.
  */
@@ -51,5 +52,25 @@ final class SessionReports {
     static String replyLine(SmtpSession s) {
         if (s.res.replyLine == null) s.res.replyLine = s.res.replyLines.line(s.replies);
         return s.res.replyLine;
+    }
+
+    static void replaced(SmtpSession s, boolean fromClient, long bytes, long ts) {
+        anomaly(s, Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: " + bytes, ts);
+    }
+
+    static void tunnelled(SmtpSession s, String description, long ts) {
+        s.res.stats.inc(SmtpCounter.PROXY_TUNNELS);
+        s.proxyTunnel = description;
+        anomaly(s, Anomaly.PROXY_TUNNEL, description, ts);
+    }
+
+    static void plaintextAfterTls(SmtpSession s, long ts) {
+        if (s.oneWay == SmtpSession.CLIENT_ONLY) {
+            // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
+            s.tls = false;
+        } else {
+            s.plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
+            anomaly(s, Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
+        }
     }
 }

@@ -110,20 +110,9 @@ public final class SmtpSession extends Conversation {
     /** What to do with the first server line after a hole: see GapsAndEnd.serverHole. */
     byte serverResync;
 
-    /**
-     * One-way capture (a mirror that carries one direction): {@link #CLIENT_ONLY} once the client
-     * went on past a command it must wait for while no server byte was seen; from then on every
-     * client line is applied at once and what the unseen replies were is inferred from the client's
-     * next commands. {@link #SERVER_ONLY} once the server answered with no client byte seen. Null
-     * otherwise. Written into every record and the ConnectionEnd.
-     */
+    /** {@link #CLIENT_ONLY}, {@link #SERVER_ONLY} or null, in every record and the ConnectionEnd: see {@link OneWayCapture}. */
     String oneWay;
-    /**
-     * A command the client must wait for (RFC 2920 §3.1) was sent, at {@link #awaitedTs}, while the
-     * server had said nothing; {@link #awaitedPassed} counts such commands the client went past in
-     * a later packet. Two of them make a one-way capture certain: an early talker pipelining blindly
-     * sends its lines in one burst and stops at the first it must wait for.
-     */
+    /** A command the client must wait for was sent at awaitedTs, unanswered; awaitedPassed: see OneWayCapture.clientWentOn. */
     boolean awaitedUnseen;
     byte awaitedPassed;
     long awaitedTs;
@@ -147,10 +136,7 @@ public final class SmtpSession extends Conversation {
     // ------------------------------------------------------------------ what the stream layer tells
 
     @Override
-    protected void replaced(boolean fromClient, long bytes, long ts) {
-        SessionReports.anomaly(this, Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
-                + bytes, ts);
-    }
+    protected void replaced(boolean fromClient, long bytes, long ts) { SessionReports.replaced(this, fromClient, bytes, ts); }
 
     @Override
     protected void opaqueBytes(long n) { res.stats.add(SmtpCounter.OPAQUE_BYTES, n); }
@@ -159,22 +145,10 @@ public final class SmtpSession extends Conversation {
     protected void implicitTls() { res.stats.inc(SmtpCounter.IMPLICIT_TLS); }
 
     @Override
-    protected void plaintextAfterTls(long ts) {
-        if (oneWay == CLIENT_ONLY) {
-            // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
-            tls = false;
-        } else {
-            plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
-            SessionReports.anomaly(this, Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
-        }
-    }
+    protected void plaintextAfterTls(long ts) { SessionReports.plaintextAfterTls(this, ts); }
 
     @Override
-    protected void tunnelled(String description, long ts) {
-        res.stats.inc(SmtpCounter.PROXY_TUNNELS);
-        proxyTunnel = description;
-        SessionReports.anomaly(this, Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
-    }
+    protected void tunnelled(String description, long ts) { SessionReports.tunnelled(this, description, ts); }
 
     @Override
     protected void notConversation(String why, long ts) { giveUp(why, ts); }
