@@ -120,7 +120,7 @@ final class ReplyDispatch {
             // Gave up on the oldest: report it unanswered; its reply passes unpaired.
             s.res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
             if (SessionReports.reportable(s, Anomaly.PIPELINE_OVERFLOW)) {
-                SessionReports.anomaly(s, Anomaly.PIPELINE_OVERFLOW, "more than " + s.res.settings.maxPendingCommands() + " commands awaiting s.replies", ts);
+                SessionReports.anomaly(s, Anomaly.PIPELINE_OVERFLOW, "more than " + s.res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
             ReplyEffects.complete(s, oldest, 0, ts);
         }
