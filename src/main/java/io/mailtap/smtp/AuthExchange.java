@@ -43,11 +43,11 @@ final class AuthExchange {
             finish(s, AuthResult.FAILURE, 0, true, ts); // "*" ends the exchange unauthenticated (RFC 4954 §4)
         } else if (r == AuthTracker.Response.UNDECODABLE) {
             s.res.stats.inc(SmtpCounter.AUTH_UNDECODABLE);
-            s.anomaly(Anomaly.AUTH_UNDECODABLE, s.auth.mech + " response is not valid base64 or lacks its fields", ts);
+            SessionReports.anomaly(s, Anomaly.AUTH_UNDECODABLE, s.auth.mech + " response is not valid base64 or lacks its fields", ts);
         } else if (r == AuthTracker.Response.USER_DECODED && SmtpVerb.of(b, off, end - off) != SmtpVerb.UNKNOWN) {
             // A client that answers the "Username:" prompt with e.g. QUIT: the server decodes it as
             // a user name (and prompts for the password), so we report what the server saw.
-            s.anomaly(Anomaly.AUTH_RESPONSE_IS_COMMAND, "SMTP verb sent as AUTH " + s.auth.mech + " response", ts);
+            SessionReports.anomaly(s, Anomaly.AUTH_RESPONSE_IS_COMMAND, "SMTP verb sent as AUTH " + s.auth.mech + " response", ts);
         }
     }
 

@@ -1,12 +1,15 @@
 package io.mailtap.smtp;
 
+import io.mailtap.flow.ConnState;
+import io.mailtap.flow.EndReason;
 import io.mailtap.smtp.SmtpEvent.AuthResult;
 
 /**
  * What a session does when bytes are missing or the connection is over: a hole in one direction
  * (the partial line dropped, DATA text kept as text until its "." line, a BDAT chunk absorbing
  * the hole, reply framing resynchronised and the pairing after it marked a guess), and the end
- * (unanswered commands reported, the open transaction or the connection's only record emitted).
+ * (unanswered commands reported, the open transaction or the connection's only record emitted,
+ * then the ConnectionEnd).
  *
  * <p>Stateless: it works on the session's own state, so it costs an idle session nothing.
  */
@@ -52,7 +55,7 @@ final class GapsAndEnd {
                     s.endChunk();
                     if (s.chunkRemaining < 0) {
                         s.clientLines().discardRestOfLine();
-                        s.anomaly(Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
+                        SessionReports.anomaly(s, Anomaly.BDAT_CHUNK_GAP, "a gap ran past the end of a BDAT chunk", ts);
                     }
                     s.chunkRemaining = 0;
                 }
@@ -63,7 +66,7 @@ final class GapsAndEnd {
     /**
      * A hole in the server's replies. The line it cut is dropped, unless its head already names a
      * reply code (then that reply is taken as seen); the first line after the hole is kept if it
-     * is a reply line (resynchronisation, SmtpSession's resyncDrops). A reply line takes at least
+     * is a reply line (resynchronisation, {@link #resyncDrops}). A reply line takes at least
      * {@link ReplyPairing#MIN_REPLY_LINE} bytes, so a shorter hole at a line start lost no reply
      * and pairing goes on unchanged (pcaps2 snort3_demo/smtp-lorem.pcap: two 1-byte holes).
      * Otherwise replies may be in the hole: the waiting commands keep their places and are paired
@@ -84,11 +87,24 @@ final class GapsAndEnd {
     }
 
     /**
+     * The first server line after a hole is kept only if it is a reply line; otherwise it is the
+     * tail of a line cut by the hole and is dropped. If the head of that line was not seen, the
+     * dropped line may have ended a reply: from here pairing is a guess.
+     */
+    static boolean resyncDrops(SmtpSession s, LineFramer f) {
+        byte how = s.serverResync;
+        s.serverResync = SmtpSession.RESYNC_NONE;
+        if (ReplyPairing.isReplyLine(f.buffer(), f.length())) return false;
+        if (how == SmtpSession.RESYNC_LOST && s.pending != null) s.pending.uncertain();
+        return true;
+    }
+
+    /**
      * The connection is ending: commands without a reply are reported with reply code 0, and the
      * open transaction (or, if none was ever logged, the connection's record) is emitted.
      */
     static void ending(SmtpSession s, long ts, boolean serverPacketsSeen) {
-        if (s.clientLines != null && s.clientLines.hasPartial() && s.clientLines.truncated()) s.lineTooLong(true, ts);
+        if (s.clientLines != null && s.clientLines.hasPartial() && s.clientLines.truncated()) SessionReports.lineTooLong(s, true, ts);
         // The whole connection without a server byte, though the client spoke SMTP and went past
         // a command it must wait for (or no server packet at all was captured).
         if (s.oneWay == null && !s.serverHeard() && s.smtpSeen && (s.awaitedPassed > 0 || !serverPacketsSeen)) OneWayCapture.clientOnly(s, ts);
@@ -104,6 +120,15 @@ final class GapsAndEnd {
             // One record per connection that never reached MAIL FROM, so the log lists every client.
             s.tx().connectionOnly(s.conn().startMicros(), s.helo, s.auth, s.lastReply, s.gaps, s.pairedUncertain);
             Transactions.emit(s, 1, MessageStatus.NONE, ts);
+        }
+    }
+
+    /** The connection is gone: its ConnectionEnd. A failing listener is counted, and the session still gives its objects back. */
+    static void closed(SmtpSession s, ConnState finalState, EndReason reason, long ts) {
+        try {
+            s.res.out.onEvent(new SmtpEvent.ConnectionEnd(s.conn(), ts, finalState, reason, s.smtpSeen, s.tls, s.gaps, s.oneWay));
+        } catch (RuntimeException e) {
+            s.res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         }
     }
 }

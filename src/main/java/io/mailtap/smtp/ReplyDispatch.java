@@ -9,6 +9,12 @@ package io.mailtap.smtp;
  * capture). The queue and its rules are {@link ReplyPairing}'s, the effects of each pairing
  * {@link ReplyEffects}'.
  *
+ * <p>How the two directions are kept in step (RFC 2920 PIPELINING): every client command is queued
+ * when it is read; every complete reply is paired with the oldest queued command, and the effects
+ * of a command (events, transaction boundaries) are applied at that moment, so they happen in
+ * command order even when a client sends a whole transaction in one segment. The first reply is
+ * the greeting, even if the client spoke first (early talkers, PIPE_CONNECT).
+ *
  * <p>Stateless: it works on the session's own state.
  */
 final class ReplyDispatch {
@@ -22,7 +28,7 @@ final class ReplyDispatch {
         s.res.stats.countReply(code);
         s.smtpSeen = true;
         s.res.replyLine = null;
-        if (s.transactions == 0) s.lastReply = s.replyLine(); // only a connection without MAIL needs it
+        if (s.transactions == 0) s.lastReply = SessionReports.replyLine(s); // only a connection without MAIL needs it
         if (!s.greetingSeen) {
             s.greetingSeen = true;
             boolean greetingCode = code == 220 || code == 421 || code == 554;
@@ -30,10 +36,10 @@ final class ReplyDispatch {
             boolean isGreeting = s.pickedUpMidStream() ? noneWaiting && greetingCode : noneWaiting || greetingCode;
             if (isGreeting) {
                 s.res.out.onEvent(new SmtpEvent.Greeting(s.conn(), ts, code, s.replies.text()));
-                if (code >= 400) s.rejection("GREETING", code, ts);
+                if (code >= 400) SessionReports.rejection(s, "GREETING", code, ts);
                 return;
             }
-            if (!s.pickedUpMidStream()) s.anomaly(Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
+            if (!s.pickedUpMidStream()) SessionReports.anomaly(s, Anomaly.NO_GREETING, "first reply " + code + " answers a command", ts);
         }
         if (s.pending != null && s.pending.absorbs()) {
             s.res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
@@ -64,17 +70,17 @@ final class ReplyDispatch {
             if (c.uncertain) s.res.stats.inc(SmtpCounter.GAP_UNPAIRED);
             ReplyEffects.complete(s, c, 0, ts);
         }
-        s.anomaly(Anomaly.REPLY_SKIPPED_COMMANDS, n + " commands got no reply before this " + code, ts);
+        SessionReports.anomaly(s, Anomaly.REPLY_SKIPPED_COMMANDS, n + " commands got no reply before this " + code, ts);
     }
 
     /** A reply while no command waits: during DATA text it is the server giving its verdict early. */
     private static void replyToNothing(SmtpSession s, int code, long ts) {
         if (s.client == SmtpSession.Mode.BODY && !s.bodyVerdictGiven) {
-            s.anomaly(Anomaly.REPLY_DURING_DATA, "reply " + code + " before the end of the message", ts);
-            if (code >= 400) s.rejection("MESSAGE", code, ts);
+            SessionReports.anomaly(s, Anomaly.REPLY_DURING_DATA, "reply " + code + " before the end of the message", ts);
+            if (code >= 400) SessionReports.rejection(s, "MESSAGE", code, ts);
             if (s.txOpen()) {
                 s.tx.messageBytes += s.body.bytes();
-                s.tx.lastReply = s.replyLine();
+                s.tx.lastReply = SessionReports.replyLine(s);
                 Transactions.end(s, code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
             }
             s.bodyVerdictGiven = true;
@@ -88,14 +94,14 @@ final class ReplyDispatch {
         }
         if (code == 354 && s.plain(true) && s.client == SmtpSession.Mode.LINES) {
             // The server is reading message text now, whatever we thought the client had sent.
-            s.anomaly(Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
+            SessionReports.anomaly(s, Anomaly.UNEXPECTED_354, "354 without a DATA command", ts);
             s.startBody(null);
             return;
         }
         s.res.stats.inc(SmtpCounter.UNPAIRED_REPLIES);
         if (!s.clientHeard() && s.oneWay == null) OneWayCapture.serverOnly(s, ts);
-        if (s.oneWay != SmtpSession.SERVER_ONLY && s.reportable(Anomaly.UNPAIRED_REPLY)) s.anomaly(Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
-        if (code >= 400) s.rejection("UNKNOWN", code, ts);
+        if (s.oneWay != SmtpSession.SERVER_ONLY && SessionReports.reportable(s, Anomaly.UNPAIRED_REPLY)) SessionReports.anomaly(s, Anomaly.UNPAIRED_REPLY, "reply " + code + " with no command waiting", ts);
+        if (code >= 400) SessionReports.rejection(s, "UNKNOWN", code, ts);
     }
 
     /** Queues a client command for its reply (client-only: applies it at once, no reply will come). */
@@ -113,8 +119,8 @@ final class ReplyDispatch {
         if (oldest != null) {
             // Gave up on the oldest: report it unanswered; its reply passes unpaired.
             s.res.stats.inc(SmtpCounter.PIPELINE_OVERFLOW);
-            if (s.reportable(Anomaly.PIPELINE_OVERFLOW)) {
-                s.anomaly(Anomaly.PIPELINE_OVERFLOW, "more than " + s.res.settings.maxPendingCommands() + " commands awaiting s.replies", ts);
+            if (SessionReports.reportable(s, Anomaly.PIPELINE_OVERFLOW)) {
+                SessionReports.anomaly(s, Anomaly.PIPELINE_OVERFLOW, "more than " + s.res.settings.maxPendingCommands() + " commands awaiting replies", ts);
             }
             ReplyEffects.complete(s, oldest, 0, ts);
         }

@@ -19,8 +19,8 @@ final class ReplyEffects {
             s.pairedUncertain = true;
             if (s.txOpen()) s.tx.pairingUncertain = true;
         }
-        if (code > 0 && s.txOpen() && !s.tx.keepsVerdict(c)) s.tx.lastReply = s.replyLine();
-        if (code >= 400) s.rejection(c.rejectionName(), code, ts);
+        if (code > 0 && s.txOpen() && !s.tx.keepsVerdict(c)) s.tx.lastReply = SessionReports.replyLine(s);
+        if (code >= 400) SessionReports.rejection(s, c.rejectionName(), code, ts);
         if (c.kind == PendingCommand.Kind.AUTH_RESPONSE) {
             AuthExchange.reply(s, code, ts);
             return;
@@ -66,7 +66,7 @@ final class ReplyEffects {
     }
 
     private static void mail(SmtpSession s, PendingCommand c, int code, long ts) {
-        s.res.out.onEvent(new SmtpEvent.MailFrom(s.conn(), ts, c.argument, c.params, c.nullSender, code, s.replyText(code),
+        s.res.out.onEvent(new SmtpEvent.MailFrom(s.conn(), ts, c.argument, c.params, c.nullSender, code, SessionReports.replyText(s, code),
                 s.helo, s.authenticatedUser(), s.tls));
         // A nested MAIL answered 503 changes nothing (RFC 5321 3.3): the open transaction goes on.
         if (s.txOpen() && code >= 400 && !s.tx.mailRefused) return;
@@ -75,14 +75,14 @@ final class ReplyEffects {
         s.tx.mailFrom = c.argument;
         s.tx.mailParams = c.params;
         s.tx.nullSender = c.nullSender;
-        s.tx.lastReply = code > 0 ? s.replyLine() : null;
+        s.tx.lastReply = code > 0 ? SessionReports.replyLine(s) : null;
         // A refused MAIL opens no transaction on the server, but the RCPTs and DATA the client
         // pipelined behind it are its attempt: its line takes them, until the next MAIL, RSET, HELO or QUIT.
         if (code >= 400) s.tx.mailRefused = true;
     }
 
     private static void rcpt(SmtpSession s, PendingCommand c, int code, long ts) {
-        s.res.out.onEvent(new SmtpEvent.Rcpt(s.conn(), ts, c.argument, c.params, code, s.replyText(code),
+        s.res.out.onEvent(new SmtpEvent.Rcpt(s.conn(), ts, c.argument, c.params, code, SessionReports.replyText(s, code),
                 s.txOpen() && !s.tx.mailRefused ? s.tx.mailFrom : null, s.helo, s.authenticatedUser(), s.tls));
         boolean accepted = code >= 200 && code < 300;
         if (accepted) s.res.stats.inc(SmtpCounter.RCPT_ACCEPTED);
@@ -134,14 +134,14 @@ final class ReplyEffects {
         if (lines > 0) {
             if (s.pending == null) s.pending = s.res.queues.take();
             s.pending.owe(lines);
-            s.anomaly(Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
+            SessionReports.anomaly(s, Anomaly.DATA_REFUSED_AFTER_TEXT, "DATA refused after " + lines + " lines of message text were sent", ts);
         }
     }
 
     private static void messageResult(SmtpSession s, PendingCommand eod, int code, long ts) {
         Transactions.ensure(s, eod);
         s.tx.messageBytes += eod.bytes;
-        if (code > 0) s.tx.lastReply = s.replyLine();
+        if (code > 0) s.tx.lastReply = SessionReports.replyLine(s);
         Transactions.end(s, code == 0 ? OneWayCapture.unanswered(s) : code < 400 ? MessageStatus.ACCEPTED : MessageStatus.REJECTED, ts);
     }
 
@@ -169,7 +169,7 @@ final class ReplyEffects {
         Transactions.end(s, MessageStatus.ABORTED, ts); // RFC 3207: the server forgets everything from before
         if (s.pendingCount() > 0) {
             // Commands pipelined after STARTTLS in plaintext (the CVE-2011-0411 injection pattern).
-            s.anomaly(Anomaly.PIPELINED_AFTER_STARTTLS, s.pendingCount() + " commands sent after STARTTLS", ts);
+            SessionReports.anomaly(s, Anomaly.PIPELINED_AFTER_STARTTLS, s.pendingCount() + " commands sent after STARTTLS", ts);
             ReplyDispatch.flush(s, ts);
         }
         s.tlsAccepted();

@@ -4,20 +4,11 @@ import io.mailtap.flow.ConnState;
 import io.mailtap.flow.Connection;
 import io.mailtap.flow.EndReason;
 import io.mailtap.stream.Conversation;
-import io.mailtap.text.WireText;
-import io.mailtap.util.Ascii;
-
 
 /**
  * The SMTP state machine of one connection, fed the two byte streams in packet order. Bytes may
  * arrive split anywhere; every decision is taken on bytes already seen, so feeding one byte at a
  * time gives the same events as feeding whole segments.
- *
- * <p>How the two directions are kept in step (RFC 2920 PIPELINING): every client command is queued
- * when it is read; every complete reply is paired with the oldest queued command, and the effects
- * of a command (events, transaction boundaries) are applied at that moment, so they happen in
- * command order even when a client sends a whole transaction in one segment. The first reply is
- * the greeting, even if the client spoke first (early talkers, PIPE_CONNECT).
  *
  * <p>DATA, the hard part: the client side has to know whether a line is message text before the
  * server's 354 may have arrived (clients put DATA and the message in one segment). Like Zeek, the
@@ -46,10 +37,13 @@ import io.mailtap.util.Ascii;
  * client's LINES / BODY / CHUNK modes and the server's reply lines. What a command or a reply then
  * does is in stateless classes beside it, which work on this state (hence its package-private
  * fields), so the split costs an idle session no byte and a command no allocation:
- * {@link ReplyDispatch} (which waiting command a reply answers), {@link ReplyEffects} (what the
- * reply does to the session, per verb), {@link AuthExchange}, {@link Transactions} (when records
- * are written), {@link OneWayCapture} and {@link GapsAndEnd} (holes and the end of the
- * connection). {@link SessionResources} lends and takes back the working objects.
+ * {@link ClientCommands} (a client line read as a command, DATA / BDAT set-up),
+ * {@link ReplyDispatch} (which waiting command a reply answers: how the two directions are kept
+ * in step), {@link ReplyEffects} (what the reply does to the session, per verb),
+ * {@link AuthExchange}, {@link Transactions} (when records are written), {@link OneWayCapture},
+ * {@link GapsAndEnd} (holes and the end of the connection) and {@link SessionReports}
+ * (anomalies, rejections, the reply line quoted). {@link SessionResources} lends and takes back
+ * the working objects.
  */
 public final class SmtpSession extends Conversation {
     /** What the client's plain bytes are (the server's are always lines); LINES whenever the wire is not plain. */
@@ -61,7 +55,6 @@ public final class SmtpSession extends Conversation {
         CHUNK
     }
 
-    private static final int DETAIL_MAX = 200;
     /** Values of {@link #oneWay}, as smtp.jsonl's {@code one_way} field. */
     static final String CLIENT_ONLY = "client_only", SERVER_ONLY = "server_only";
     /** serverResync: no hole; the head of the cut line was used (what follows is its tail); the cut line is lost. */
@@ -101,7 +94,7 @@ public final class SmtpSession extends Conversation {
     boolean exchangeSeen;
     private byte badServerLines;
     /** Anomaly kinds flagged once per connection that were reported ({@link Anomaly#bit()}). */
-    private int reportedOnce;
+    int reportedOnce;
     /** Anomaly kinds raised since the last record was written: the next record lists them. */
     int anomaliesForRecord;
     /** The proxy tunnel the connection went through (its description, never a password), or null. */
@@ -117,20 +110,9 @@ public final class SmtpSession extends Conversation {
     /** What to do with the first server line after a hole: see GapsAndEnd.serverHole. */
     byte serverResync;
 
-    /**
-     * One-way capture (a mirror that carries one direction): {@link #CLIENT_ONLY} once the client
-     * went on past a command it must wait for while no server byte was seen; from then on every
-     * client line is applied at once and what the unseen replies were is inferred from the client's
-     * next commands. {@link #SERVER_ONLY} once the server answered with no client byte seen. Null
-     * otherwise. Written into every record and the ConnectionEnd.
-     */
+    /** {@link #CLIENT_ONLY}, {@link #SERVER_ONLY} or null, in every record and the ConnectionEnd: see {@link OneWayCapture}. */
     String oneWay;
-    /**
-     * A command the client must wait for (RFC 2920 §3.1) was sent, at {@link #awaitedTs}, while the
-     * server had said nothing; {@link #awaitedPassed} counts such commands the client went past in
-     * a later packet. Two of them make a one-way capture certain: an early talker pipelining blindly
-     * sends its lines in one burst and stops at the first it must wait for.
-     */
+    /** A command the client must wait for was sent at awaitedTs, unanswered; awaitedPassed: see OneWayCapture.clientWentOn. */
     boolean awaitedUnseen;
     byte awaitedPassed;
     long awaitedTs;
@@ -154,10 +136,7 @@ public final class SmtpSession extends Conversation {
     // ------------------------------------------------------------------ what the stream layer tells
 
     @Override
-    protected void replaced(boolean fromClient, long bytes, long ts) {
-        anomaly(Anomaly.TCP_OVERLAP_REPLACED, (fromClient ? "client" : "server") + " bytes replaced by a conflicting copy: "
-                + bytes, ts);
-    }
+    protected void replaced(boolean fromClient, long bytes, long ts) { SessionReports.replaced(this, fromClient, bytes, ts); }
 
     @Override
     protected void opaqueBytes(long n) { res.stats.add(SmtpCounter.OPAQUE_BYTES, n); }
@@ -166,37 +145,18 @@ public final class SmtpSession extends Conversation {
     protected void implicitTls() { res.stats.inc(SmtpCounter.IMPLICIT_TLS); }
 
     @Override
-    protected void plaintextAfterTls(long ts) {
-        if (oneWay == CLIENT_ONLY) {
-            // Client-only, the 220 was not seen: plaintext then means the server refused STARTTLS.
-            tls = false;
-        } else {
-            plaintextAfterStarttls = true; // tls stays true: the server accepted STARTTLS, and we still read the session
-            anomaly(Anomaly.STARTTLS_NOT_TLS, "plaintext SMTP continues after STARTTLS was accepted", ts);
-        }
-    }
+    protected void plaintextAfterTls(long ts) { SessionReports.plaintextAfterTls(this, ts); }
 
     @Override
-    protected void tunnelled(String description, long ts) {
-        res.stats.inc(SmtpCounter.PROXY_TUNNELS);
-        proxyTunnel = description;
-        anomaly(Anomaly.PROXY_TUNNEL, proxyTunnel, ts);
-    }
+    protected void tunnelled(String description, long ts) { SessionReports.tunnelled(this, description, ts); }
 
     @Override
     protected void notConversation(String why, long ts) { giveUp(why, ts); }
 
-    /**
-     * The connection is gone: commands without a reply are reported with reply code 0, the open
-     * transaction (or, if none was ever logged, the connection's record) and ConnectionEnd are emitted.
-     */
+    /** The connection is gone (after {@link #ending}): its ConnectionEnd, and the working objects go back. */
     @Override
     protected void closed(ConnState finalState, EndReason reason, long ts) {
-        try {
-            res.out.onEvent(new SmtpEvent.ConnectionEnd(conn, ts, finalState, reason, smtpSeen, tls, gaps, oneWay));
-        } catch (RuntimeException e) {
-            res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
-        }
+        GapsAndEnd.closed(this, finalState, reason, ts);
         res.release(this, isOpaque(true), isOpaque(false));
     }
 
@@ -232,89 +192,20 @@ public final class SmtpSession extends Conversation {
         byte[] b = f.buffer();
         int len = f.length();
         try {
-            if (f.truncated()) lineTooLong(true, ts);
+            if (f.truncated()) SessionReports.lineTooLong(this, true, ts);
             OneWayCapture.clientWentOn(this, ts);
             if (auth != null && (auth.owed > 0 || AuthExchange.saslLineUnanswered(this, b, len))) {
                 AuthExchange.response(this, b, 0, len, ts);
                 f.wipe();
                 return;
             }
-            command(b, len, ts);
+            ClientCommands.command(this, b, len, ts);
             // An initial response (AUTH PLAIN <base64>) carries the password, and the buffer goes
             // on to other sessions.
             if (res.parser.verb == SmtpVerb.AUTH) f.wipe();
         } finally {
             f.next();
         }
-    }
-
-    private void command(byte[] b, int len, long ts) {
-        CommandParser p = res.parser;
-        p.parse(b, len);
-        SmtpVerb verb = p.verb;
-        // A known verb makes the line SMTP whatever its argument holds: otherwise one control
-        // byte in a HELO would make us give up on, and so hide, the whole session.
-        if (!exchangeSeen && verb == SmtpVerb.UNKNOWN && notSmtpCommand(b, len)) {
-            giveUp("client line is not an SMTP command", ts);
-            return;
-        }
-        res.stats.countCommand(verb);
-        if (verb != SmtpVerb.UNKNOWN) smtpSeen = true;
-        // Read in wire order, before this command takes effect (AuthExchange.start does it for AUTH).
-        if (oneWay == CLIENT_ONLY && verb != SmtpVerb.AUTH) AuthExchange.infer(this, verb, ts);
-        PendingCommand c = new PendingCommand(PendingCommand.Kind.COMMAND, verb, ts);
-        switch (verb) {
-            case HELO: case EHLO: case LHLO:
-                c.argument = Ascii.text(b, p.argStart, p.argEnd - p.argStart);
-                break;
-            case MAIL: case RCPT:
-                c.argument = Ascii.text(b, p.pathStart, p.pathEnd - p.pathStart);
-                c.params = p.paramsEnd > p.paramsStart ? Ascii.text(b, p.paramsStart, p.paramsEnd - p.paramsStart) : null;
-                c.nullSender = verb == SmtpVerb.MAIL && "<>".equals(c.argument);
-                if (verb == SmtpVerb.MAIL) {
-                    res.stats.inc(SmtpCounter.MAIL_FROM);
-                    if (c.nullSender) res.stats.inc(SmtpCounter.NULL_SENDER);
-                }
-                break;
-            case AUTH:
-                AuthExchange.start(this, c, b, p, ts);
-                return;
-            case DATA:
-                ReplyDispatch.enqueue(this, c, ts);
-                startBody(c);
-                return;
-            case BDAT:
-                c.bdatBadSize = p.bdatBadSize;
-                if (p.bdatBadSize) {
-                    // The server refuses it (501/521) and reads what follows as commands: so do we.
-                    res.stats.inc(SmtpCounter.BDAT_BAD_SIZE);
-                    anomaly(Anomaly.BDAT_BAD_SIZE, "BDAT " + cap(Ascii.text(b, p.argStart, p.argEnd - p.argStart), 40), ts);
-                    break;
-                }
-                c.bdatLast = p.bdatLast;
-                ReplyDispatch.enqueue(this, c, ts);
-                if (p.bdatSize > 0) {
-                    // c.bytes counts what arrives: a peer may announce 2^63-1 and send 10 octets
-                    chunkRemaining = p.bdatSize;
-                    chunkOf = c;
-                    client = Mode.CHUNK;
-                }
-                return;
-            case STARTTLS:
-                res.stats.inc(SmtpCounter.STARTTLS_ISSUED);
-                break;
-            default:
-                break;
-        }
-        ReplyDispatch.enqueue(this, c, ts);
-    }
-
-    /** Before any exchange: HTTP requests and binary bytes mean this is not an SMTP client. */
-    private static boolean notSmtpCommand(byte[] b, int len) {
-        for (int i = 0; i < len; i++) if (Ascii.isBinary(b[i])) return true;
-        return Ascii.startsWithIgnoreCase(b, 0, len, "GET ") || Ascii.startsWithIgnoreCase(b, 0, len, "POST ")
-                || Ascii.startsWithIgnoreCase(b, 0, len, "CONNECT ") || Ascii.startsWithIgnoreCase(b, 0, len, "HEAD ")
-                || Ascii.startsWithIgnoreCase(b, 0, len, "PUT ") || Ascii.startsWithIgnoreCase(b, 0, len, "OPTIONS ");
     }
 
     void chunkOctets(long n) {
@@ -342,16 +233,7 @@ public final class SmtpSession extends Conversation {
             res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
             client = Mode.LINES; // the server will not answer this "." again
         } else if (body.ended()) {
-            PendingCommand eod = new PendingCommand(PendingCommand.Kind.END_OF_DATA, SmtpVerb.DATA, ts);
-            eod.bytes = body.bytes();
-            eod.lines = body.lines();
-            eod.dataCommand = bodyData;
-            eod.gap = bodyGap;
-            res.stats.add(SmtpCounter.MESSAGE_BYTES, body.bytes());
-            bodyData = null;
-            client = Mode.LINES;
-            OneWayCapture.clientWentOn(this, ts); // the text proves the 354
-            ReplyDispatch.enqueue(this, eod, ts);
+            ClientCommands.endOfData(this, ts);
         }
         return next;
     }
@@ -368,12 +250,12 @@ public final class SmtpSession extends Conversation {
     void serverLine(long ts) {
         LineFramer f = serverLines;
         try {
-            if (serverResync != RESYNC_NONE && resyncDrops(f)) return;
-            if (f.truncated()) lineTooLong(false, ts);
+            if (serverResync != RESYNC_NONE && GapsAndEnd.resyncDrops(this, f)) return;
+            if (f.truncated()) SessionReports.lineTooLong(this, false, ts);
             ReplyAssembler r = replies();
             ReplyAssembler.Result res = r.onLine(f.buffer(), f.length());
             while (res == ReplyAssembler.Result.COMPLETE_AND_REFEED) {
-                anomaly(Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
+                SessionReports.anomaly(this, Anomaly.REPLY_CODE_CHANGED, "multi-line reply " + r.code() + " ended by a line with another code", ts);
                 ReplyDispatch.reply(this, ts);
                 r.reset();
                 if (!isPlain(false)) return;
@@ -390,19 +272,6 @@ public final class SmtpSession extends Conversation {
         }
     }
 
-    /**
-     * The first server line after a hole is kept only if it is a reply line; otherwise it is the
-     * tail of a line cut by the hole and is dropped. If the head of that line was not seen, the
-     * dropped line may have ended a reply: from here pairing is a guess.
-     */
-    private boolean resyncDrops(LineFramer f) {
-        byte how = serverResync;
-        serverResync = RESYNC_NONE;
-        if (ReplyPairing.isReplyLine(f.buffer(), f.length())) return false;
-        if (how == RESYNC_LOST && pending != null) pending.uncertain();
-        return true;
-    }
-
     private void badReplyLine(long ts) {
         // A mid-stream pick-up may start inside a line: one bad first line is forgiven.
         if (!greetingSeen && (!midStream || ++badServerLines > 1)) {
@@ -410,7 +279,7 @@ public final class SmtpSession extends Conversation {
             return;
         }
         res.stats.inc(SmtpCounter.BAD_REPLY_LINES);
-        if (reportable(Anomaly.BAD_REPLY_LINE)) anomaly(Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
+        if (SessionReports.reportable(this, Anomaly.BAD_REPLY_LINE)) SessionReports.anomaly(this, Anomaly.BAD_REPLY_LINE, "server line without a reply code", ts);
     }
 
     // ------------------------------------------------------------------ pairing
@@ -465,9 +334,9 @@ public final class SmtpSession extends Conversation {
     @Override
     protected void ending(long ts, boolean serverPacketsSeen) { GapsAndEnd.ending(this, ts, serverPacketsSeen); }
 
-    private void giveUp(String why, long ts) {
+    void giveUp(String why, long ts) {
         res.stats.inc(SmtpCounter.NOT_SMTP);
-        anomaly(Anomaly.NOT_SMTP, why, ts);
+        SessionReports.anomaly(this, Anomaly.NOT_SMTP, why, ts);
         ReplyDispatch.flush(this, ts);
         Transactions.end(this, MessageStatus.ABORTED, ts);
         goOpaque(false);
@@ -486,7 +355,7 @@ public final class SmtpSession extends Conversation {
         res.stats.inc(SmtpCounter.INTERNAL_ERRORS);
         goOpaque(false);
         try {
-            anomaly(Anomaly.INTERNAL_ERROR, e.getClass().getSimpleName(), ts);
+            SessionReports.anomaly(this, Anomaly.INTERNAL_ERROR, e.getClass().getSimpleName(), ts);
         } catch (RuntimeException ignored) {
             // the listener failed too; the counter still tells
         }
@@ -509,47 +378,6 @@ public final class SmtpSession extends Conversation {
     boolean plain(boolean fromClient) { return isPlain(fromClient); }
 
     boolean pickedUpMidStream() { return midStream; }
-
-    void lineTooLong(boolean fromClient, long ts) {
-        res.stats.inc(SmtpCounter.LINES_TRUNCATED);
-        int max = fromClient ? res.settings.maxCommandLineBytes() : res.settings.maxReplyLineBytes();
-        anomaly(Anomaly.LINE_TOO_LONG, (fromClient ? "client" : "server") + " line longer than " + max + " bytes, truncated", ts);
-    }
-
-    void rejection(String command, int code, long ts) {
-        res.out.onEvent(new SmtpEvent.Rejection(conn, ts, command, code, replies.text()));
-    }
-
-    String replyText(int code) {
-        return code > 0 ? replies.text() : null;
-    }
-
-    /** "code text" of the reply being handled, capped; looked up (or built) once per reply. */
-    String replyLine() {
-        if (res.replyLine == null) res.replyLine = res.replyLines.line(replies);
-        return res.replyLine;
-    }
-
-    /**
-     * Marks {@code kind} for the next record and tells whether it would be reported: false for a
-     * kind {@link Anomaly#oncePerConnection() reported once per connection} that was. Callers of
-     * such kinds ask first, so a repeated flood builds no detail strings.
-     */
-    boolean reportable(Anomaly kind) {
-        anomaliesForRecord |= kind.bit();
-        return !kind.oncePerConnection() || (reportedOnce & kind.bit()) == 0;
-    }
-
-    void anomaly(Anomaly kind, String detail, long ts) {
-        if (!reportable(kind)) return;
-        if (kind.oncePerConnection()) reportedOnce |= kind.bit();
-        res.stats.anomaly(kind);
-        res.out.onEvent(new SmtpEvent.Anomaly(conn, ts, kind, cap(detail, DETAIL_MAX)));
-    }
-
-    private static String cap(String s, int max) {
-        return WireText.cap(s, max);
-    }
 
     LineFramer clientLines() {
         if (clientLines == null) clientLines = res.clientFramers.take();

@@ -13,10 +13,11 @@
  * {@code ReplyAssembler} (multi-line replies), {@code BodyScanner} (DATA text, not kept),
  * {@code AuthTracker}/{@code AuthDecoder} (SASL user names, never passwords) and
  * {@code TransactionState}. The session holds the state and reads the bytes; what a line or a
- * reply then does is in stateless classes beside it that work on that state: {@code ReplyDispatch}
- * (which command a reply answers), {@code ReplyEffects} (what the reply does, per verb),
- * {@code AuthExchange}, {@code Transactions} (records), {@code OneWayCapture} and
- * {@code GapsAndEnd}. Counters are in {@link io.mailtap.smtp.SmtpStats}.
+ * reply then does is in stateless classes beside it that work on that state: {@code ClientCommands}
+ * (a client line read as a command), {@code ReplyDispatch} (which command a reply answers),
+ * {@code ReplyEffects} (what the reply does, per verb), {@code AuthExchange}, {@code Transactions}
+ * (records), {@code OneWayCapture}, {@code GapsAndEnd} and {@code SessionReports} (anomalies,
+ * rejections). Counters are in {@link io.mailtap.smtp.SmtpStats}.
  *
  * <h2>Memory</h2>
  * Sessions of one analyzer (one thread) borrow their working objects (line framers, reply

@@ -215,6 +215,8 @@ class SmtpSessionTest {
                     .run();
             assertThat(r.stats.get(SmtpCounter.PIPELINE_OVERFLOW)).isEqualTo(2);
             assertThat(r.anomalyKinds()).containsExactly("pipeline_overflow"); // reported once, counted always
+            // What the operator reads in anomalies.jsonl.
+            assertThat(r.one(SmtpEvent.Anomaly.class).detail()).isEqualTo("more than 2 commands awaiting replies");
             assertThat(r.one(Helo.class).replyCode()).isZero(); // given up on
             assertThat(r.one(MailFrom.class).replyCode()).isEqualTo(251); // still paired right
         }
