@@ -71,7 +71,7 @@ public final class LiveSensor {
      */
     public LiveSensor(MailtapConfig cfg, Path configFile, String version) {
         this(cfg, configFile, version, CaptureOpener.live(cfg), SinkFactory.standard(), SystemdNotifier.fromEnvironment(),
-                WarmUp.standard());
+                WarmUp.of(cfg));
     }
 
     /** For tests: no warm-up. */

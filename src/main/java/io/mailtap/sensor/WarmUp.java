@@ -45,8 +45,10 @@ final class WarmUp {
         this.budget = budget;
     }
 
-    static WarmUp standard() {
-        return new WarmUp(DEFAULT_SESSIONS, DEFAULT_BUDGET);
+    /** The warm-up {@code capture.warm_up} asks for (default {@link #DEFAULT_BUDGET}; 0: none). */
+    static WarmUp of(MailtapConfig cfg) {
+        Duration budget = cfg.view().section("capture").duration("warm_up");
+        return budget.isZero() ? NONE : new WarmUp(DEFAULT_SESSIONS, budget);
     }
 
     /** The result: sessions run, the transactions the throwaway pipeline decoded from them, and the time it took. */

@@ -73,6 +73,11 @@ class NoPasswordLeakTest {
         List<String> args = new ArrayList<>(List.of("replay", "--out", out.toString(), "--show", "100000"));
         captures.forEach(c -> args.add(c.toString()));
         Main.run(new PrintWriter(stdout), new PrintWriter(stderr), args.toArray(String[]::new));
+        // the parallel replay writes through its own merge of the shards' events: checked the same way
+        List<String> parallel = new ArrayList<>(List.of("replay", "--threads", "3", "--out", out.resolve("parallel").toString(),
+                "--show", "100000"));
+        captures.forEach(c -> parallel.add(c.toString()));
+        Main.run(new PrintWriter(stdout), new PrintWriter(stderr), parallel.toArray(String[]::new));
 
         StringBuilder everything = new StringBuilder(stdout.toString()).append(stderr);
         try (Stream<Path> files = Files.walk(out)) {
@@ -81,6 +86,8 @@ class NoPasswordLeakTest {
             }
         }
         assertThat(everything.toString()).as("replay wrote its transaction log").contains("\"auth_user\":\"gurpartap@patriots.in\"");
+        assertThat(Files.readString(out.resolve("parallel").resolve("smtp.jsonl"), StandardCharsets.UTF_8))
+                .as("the parallel replay wrote its transaction log").contains("\"auth_user\":\"gurpartap@patriots.in\"");
         String all = everything.toString();
         for (String secret : secrets) {
             String b64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));

@@ -76,7 +76,7 @@ class ReloadPlanTest {
         assertThat(reported).containsExactlyInAnyOrder(
                 "capture.interface", "capture.snaplen", "capture.promiscuous", "capture.buffer_size", "capture.immediate_mode",
                 "capture.timeout_ms", "capture.filter", "capture.workers", "capture.threads", "capture.fanout_id", "capture.ring_size", "capture.event_queue_size",
-                "capture.heartbeat", "smtp.ports", "smtp.detect_on_any_port", "smtp.max_command_line_bytes",
+                "capture.heartbeat", "capture.warm_up", "smtp.ports", "smtp.detect_on_any_port", "smtp.max_command_line_bytes",
                 "smtp.max_reply_line_bytes", "smtp.max_pending_commands", "smtp.max_rcpt_per_transaction",
                 "smtp.max_reply_lines_kept", "flow.max_flows", "flow.max_buffered_bytes_per_direction",
                 "flow.max_buffered_bytes_total", "flow.attempt_timeout", "flow.idle_timeout", "flow.closed_timeout",
