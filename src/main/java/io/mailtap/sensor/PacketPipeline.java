@@ -28,8 +28,13 @@ public final class PacketPipeline {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PacketPipeline.class);
 
     public PacketPipeline(FlowSettings flowSettings, SmtpSettings smtpSettings, SmtpEventListener events) {
-        ConnectionRouter smtp = new ConnectionRouter(new SmtpConversations(smtpSettings, smtpStats, events), flowSettings::isSmtpPort);
-        this.flows = new FlowTable(flowSettings, smtp, flowStats);
+        this.flows = new FlowTable(flowSettings, smtpRouter(flowSettings, smtpSettings, smtpStats, events), flowStats);
+    }
+
+    /** What sits on a flow table: the connection router with SMTP behind it (also a parallel replay's shards). */
+    static ConnectionRouter smtpRouter(FlowSettings flowSettings, SmtpSettings smtpSettings, SmtpStats stats,
+                                       SmtpEventListener events) {
+        return new ConnectionRouter(new SmtpConversations(smtpSettings, stats, events), flowSettings::isSmtpPort);
     }
 
     /**

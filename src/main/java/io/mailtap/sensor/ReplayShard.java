@@ -11,7 +11,6 @@ import io.mailtap.flow.FlowSettings;
 import io.mailtap.flow.FlowStats;
 import io.mailtap.flow.FlowTable;
 import io.mailtap.flow.ShardOrder;
-import io.mailtap.smtp.SmtpConversations;
 import io.mailtap.stream.ConnectionRouter;
 import io.mailtap.smtp.SmtpEvent;
 import io.mailtap.smtp.SmtpEventListener;
@@ -63,7 +62,7 @@ final class ReplayShard implements Runnable, SmtpEventListener, ShardOrder {
         this.out = out;
         this.free = free;
         this.halt = halt;
-        ConnectionRouter smtp = new ConnectionRouter(new SmtpConversations(smtpSettings, smtpStats, this), flowSettings::isSmtpPort);
+        ConnectionRouter smtp = PacketPipeline.smtpRouter(flowSettings, smtpSettings, smtpStats, this);
         this.flows = new FlowTable(flowSettings, new Counted(smtp), flowStats);
         this.flows.order(this);
     }
