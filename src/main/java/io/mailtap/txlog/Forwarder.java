@@ -139,7 +139,7 @@ public final class Forwarder implements LineTap, Closeable {
             if (now - nextLogNanos < 0) return;
             nextLogNanos = now + LOG_INTERVAL_NANOS;
         }
-        LOG.warn("forwarding to {}: {}{}; {} records dropped so far (mailtap_forward_records_dropped_total{{sink=\"{}\"}})", name, what,
+        LOG.warn("forwarding to {}: {}{}; {} records dropped so far (mailtap_forward_records_dropped_total{sink=\"{}\"})", name, what,
                 e == null ? "" : " (" + e.getMessage() + ")", stats.droppedQueueFull.get() + stats.droppedSendFailed.get(), name);
     }
 
